@@ -141,10 +141,11 @@ export class FrameParser {
           events.push({ kind: 'frame', bytes, at });
           continue;
         }
-        this.discard(events, 'rejected', 1, at);
+        this.discard(events, atGap ? 'gap' : 'rejected', 1, at);
         continue;
       }
-      this.discard(events, result.reason === 'crc' ? 'crc' : 'length', 1, at);
+      // At a gap the leftover is the remains of a cut frame or noise: all of it is 'gap' (see the class doc).
+      this.discard(events, atGap ? 'gap' : result.reason === 'crc' ? 'crc' : 'length', 1, at);
     }
   }
 

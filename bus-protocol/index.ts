@@ -26,3 +26,11 @@ export {
 export type { HardwareVersion, PowerReading, Reading } from './conversions.ts';
 export type { Clock, TimerHandle } from './clock.ts';
 export type { ByteTransport } from './transport.ts';
+export { ADAPTER_LATENCY_MS, MAX_REPLY_BYTES, ReplyWaiter, looksLikeReply } from './ReplyWaiter.ts';
+export type { ReplyWaitOptions, WaitResult } from './ReplyWaiter.ts';
+export { BusClient, DEFAULT_REPLY_TIMEOUT_MS, DEFAULT_RETRIES } from './BusClient.ts';
+export type { ClientStats, ExchangeError, RawOutcome, StackClientOptions, TrafficEvent } from './BusClient.ts';
+export { StackClient } from './StackClient.ts';
+export type { MeasureCommand, Measurement, PiIndex } from './StackClient.ts';
+export { corruptMessage, scanBus } from './scan.ts';
+export type { CorruptReply, FoundBoard, ProbeOutcome, ScanOptions, ScanProbes, ScanProgress, ScanResult } from './scan.ts';

@@ -1,0 +1,452 @@
+/**
+ * One Pi Stack board, assembled: MCU, two power ports, the 5 V regulator, the Pis plugged in,
+ * the wires between them, the ADC, the flash and the UART on the RS-485 bus. Its bus face is
+ * bytes only; its control face (fault injection) is separate (STYLE.md rule 8).
+ */
+import { createActor, type Actor } from 'xstate';
+import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
+import type { Reading } from '../bus-protocol/conversions.ts';
+import { Adc } from './Adc.ts';
+import { boardMcuMachine, defaultConfig } from './boardMcuMachine.ts';
+import { BoardReceiver } from './BoardReceiver.ts';
+import type { EventLog, SimEventType } from './events.ts';
+import { Flash, type FlashImage } from './firmware/Flash.ts';
+import { encodeConfig, encodeErrors, emptyErrors, type PortConfig } from './firmware/flashBlocks.ts';
+import { boardIdOf } from './firmware/dispatch.ts';
+import { powerPortMachine, portHeartbeatHealthy, portPowered, type PortSettings } from './powerPortMachine.ts';
+import type { FirmwareProfile } from './profileSchema.ts';
+import type { PiModel } from './piModelSchema.ts';
+import type { Random } from './random.ts';
+import { piCurrentA, piStateName, raspberryPiMachine, type PiParams } from './raspberryPiMachine.ts';
+import { inputCurrentA, railVolts, regulatorMachine } from './regulatorMachine.ts';
+import type { BusNode, Rs485Bus } from './Rs485Bus.ts';
+import type { BoardSpec, PortSpec } from './stack.ts';
+import { HeartbeatLine, SignalLine } from './wires.ts';
+
+type PiActor = Actor<typeof raspberryPiMachine>;
+type PortActor = Actor<typeof powerPortMachine>;
+
+/** Everything a board needs from its stack. */
+export interface BoardOptions {
+  index: number;
+  spec: BoardSpec;
+  profile: FirmwareProfile;
+  clock: Clock;
+  bus: Rs485Bus;
+  random: Random;
+  events: EventLog;
+  supplyVolts: number;
+  /** Flash contents to start from (serve --state); default: factory-programmed defaults. */
+  flash?: FlashImage;
+}
+
+/** Per-Pi accounting for summaries. */
+export interface PiAccount {
+  powerCycles: number;
+  unsafePowerLosses: number;
+  uptimeMs: number;
+  energyWh: number;
+}
+
+/** Pi model parameters from a profile's model entry. */
+export function piParams(name: string, model: PiModel): PiParams {
+  return { ...model, model: model.label ?? name };
+}
+
+/** Port timeouts in ms from the stored u8 settings and the profile's units. */
+export function portSettings(config: PortConfig, profile: FirmwareProfile): PortSettings {
+  const u = profile.settingUnitMs;
+  const hbtTimeMs = config.hbtTime === 0 && profile.hbtTimeZeroDisablesWatchdog ? 0 : Math.max(1, config.hbtTime) * u.hbtTime;
+  return {
+    hbtTimeMs,
+    hbtDelayMs: config.hbtDelay * u.hbtDelay,
+    offDelayMs: config.offDelay * u.offDelay,
+    sigOffDelayMs: config.sigOffDelay * u.sigOffDelay,
+    sigWidthMs: config.sigWidth * u.sigWidth,
+  };
+}
+
+/** A simulated Pi Stack board. */
+export class Board {
+  readonly index: number;
+  readonly profile: FirmwareProfile;
+  readonly flash: Flash;
+  readonly adc: Adc;
+  readonly heartbeat: [HeartbeatLine, HeartbeatLine] = [new HeartbeatLine(), new HeartbeatLine()];
+  readonly signal: [SignalLine, SignalLine] = [new SignalLine(), new SignalLine()];
+  readonly mcu: Actor<typeof boardMcuMachine>;
+  readonly ports: [PortActor, PortActor];
+  readonly regulator: Actor<typeof regulatorMachine>;
+  readonly pis: [PiActor | undefined, PiActor | undefined] = [undefined, undefined];
+  /** The model plugged into each port (name and parameters), if any. */
+  readonly models: [{ name: string; model: PiModel } | undefined, { name: string; model: PiModel } | undefined] = [undefined, undefined];
+  readonly accounts: [PiAccount, PiAccount] = [
+    { powerCycles: 0, unsafePowerLosses: 0, uptimeMs: 0, energyWh: 0 },
+    { powerCycles: 0, unsafePowerLosses: 0, uptimeMs: 0, energyWh: 0 },
+  ];
+  readonly receiver: BoardReceiver;
+  readonly node: BusNode;
+  /** DIP switch setting (0..15); a fault can change it (duplicate DIP, stuck bit). */
+  dip: number;
+  private readonly clock: Clock;
+  private readonly events: EventLog;
+  private readonly jitter: Random;
+  private readonly switchOn = [false, false];
+  private readonly portV = [0, 0];
+  private readonly powerW = [0, 0];
+  private readonly runningSince: (number | undefined)[] = [undefined, undefined];
+  private readonly replies = new Set<TimerHandle>();
+  private supplyVolts: number;
+  private outage = false;
+  private lastLoad = 0;
+  private energyAt: number;
+  private refreshing = false;
+  private dirty = false;
+  private mcuPowered = false;
+
+  constructor(options: BoardOptions) {
+    const { spec, profile, clock, bus, random } = options;
+    this.index = options.index;
+    this.profile = profile;
+    this.clock = clock;
+    this.events = options.events;
+    this.dip = spec.dip;
+    this.supplyVolts = options.supplyVolts;
+    this.energyAt = clock.now();
+    this.jitter = random.fork('reply jitter');
+    this.flash = new Flash(random.fork('flash'));
+    if (options.flash) this.flash.load(options.flash);
+    else this.programFactoryDefaults(spec.prefix);
+    this.adc = new Adc(
+      { noiseCounts: profile.adc.noiseCounts, tolerance: profile.adc.tolerance, hardwareVersion: spec.hardwareVersion ?? profile.hardwareVersion },
+      random.fork('adc'),
+    );
+
+    this.regulator = createActor(regulatorMachine, {
+      clock,
+      input: { params: { ...profile.regulator }, inputVolts: this.supplyVolts },
+    });
+    const behaviour = {
+      gracefulOffDelay: profile.gracefulOffDelay,
+      piOnCancelsShutdown: profile.piOnCancelsShutdown,
+      watchdogAction: profile.watchdogAction,
+      cycleOffTimeMs: profile.cycleOffTimeMs,
+    };
+    const initialSettings = portSettings(defaultConfig(profile).ports[0], profile);
+    this.ports = ([0, 1] as const).map((pi) =>
+      createActor(powerPortMachine, {
+        clock,
+        input: {
+          clock, settings: initialSettings, behaviour, heartbeat: this.heartbeat[pi], signal: this.signal[pi],
+          setSwitch: (on: boolean) => this.setSwitch(pi, on),
+        },
+      }),
+    ) as [PortActor, PortActor];
+    const board = this;
+    this.mcu = createActor(boardMcuMachine, {
+      clock,
+      input: {
+        profile,
+        io: {
+          flash: this.flash,
+          dip: () => board.dip,
+          adc: (reading: Reading, pi?: 0 | 1) => board.readAdc(reading, pi ?? 0),
+          powered: (pi) => portPowered(board.ports[pi].getSnapshot()),
+          healthy: (pi) => portHeartbeatHealthy(board.ports[pi].getSnapshot()),
+          port: (pi, action) => board.ports[pi].send({ type: action }),
+          settings: (pi, config) => board.ports[pi].send({ type: 'SETTINGS', settings: portSettings(config, profile) }),
+          reply: (bytes, endAt) => board.scheduleReply(bytes, endAt),
+          cancelReplies: () => board.cancelReplies(),
+          powerLost: () => board.powerOutage(profile.mcu.tornWriteOutageMs),
+        },
+      },
+    });
+
+    this.node = bus.attach(`board ${this.index}`, (delivery) => this.receiver.receive(delivery));
+    this.receiver = new BoardReceiver({
+      clock,
+      getId: () => (this.listening ? this.id : -1),
+      byteTimeMs: bus.byteTimeMs,
+      gapByteTimes: profile.bus.interByteGapByteTimes,
+      rxBufferBytes: profile.bus.rxBufferBytes,
+      overflowDropsUntilGap: profile.bus.overflowDropsUntilGap,
+      incomingUntil: (t) => this.node.incomingUntil(t),
+      onFrame: (frame) => this.mcu.send({ type: 'FRAME', frame }),
+    });
+    this.wireEvents();
+    spec.pis.forEach((p, pi) => {
+      if (p) this.insertPi(pi as 0 | 1, p);
+    });
+  }
+
+  /** The board's current ID: config prefix and DIP (PROTOCOL.md section 4). */
+  get id(): number {
+    const ram = this.mcu.getSnapshot().context.ram;
+    const prefix = ram ? ram.config.prefix : this.storedPrefix;
+    return boardIdOf({ prefix, ports: defaultConfig(this.profile).ports }, this.dip);
+  }
+
+  /** True while the MCU runs and listens to the bus. */
+  get listening(): boolean {
+    return this.mcu.getSnapshot().value === 'running';
+  }
+
+  /** Start every machine and power the MCU from the supply. */
+  start(): void {
+    this.regulator.start();
+    for (const port of this.ports) port.start();
+    for (const pi of this.pis) pi?.start();
+    this.mcu.start();
+    this.updateMcuPower();
+    this.refresh();
+  }
+
+  /** Stop every machine and cancel pending replies (end of a run). */
+  stop(): void {
+    this.cancelReplies();
+    this.mcu.stop();
+    for (const pi of this.pis) pi?.stop();
+    for (const port of this.ports) port.stop();
+    this.regulator.stop();
+    this.node.detach();
+  }
+
+  /** Set the input supply voltage (V), shared by the stack. */
+  setSupply(volts: number): void {
+    this.supplyVolts = volts;
+    this.applyInput();
+  }
+
+  /** The board loses its input for `ms` (torn write, bench power cut). */
+  powerOutage(ms: number): void {
+    this.outage = true;
+    this.applyInput();
+    this.clock.setTimeout(() => {
+      this.outage = false;
+      this.applyInput();
+    }, ms);
+  }
+
+  /** Plug a Pi into a port (replacing any); it boots at once if the port has power. */
+  insertPi(pi: 0 | 1, spec: NonNullable<PortSpec>): void {
+    this.removePi(pi);
+    const model = this.profile.piModels[spec.model];
+    if (!model) throw new Error(`board ${this.id}: unknown Pi model "${spec.model}"`);
+    const actor = createActor(raspberryPiMachine, {
+      clock: this.clock,
+      input: {
+        params: piParams(spec.model, model), clock: this.clock, heartbeat: this.heartbeat[pi], signal: this.signal[pi],
+        daemon: spec.daemon, selfShutdownLeavesHeartbeatHigh: spec.selfShutdownLeavesHeartbeatHigh ?? model.heartbeatStaysHighAfterSelfShutdown,
+      },
+    });
+    this.pis[pi] = actor;
+    this.models[pi] = { name: spec.model, model };
+    actor.on('*', (e) => this.onPiEvent(pi, e));
+    actor.subscribe(() => this.refresh());
+    if (this.mcu.getSnapshot().status === 'active') {
+      actor.start();
+      this.portV[pi] = -1; // force a RAIL update
+      this.refresh();
+    }
+  }
+
+  /** Unplug the Pi from a port (a running Pi loses power unsafely). */
+  removePi(pi: 0 | 1): void {
+    const actor = this.pis[pi];
+    if (!actor) return;
+    actor.send({ type: 'RAIL', volts: 0 });
+    this.accountTime();
+    actor.stop();
+    this.pis[pi] = undefined;
+    this.models[pi] = undefined;
+    this.heartbeat[pi].drive(false);
+    this.signal[pi].piPull(false);
+    this.refresh();
+  }
+
+  /** Electrical values now: input V and A, rail V, per port V and A. */
+  electrical(): { vin: number; cin: number; rail: number; portV: [number, number]; portA: [number, number] } {
+    const supply = this.effectiveSupply;
+    return {
+      vin: supply,
+      cin: this.mcuPowered ? inputCurrentA(this.regulator.getSnapshot(), this.profile.regulator.boardDrawA) : 0,
+      rail: railVolts(this.regulator.getSnapshot()),
+      portV: [this.portV[0]!, this.portV[1]!],
+      portA: [this.portCurrent(0), this.portCurrent(1)],
+    };
+  }
+
+  /** Accounting brought up to now (energy, uptime). */
+  account(): [PiAccount, PiAccount] {
+    this.accountTime();
+    return this.accounts;
+  }
+
+  private get effectiveSupply(): number {
+    return this.outage ? 0 : this.supplyVolts;
+  }
+
+  private get storedPrefix(): number {
+    return this.flash.read('config')?.[0] ?? 0;
+  }
+
+  private programFactoryDefaults(prefix: number): void {
+    const config = { ...defaultConfig(this.profile), prefix };
+    const size = this.profile.errorLog.size;
+    this.flash.write('config', encodeConfig(config));
+    this.flash.write('errors', encodeErrors({ ...emptyErrors(size), log: new Uint8Array(size).fill(this.profile.errorLog.unusedSlot) }));
+    this.flash.writes.config = 0;
+    this.flash.writes.errors = 0;
+  }
+
+  private applyInput(): void {
+    this.regulator.send({ type: 'INPUT', volts: this.effectiveSupply });
+    this.updateMcuPower();
+    this.refresh();
+  }
+
+  private updateMcuPower(): void {
+    const on = this.effectiveSupply >= this.profile.regulator.mcuBrownoutV;
+    if (on === this.mcuPowered) return;
+    this.mcuPowered = on;
+    this.mcu.send({ type: on ? 'POWER_UP' : 'POWER_DOWN' });
+    if (!on) this.emit('mcu-off', undefined, { volts: this.effectiveSupply });
+  }
+
+  private readAdc(reading: Reading, pi: 0 | 1): number {
+    const e = this.electrical();
+    const value = reading === 'vin' ? e.vin : reading === 'cin' ? e.cin : reading === 'rail5v' ? e.rail : reading === 'piV' ? e.portV[pi] : e.portA[pi];
+    return this.adc.read(reading, value, pi);
+  }
+
+  private portCurrent(pi: 0 | 1): number {
+    const actor = this.pis[pi];
+    return this.switchOn[pi] && actor && this.portV[pi]! > 0 ? piCurrentA(actor.getSnapshot()) : 0;
+  }
+
+  private setSwitch(pi: 0 | 1, on: boolean): void {
+    this.switchOn[pi] = on;
+    this.refresh();
+  }
+
+  private scheduleReply(bytes: Uint8Array, endAt: number): void {
+    const bus = this.profile.bus;
+    const delay = bus.replyDelayMs + (bus.replyJitterMs > 0 ? this.jitter.range(-bus.replyJitterMs, bus.replyJitterMs) : 0);
+    const wait = Math.max(0, endAt + Math.max(0, delay) - this.clock.now());
+    const handle = this.clock.setTimeout(() => {
+      this.replies.delete(handle);
+      this.node.transmit(bytes);
+    }, wait);
+    this.replies.add(handle);
+  }
+
+  private cancelReplies(): void {
+    for (const handle of this.replies) this.clock.clearTimeout(handle);
+    this.replies.clear();
+  }
+
+  /** Electrical fixed point: load → regulator → rail → Pis, until nothing changes. */
+  private refresh(): void {
+    if (this.refreshing) {
+      this.dirty = true;
+      return;
+    }
+    this.refreshing = true;
+    try {
+      this.accountTime();
+      for (let round = 0; round < 50; round++) {
+        this.dirty = false;
+        const load = this.portCurrent(0) + this.portCurrent(1);
+        if (load !== this.lastLoad) {
+          this.lastLoad = load;
+          this.regulator.send({ type: 'LOAD', amps: load });
+        }
+        const rail = railVolts(this.regulator.getSnapshot());
+        for (const pi of [0, 1] as const) {
+          const volts = this.switchOn[pi] ? rail : 0;
+          if (volts !== this.portV[pi]) {
+            this.portV[pi] = volts;
+            this.pis[pi]?.send({ type: 'RAIL', volts });
+          }
+        }
+        if (!this.dirty) break;
+      }
+      for (const pi of [0, 1] as const) this.powerW[pi] = this.portV[pi]! * this.portCurrent(pi);
+      this.trackRunning();
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  private accountTime(): void {
+    const now = this.clock.now();
+    const dt = now - this.energyAt;
+    if (dt <= 0) return;
+    this.energyAt = now;
+    for (const pi of [0, 1] as const) {
+      this.accounts[pi].energyWh += (this.powerW[pi]! * dt) / 3_600_000;
+      const since = this.runningSince[pi];
+      if (since !== undefined) {
+        this.accounts[pi].uptimeMs += now - since;
+        this.runningSince[pi] = now;
+      }
+    }
+  }
+
+  private trackRunning(): void {
+    const now = this.clock.now();
+    for (const pi of [0, 1] as const) {
+      const actor = this.pis[pi];
+      const running = actor !== undefined && actor.getSnapshot().status === 'active' && piStateName(actor.getSnapshot()) === 'running';
+      if (running && this.runningSince[pi] === undefined) this.runningSince[pi] = now;
+      if (!running && this.runningSince[pi] !== undefined) {
+        this.accounts[pi].uptimeMs += now - this.runningSince[pi]!;
+        this.runningSince[pi] = undefined;
+      }
+    }
+  }
+
+  private emit(type: SimEventType, pi: 0 | 1 | undefined, details: Record<string, unknown> = {}): void {
+    this.events.add({ t: this.clock.now(), type, id: this.id, ...(pi === undefined ? {} : { pi }), board: this.index, ...details });
+  }
+
+  private onPiEvent(pi: 0 | 1, e: { type: string; [k: string]: unknown }): void {
+    switch (e.type) {
+      case 'powered': return this.emit('pi-powered', pi);
+      case 'booted': return this.emit('pi-booted', pi);
+      case 'crashed': return this.emit('pi-crashed', pi);
+      case 'halted': return this.emit('pi-halted', pi);
+      case 'undervoltage': return this.emit('undervoltage', pi, { volts: e.volts });
+      case 'shutdown-started': return this.emit('shutdown-requested', pi, { by: e.by });
+      case 'power-lost':
+        if (e.unsafe) {
+          this.accounts[pi].unsafePowerLosses++;
+          return this.emit('unsafe-power-loss', pi, { from: e.from });
+        }
+        return this.emit('power-lost', pi, { from: e.from });
+    }
+  }
+
+  private wireEvents(): void {
+    this.ports.forEach((port, i) => {
+      const pi = i as 0 | 1;
+      port.on('*', (e) => {
+        const { type, ...details } = e as { type: string };
+        if (type === 'power-cycle') this.accounts[pi].powerCycles++;
+        if (type === 'shutdown-requested') return; // the Pi's own event says it
+        this.emit(type as SimEventType, pi, details);
+      });
+    });
+    this.regulator.on('*', (e) => {
+      const { type, ...details } = e as { type: string };
+      this.emit(type === 'recovered' ? 'regulator-recovered' : (type as SimEventType), undefined, details);
+    });
+    this.regulator.subscribe(() => this.refresh());
+    this.mcu.on('*', (e) => {
+      if (e.type === 'request') return;
+      const { type, ...details } = e as { type: string };
+      this.emit(type as SimEventType, undefined, details);
+    });
+  }
+}
+

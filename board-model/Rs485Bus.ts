@@ -1,0 +1,273 @@
+/**
+ * A half-duplex multi-drop RS-485 bus in virtual time (PROTOCOL.md section 1, FIRMWARE.md
+ * section 7). Nodes (the host adapter, each board) transmit whenever they like: there is no
+ * carrier sense, so two transmissions can overlap and then corrupt each other's bytes.
+ *
+ * For speed a transmission is delivered once, at its end, to every other node, with per-byte
+ * arrival times so receivers can still judge inter-byte gaps. A byte is corrupted when its
+ * on-wire interval overlaps any other transmission. That is decidable at the end of each
+ * transmission: anything overlapping it must start before it ends, and so has already called
+ * transmit() (a queued transmission is registered, with its future start, at call time).
+ */
+import type { Clock } from '../bus-protocol/clock.ts';
+import { createRandom, type Random } from './random.ts';
+
+/** One transmission as a receiving node gets it (each receiver gets its own copy of the bytes). */
+export interface Delivery {
+  /** Bytes as received: collided bytes are garbage, noise may have flipped bits. */
+  readonly bytes: Uint8Array;
+  /** Time the last bit of byte 0 arrived (ms); byte i arrived at firstByteAt + i * byteTimeMs. */
+  readonly firstByteAt: number;
+  /** Wire time of one byte (ms). */
+  readonly byteTimeMs: number;
+  /** Time the last byte arrived (ms); the delivery happens at this time. */
+  readonly endAt: number;
+  /** Name of the transmitting node. */
+  readonly from: string;
+  /** True when at least one byte overlapped another node's transmission. */
+  readonly collided: boolean;
+}
+
+/** Everything about one transmission, reported to onTransmission listeners after delivery. */
+export interface TransmissionRecord {
+  /** Name of the transmitting node. */
+  readonly from: string;
+  /** Time the first bit went out (ms). */
+  readonly start: number;
+  /** Time the last bit went out (ms). */
+  readonly end: number;
+  /** Bytes as sent. */
+  readonly bytes: Uint8Array;
+  /** Bytes as delivered to the other nodes. */
+  readonly received: Uint8Array;
+  /** True when at least one byte overlapped another transmission. */
+  readonly collided: boolean;
+}
+
+/** When a transmission occupies the wire (ms). */
+export interface TransmitTiming {
+  /** Time the first bit goes out (ms). */
+  readonly start: number;
+  /** Time the last bit goes out, i.e. when it is delivered (ms). */
+  readonly end: number;
+}
+
+/** A node's handle on the bus. */
+export interface BusNode {
+  /** Name given to attach(); unique on the bus. */
+  readonly name: string;
+  /** Queue bytes for sending: starts now, or when this node's previous transmission ends (a UART queue). */
+  transmit(bytes: Uint8Array): TransmitTiming;
+  /** Time this node's own transmit queue is empty (ms; now() when idle). */
+  readonly busyUntil: number;
+  /**
+   * End time (ms) of the latest transmission by another node that started before t (ms) and is
+   * not delivered yet, or undefined. Lets a receiver's gap timer know bytes are still on the way.
+   */
+  incomingUntil(t: number): number | undefined;
+  /** Stop receiving; bytes already queued still go out. Later transmit() calls throw. */
+  detach(): void;
+}
+
+/** Counters since the bus was made (delivered transmissions only). */
+export interface BusStats {
+  /** Transmissions delivered. */
+  transmissions: number;
+  /** Bytes delivered (each transmission counted once, not per receiver). */
+  bytes: number;
+  /** Transmissions delivered with at least one collided byte (two overlapping count 2). */
+  collisions: number;
+  /** Bytes that had a bit flipped by line noise. */
+  noisyBytes: number;
+}
+
+/** Bus settings; only `clock` is required. */
+export interface Rs485BusOptions {
+  /** Source of time and timers (ms). */
+  clock: Clock;
+  /** Bits per second; default 9600 (PROTOCOL.md section 1). */
+  baud?: number;
+  /** Bit-times per byte on the wire; default 10 (8N1). */
+  bitsPerByte?: number;
+  /** Seeded randomness for garbage and noise; default createRandom(1). */
+  random?: Random;
+  /** Probability (0..1) per delivered byte of one flipped bit; default 0. */
+  noise?: number;
+}
+
+interface Transmission {
+  readonly node: string;
+  readonly start: number;
+  readonly end: number;
+  readonly bytes: Uint8Array;
+  delivered: boolean;
+}
+
+interface Attached {
+  readonly name: string;
+  readonly receive: (delivery: Delivery) => void;
+  queueEnd: number;
+  attached: boolean;
+}
+
+/** Float slack (ms) so back-to-back transmissions computed by different sums never "overlap". */
+const EPSILON_MS = 1e-6;
+
+function checkRate(rate: number, what: string): number {
+  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`Rs485Bus: "${what}" must be a probability 0..1, got ${rate}`);
+  return rate;
+}
+
+/** The shared wire: attach nodes, transmit, observe. */
+export class Rs485Bus {
+  /** The clock everything on this bus runs on. */
+  readonly clock: Clock;
+  /** Bits per second. */
+  readonly baud: number;
+  /** Wire time of one byte (ms): bitsPerByte * 1000 / baud, 1.0417 ms at 9600 8N1. */
+  readonly byteTimeMs: number;
+  /** Counters; read freely, never reset. */
+  readonly stats: BusStats = { transmissions: 0, bytes: 0, collisions: 0, noisyBytes: 0 };
+  readonly #nodes: Attached[] = [];
+  /** Pending transmissions plus delivered ones that a pending one may still overlap. */
+  #recent: Transmission[] = [];
+  readonly #listeners = new Set<(record: TransmissionRecord) => void>();
+  readonly #garbage: Random;
+  readonly #noiseRandom: Random;
+  #noise: number;
+
+  /** Make a bus; see Rs485BusOptions. */
+  constructor(options: Rs485BusOptions) {
+    this.clock = options.clock;
+    this.baud = options.baud ?? 9600;
+    const bits = options.bitsPerByte ?? 10;
+    if (!(this.baud > 0) || !Number.isFinite(this.baud)) throw new RangeError(`Rs485Bus: "baud" must be a positive number, got ${this.baud}`);
+    if (!(bits > 0) || !Number.isFinite(bits)) throw new RangeError(`Rs485Bus: "bitsPerByte" must be a positive number, got ${bits}`);
+    this.byteTimeMs = (bits * 1000) / this.baud;
+    const random = options.random ?? createRandom(1);
+    // Separate streams, so switching noise on does not change which garbage a collision makes.
+    this.#garbage = random.fork('rs485 collision garbage');
+    this.#noiseRandom = random.fork('rs485 line noise');
+    this.#noise = checkRate(options.noise ?? 0, 'noise');
+  }
+
+  /** Current line-noise probability per delivered byte (0..1). */
+  get noise(): number {
+    return this.#noise;
+  }
+
+  /** Fault injection: set the probability (0..1) that a delivered byte has one bit flipped. */
+  setNoise(rate: number): void {
+    this.#noise = checkRate(rate, 'rate');
+  }
+
+  /** Time the wire is next idle (ms): the end of the last pending transmission, or now(). */
+  get busyUntil(): number {
+    let until = this.clock.now();
+    for (const tx of this.#recent) if (!tx.delivered && tx.end > until) until = tx.end;
+    return until;
+  }
+
+  /** Names of the attached nodes, in attach order. */
+  get nodeNames(): string[] {
+    return this.#nodes.map((n) => n.name);
+  }
+
+  /** Attach a node; `receive` gets every other node's transmission at its end time. Names must be unique. */
+  attach(name: string, receive: (delivery: Delivery) => void): BusNode {
+    if (this.#nodes.some((n) => n.name === name)) throw new Error(`Rs485Bus: a node named "${name}" is already attached`);
+    const node: Attached = { name, receive, queueEnd: Number.NEGATIVE_INFINITY, attached: true };
+    this.#nodes.push(node);
+    const bus = this;
+    return {
+      name,
+      transmit: (bytes) => {
+        if (!node.attached) throw new Error(`Rs485Bus: node "${name}" is detached and cannot transmit`);
+        return bus.#transmit(node, bytes);
+      },
+      get busyUntil() {
+        return Math.max(bus.clock.now(), node.queueEnd);
+      },
+      incomingUntil: (t) => {
+        let until: number | undefined;
+        for (const tx of bus.#recent) {
+          if (!tx.delivered && tx.node !== name && tx.start < t && (until === undefined || tx.end > until)) until = tx.end;
+        }
+        return until;
+      },
+      detach: () => {
+        if (!node.attached) return;
+        node.attached = false;
+        bus.#nodes.splice(bus.#nodes.indexOf(node), 1);
+      },
+    };
+  }
+
+  /** Observe every transmission after it is delivered; returns an unsubscribe function. */
+  onTransmission(listener: (record: TransmissionRecord) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #transmit(node: Attached, bytes: Uint8Array): TransmitTiming {
+    const now = this.clock.now();
+    const start = Math.max(now, node.queueEnd);
+    if (bytes.length === 0) return { start, end: start };
+    const end = start + bytes.length * this.byteTimeMs;
+    node.queueEnd = end;
+    const tx: Transmission = { node: node.name, start, end, bytes: bytes.slice(), delivered: false };
+    this.#recent.push(tx);
+    this.clock.setTimeout(() => this.#deliver(tx), end - now);
+    return { start, end };
+  }
+
+  #deliver(tx: Transmission): void {
+    const bt = this.byteTimeMs;
+    const received = tx.bytes.slice();
+    let collided = false;
+    for (let i = 0; i < received.length; i++) {
+      const lo = tx.start + i * bt;
+      const hi = lo + bt;
+      const hit = this.#recent.some((o) => o !== tx && lo < o.end - EPSILON_MS && o.start < hi - EPSILON_MS);
+      if (hit) {
+        collided = true;
+        // XOR with a nonzero value: a collided byte never survives intact.
+        received[i] = received[i]! ^ this.#garbage.int(1, 255);
+      } else if (this.#noiseRandom.chance(this.#noise)) {
+        received[i] = received[i]! ^ (1 << this.#noiseRandom.int(0, 7));
+        this.stats.noisyBytes++;
+      }
+    }
+    tx.delivered = true;
+    this.#prune();
+    this.stats.transmissions++;
+    this.stats.bytes += received.length;
+    if (collided) this.stats.collisions++;
+    const delivery: Delivery = {
+      bytes: received,
+      firstByteAt: tx.start + bt,
+      byteTimeMs: bt,
+      endAt: tx.end,
+      from: tx.node,
+      collided,
+    };
+    for (const node of [...this.#nodes]) {
+      if (node.name !== tx.node && node.attached) node.receive({ ...delivery, bytes: received.slice() });
+    }
+    if (this.#listeners.size === 0) return;
+    const record: TransmissionRecord = { from: tx.node, start: tx.start, end: tx.end, bytes: tx.bytes, received, collided };
+    for (const listener of [...this.#listeners]) listener(record);
+  }
+
+  /** Drop delivered transmissions that no pending or future transmission can overlap. */
+  #prune(): void {
+    let horizon = this.clock.now();
+    for (const tx of this.#recent) if (!tx.delivered && tx.start < horizon) horizon = tx.start;
+    this.#recent = this.#recent.filter((tx) => !tx.delivered || tx.end > horizon + EPSILON_MS);
+  }
+
+  /** Transmissions kept for overlap checks (pending plus recent); for tests of the pruning. */
+  get trackedTransmissions(): number {
+    return this.#recent.length;
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * A whole simulated stack: boards on one RS-485 bus with a host adapter, one virtual clock,
+ * one event log, and the control surface. Hours of stack time run in seconds, and every run
+ * with the same seed is identical.
+ */
+import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
+import { Board, type PiAccount } from './Board.ts';
+import { EventLog } from './events.ts';
+import type { FlashImage } from './firmware/Flash.ts';
+import { HostAdapter } from './HostAdapter.ts';
+import { BUILTIN_PROFILES, V4_REFERENCE } from './profiles.ts';
+import type { FirmwareProfile } from './profileSchema.ts';
+import { createRandom } from './random.ts';
+import { Rs485Bus } from './Rs485Bus.ts';
+import { stackWarnings, type Stack } from './stack.ts';
+import { StackControl } from './StackControl.ts';
+import { VirtualClock } from './VirtualClock.ts';
+
+/** How to build a simulated stack. */
+export interface SimStackOptions {
+  stack: Stack;
+  /** Profile of boards that name none (default v4-reference). */
+  profile?: FirmwareProfile;
+  /** Profiles boards may name (default the built-in ones). */
+  profiles?: Readonly<Record<string, FirmwareProfile>>;
+  /** Seed of every random stream (default: the stack's seed, else 1). */
+  seed?: number;
+  /** Start time of the virtual clock (ms). */
+  startMs?: number;
+  /** Flash images per board index (serve --state). */
+  flash?: (index: number) => FlashImage | undefined;
+  /** Keep at most this many events in memory (counts stay exact). */
+  eventLimit?: number;
+  /** USB adapter latency of the simulated host adapter (ms). */
+  hostLatencyMs?: number;
+}
+
+/** Per-Pi, per-board and bus figures of a run (`pistack sim` summary). */
+export interface StackSummary {
+  pis: Array<{ id: number; pi: 0 | 1; board: number; model: string; powerCycles: number; unsafePowerLosses: number; uptimeS: number; energyWh: number }>;
+  boards: Array<{ id: number; board: number; boots: number; errorsLogged: number }>;
+  bus: { frames: number; replies: number; crcErrors: number; collisions: number; timeouts: number };
+}
+
+/** Host-side counters the stack cannot see itself (filled by whoever drives the host). */
+export interface HostCounters {
+  frames: number;
+  replies: number;
+  crcErrors: number;
+  timeouts: number;
+}
+
+/** Drain pending promise continuations: host code awaiting a reply runs before time moves on. */
+async function drainMicrotasks(): Promise<void> {
+  for (let i = 0; i < 64; i++) await undefined;
+}
+
+/** A simulated stack of Pi Stack boards in virtual time. */
+export class SimStack {
+  readonly clock: VirtualClock;
+  readonly bus: Rs485Bus;
+  readonly host: HostAdapter;
+  readonly boards: Board[];
+  readonly events: EventLog;
+  readonly control: StackControl;
+  readonly warnings: string[];
+  readonly seed: number;
+  /** A clock for host-side code (the client): its timers wake host code in runUntil. */
+  readonly hostClock: Clock;
+  readonly hostCounters: HostCounters = { frames: 0, replies: 0, crcErrors: 0, timeouts: 0 };
+  private hostWoken = false;
+  private supplyVolts: number;
+  private lastTarget: number | undefined;
+
+  constructor(readonly options: SimStackOptions) {
+    const { stack } = options;
+    const profiles = options.profiles ?? BUILTIN_PROFILES;
+    const defaultProfile = options.profile ?? V4_REFERENCE;
+    this.seed = options.seed ?? stack.seed ?? 1;
+    const random = createRandom(this.seed);
+    this.clock = new VirtualClock(options.startMs ?? 0);
+    this.events = new EventLog(options.eventLimit);
+    this.supplyVolts = stack.supplyVolts;
+    const busProfile = defaultProfile.bus;
+    this.bus = new Rs485Bus({ clock: this.clock, baud: busProfile.baud, bitsPerByte: busProfile.bitsPerByte, random: random.fork('bus') });
+    this.host = new HostAdapter({ bus: this.bus, latencyMs: options.hostLatencyMs ?? 0, echo: busProfile.echo });
+    this.host.onData(() => {
+      this.hostWoken = true;
+    });
+    this.boards = stack.boards.map(
+      (spec, index) =>
+        new Board({
+          index, spec, profile: spec.profile ? profiles[spec.profile] ?? defaultProfile : defaultProfile,
+          clock: this.clock, bus: this.bus, random: random.fork(`board ${index}`), events: this.events,
+          supplyVolts: this.supplyVolts, ...(options.flash?.(index) ? { flash: options.flash(index)! } : {}),
+        }),
+    );
+    this.control = new StackControl(this.boards, this.bus, this.clock, this.events, (v) => this.setSupply(v));
+    this.warnings = stackWarnings(stack);
+    for (const warning of this.warnings) this.events.add({ t: this.clock.now(), type: 'warning', message: warning });
+    this.hostClock = {
+      now: () => this.clock.now(),
+      setTimeout: (fn, ms) =>
+        this.clock.setTimeout(() => {
+          this.hostWoken = true;
+          fn();
+        }, ms),
+      clearTimeout: (h: TimerHandle) => this.clock.clearTimeout(h),
+    };
+    this.bus.onTransmission((t) => {
+      if (t.from === 'host') {
+        this.lastTarget = t.bytes[1];
+        return;
+      }
+      if (t.collided) this.events.add({ t: t.end, type: 'collision', ...(this.lastTarget === undefined ? {} : { id: this.lastTarget }) });
+    });
+  }
+
+  /** Start every board (MCUs boot from the supply). */
+  start(): this {
+    for (const board of this.boards) board.start();
+    return this;
+  }
+
+  /** Stop every machine. */
+  stop(): void {
+    for (const board of this.boards) board.stop();
+    void this.host.close();
+  }
+
+  /** The shared input supply (V). */
+  get supply(): number {
+    return this.supplyVolts;
+  }
+
+  /** Boards currently answering to an ID (two or more: a duplicate DIP setting). */
+  boardsWithId(id: number): Board[] {
+    return this.boards.filter((b) => b.id === id);
+  }
+
+  /**
+   * Advance virtual time to `t` (ms), firing timers in order and letting host code that was
+   * woken (a reply arrived, a host timer fired) run before time moves on.
+   */
+  async runUntil(t: number): Promise<void> {
+    await drainMicrotasks();
+    for (;;) {
+      const next = this.clock.next();
+      if (next === undefined || next > t) break;
+      this.clock.runNext();
+      if (this.hostWoken) {
+        this.hostWoken = false;
+        await drainMicrotasks();
+      }
+    }
+    this.clock.advanceTo(Math.max(t, this.clock.now()));
+    await drainMicrotasks();
+  }
+
+  /** Advance virtual time by `ms`. */
+  runFor(ms: number): Promise<void> {
+    return this.runUntil(this.clock.now() + ms);
+  }
+
+  /**
+   * Run virtual time until `promise` settles (host code waiting on the simulated bus), at most
+   * `limitMs` of virtual time; returns its value or rethrows its error.
+   */
+  async settle<T>(promise: Promise<T>, limitMs = 3_600_000): Promise<T> {
+    let done = false;
+    promise.then(() => (done = true), () => (done = true));
+    const end = this.clock.now() + limitMs;
+    await drainMicrotasks();
+    while (!done) {
+      const next = this.clock.next();
+      if (next === undefined || next > end) throw new Error(`simulation: nothing settled within ${limitMs} ms of virtual time`);
+      this.clock.runNext();
+      if (this.hostWoken) {
+        this.hostWoken = false;
+        await drainMicrotasks();
+      }
+    }
+    return promise;
+  }
+
+  /** Summary figures of the run so far. */
+  summary(): StackSummary {
+    const pis: StackSummary['pis'] = [];
+    const boards: StackSummary['boards'] = [];
+    for (const board of this.boards) {
+      const accounts: [PiAccount, PiAccount] = board.account();
+      ([0, 1] as const).forEach((pi) => {
+        const model = board.models[pi];
+        if (!model) return;
+        const a = accounts[pi];
+        pis.push({
+          id: board.id, pi, board: board.index, model: model.name, powerCycles: a.powerCycles, unsafePowerLosses: a.unsafePowerLosses,
+          uptimeS: Math.round(a.uptimeMs) / 1000, energyWh: Math.round(a.energyWh * 1e4) / 1e4,
+        });
+      });
+      const ram = board.mcu.getSnapshot().context.ram;
+      boards.push({ id: board.id, board: board.index, boots: ram?.errors.bootCount ?? 0, errorsLogged: ram?.errors.errorCount ?? 0 });
+    }
+    const h = this.hostCounters;
+    return { pis, boards, bus: { frames: h.frames, replies: h.replies, crcErrors: h.crcErrors, collisions: this.events.counts.get('collision') ?? 0, timeouts: h.timeouts } };
+  }
+
+  private setSupply(volts: number): void {
+    this.supplyVolts = volts;
+    for (const board of this.boards) board.setSupply(volts);
+  }
+}

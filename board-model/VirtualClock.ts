@@ -1,0 +1,189 @@
+/**
+ * Virtual time for the simulator (STYLE.md rule 2). Timers live in a binary min-heap ordered
+ * by (deadline, insertion sequence), so they fire in deadline order and FIFO for equal
+ * deadlines. Unlike XState's SimulatedClock, one big advance() fires a periodic timer once
+ * per period, and re-arming a timer costs O(log n) instead of a full re-sort.
+ */
+import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
+
+/** One scheduled callback; also the opaque handle setTimeout returns. */
+class Timer {
+  constructor(
+    /** Virtual time it is due at (ms). */
+    readonly deadline: number,
+    /** Insertion order, the tie-break for equal deadlines. */
+    readonly seq: number,
+    /** Cleared by clearTimeout or consumed when fired; dead timers stay in the heap until popped. */
+    public fn: (() => void) | undefined,
+    readonly owner: VirtualClock,
+  ) {}
+}
+
+function before(a: Timer, b: Timer): boolean {
+  return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+}
+
+/** A Clock whose time only moves when told to (advance, advanceTo, runNext); times in ms. */
+export class VirtualClock implements Clock {
+  #now: number;
+  #seq = 0;
+  #live = 0;
+  #firing = false;
+  readonly #heap: Timer[] = [];
+
+  /** Start at startMs (ms, default 0). */
+  constructor(startMs = 0) {
+    if (!Number.isFinite(startMs)) throw new RangeError(`VirtualClock: "startMs" must be a finite number of ms, got ${startMs}`);
+    this.#now = startMs;
+  }
+
+  /** Current virtual time (ms). */
+  now(): number {
+    return this.#now;
+  }
+
+  /** Number of timers scheduled and neither fired nor cleared. */
+  get pending(): number {
+    return this.#live;
+  }
+
+  /**
+   * Call fn once, ms milliseconds from now. A negative or NaN delay counts as 0 (fires at
+   * the next advance, even advance(0)); +Infinity never fires and is not counted as pending.
+   */
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    if (typeof fn !== 'function') throw new TypeError('VirtualClock.setTimeout: "fn" must be a function');
+    const delay = ms > 0 ? ms : 0; // false for NaN and negatives
+    const timer = new Timer(this.#now + delay, this.#seq++, fn, this);
+    if (delay === Infinity) {
+      timer.fn = undefined;
+      return timer;
+    }
+    this.#push(timer);
+    this.#live++;
+    return timer;
+  }
+
+  /** Cancel a timer; unknown, foreign, fired or already-cleared handles are ignored. */
+  clearTimeout(handle: TimerHandle): void {
+    if (!(handle instanceof Timer) || handle.owner !== this || handle.fn === undefined) return;
+    handle.fn = undefined;
+    this.#live--;
+    // Lazy deletion: compact when dead entries dominate, so cancel-and-re-arm loops (a
+    // watchdog restarted by every heartbeat) cannot grow the heap without bound.
+    const heap = this.#heap;
+    if (heap.length > 64 && heap.length > 2 * this.#live) this.#compact();
+  }
+
+  /** Deadline (ms) of the next live timer, or undefined when none is pending. */
+  next(): number | undefined {
+    return this.#peekLive()?.deadline;
+  }
+
+  /**
+   * Move time forward by ms (>= 0), firing every timer due up to now + ms in order, with
+   * now() set to each timer's deadline while it runs. Timers scheduled by a callback that
+   * fall due within the window fire too. Afterwards now() is the target. A throwing callback
+   * aborts the advance with now() left at its deadline.
+   */
+  advance(ms: number): void {
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`VirtualClock.advance: "ms" must be a finite number >= 0, got ${ms}`);
+    this.advanceTo(this.#now + ms);
+  }
+
+  /** Move time forward to the absolute time t (ms, >= now()), firing timers as advance() does. */
+  advanceTo(t: number): void {
+    if (!Number.isFinite(t) || t < this.#now) {
+      throw new RangeError(`VirtualClock.advanceTo: "t" must be a finite time >= now (${this.#now} ms), got ${t}`);
+    }
+    this.#enter('advance');
+    try {
+      for (let timer = this.#peekLive(); timer !== undefined && timer.deadline <= t; timer = this.#peekLive()) {
+        this.#fire(timer);
+      }
+      this.#now = t;
+    } finally {
+      this.#firing = false;
+    }
+  }
+
+  /** Jump to the next live timer's deadline and fire it; false (time unchanged) when none is pending. */
+  runNext(): boolean {
+    this.#enter('runNext');
+    try {
+      const timer = this.#peekLive();
+      if (timer === undefined) return false;
+      this.#fire(timer);
+      return true;
+    } finally {
+      this.#firing = false;
+    }
+  }
+
+  #enter(what: string): void {
+    // A nested advance could move time past the outer target and then back: forbid it.
+    if (this.#firing) throw new Error(`VirtualClock.${what}: called from inside a timer callback`);
+    this.#firing = true;
+  }
+
+  #fire(timer: Timer): void {
+    this.#pop();
+    const fn = timer.fn as () => void;
+    timer.fn = undefined;
+    this.#live--;
+    this.#now = timer.deadline;
+    fn();
+  }
+
+  /** Top of the heap after discarding cleared timers. */
+  #peekLive(): Timer | undefined {
+    const heap = this.#heap;
+    while (heap.length > 0 && (heap[0] as Timer).fn === undefined) this.#pop();
+    return heap[0];
+  }
+
+  #push(timer: Timer): void {
+    const heap = this.#heap;
+    let i = heap.length;
+    heap.push(timer);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent] as Timer;
+      if (!before(timer, p)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = timer;
+  }
+
+  #pop(): void {
+    const heap = this.#heap;
+    const last = heap.pop() as Timer;
+    if (heap.length > 0) this.#siftDown(0, last);
+  }
+
+  #siftDown(start: number, timer: Timer): void {
+    const heap = this.#heap;
+    const n = heap.length;
+    let i = start;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      const right = child + 1;
+      if (right < n && before(heap[right] as Timer, heap[child] as Timer)) child = right;
+      const c = heap[child] as Timer;
+      if (!before(c, timer)) break;
+      heap[i] = c;
+      i = child;
+    }
+    heap[i] = timer;
+  }
+
+  #compact(): void {
+    const heap = this.#heap;
+    let k = 0;
+    for (const t of heap) if (t.fn !== undefined) heap[k++] = t;
+    heap.length = k;
+    for (let i = (k >> 1) - 1; i >= 0; i--) this.#siftDown(i, heap[i] as Timer);
+  }
+}

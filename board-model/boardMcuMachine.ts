@@ -1,0 +1,186 @@
+/**
+ * The board MCU (FIRMWARE.md sections 2, 3 and 7): power and boot, the persistent config and
+ * error blocks with their CRCs, the error log, LEDs, and command dispatch through the protocol
+ * table. Hardware it drives (ports, ADC, flash, the UART) is reached through `McuIo`.
+ */
+import { enqueueActions, setup } from 'xstate';
+import type { FirmwareProfile } from './profileSchema.ts';
+import type { Flash } from './firmware/Flash.ts';
+import { decodeConfig, decodeErrors, emptyErrors, encodeConfig, encodeErrors, type ConfigBlock } from './firmware/flashBlocks.ts';
+import { countBoot, logCode, type ErrorLogRules } from './firmware/errorLog.ts';
+import { boardIdOf, dispatch, type BoardHardware, type McuState, type PortAction } from './firmware/dispatch.ts';
+import type { ReceivedFrame } from './BoardReceiver.ts';
+
+/** Events of the MCU: power, reset and received frames. */
+export type McuEvent =
+  | { type: 'POWER_UP' }
+  | { type: 'POWER_DOWN' }
+  | { type: 'RESET' }
+  | { type: 'FRAME'; frame: ReceivedFrame };
+
+/** What the MCU tells the outside world (the event log). */
+export type McuEmitted =
+  | { type: 'mcu-boot'; bootCount: number }
+  | { type: 'config-restored' }
+  | { type: 'errors-restored' }
+  | { type: 'request'; command?: string; errorCode?: number; at: number }
+  | { type: 'torn-write'; block: 'config' | 'errors' };
+
+/** The hardware around the MCU. */
+export interface McuIo extends BoardHardware {
+  readonly flash: Flash;
+  /** Send a port command (PI_ON ...) or MCU_RESET to a port. */
+  port(pi: 0 | 1, action: PortAction['type'] | 'MCU_RESET'): void;
+  /** Apply a port's (new) settings. */
+  settings(pi: 0 | 1, config: ConfigBlock['ports'][0]): void;
+  /** Send a reply on the bus, REPLY_DELAY after the request's last byte (at, ms). */
+  reply(bytes: Uint8Array, requestEndAt: number): void;
+  /** Cancel replies not yet sent (the MCU reset). */
+  cancelReplies(): void;
+  /** A flash write was torn by a power loss: the board must lose power now. */
+  powerLost(): void;
+}
+
+/** Input of the MCU machine. */
+export interface McuInput {
+  profile: FirmwareProfile;
+  io: McuIo;
+}
+
+interface McuContext {
+  profile: FirmwareProfile;
+  io: McuIo;
+  /** RAM state; undefined while unpowered. */
+  ram: McuState | undefined;
+}
+
+/** Error-log rules of a profile. */
+export function errorLogRules(profile: FirmwareProfile): ErrorLogRules {
+  return {
+    lastStatusCode: profile.errorLog.minLoggedCode - 1,
+    countFrom: profile.errorLog.countedFrom,
+    countMax: profile.errorLog.countSaturates,
+    bootCountMax: profile.errorLog.bootCountSaturates,
+  };
+}
+
+/** The config block a board starts with after a CRC failure or on a fresh flash. */
+export function defaultConfig(profile: FirmwareProfile): ConfigBlock {
+  const d = profile.defaults;
+  const port = { hbtTime: d.hbtTime, hbtDelay: d.hbtDelay, offDelay: d.offDelay, sigOffDelay: d.sigOffDelay, sigWidth: d.sigWidth, piOnStartup: d.piOnStartup };
+  return { prefix: d.prefix, ports: [{ ...port }, { ...port }] };
+}
+
+/** Write a block; false when the write was torn (the board then loses power). */
+function writeBlock(io: McuIo, block: 'config' | 'errors', bytes: Uint8Array): boolean {
+  return io.flash.write(block, bytes) === 'ok';
+}
+
+/** Boot steps 1-2 of FIRMWARE.md section 3: load and check both blocks, count the boot, log 0x0F. */
+export function bootState(profile: FirmwareProfile, flash: Flash): { ram: McuState; configRestored: boolean; errorsRestored: boolean } {
+  const rules = errorLogRules(profile);
+  let config = decodeConfig(flash.read('config'));
+  const configRestored = config === undefined;
+  config ??= defaultConfig(profile);
+  let errors = decodeErrors(flash.read('errors'), profile.errorLog.size);
+  const errorsRestored = errors === undefined;
+  errors ??= { ...emptyErrors(profile.errorLog.size), log: new Uint8Array(profile.errorLog.size).fill(profile.errorLog.unusedSlot) };
+  // Failures are logged after the reset block is in place (FIRMWARE.md section 2).
+  if (configRestored) errors = logCode(errors, 0x40, rules);
+  if (errorsRestored) errors = logCode(errors, 0x41, rules);
+  errors = logCode(countBoot(errors, rules), 0x0f, rules);
+  const ram: McuState = { config, errors, ledsEnabled: profile.leds.enabledAtBoot, debugLed: [...profile.leds.debugAtBoot] };
+  return { ram, configRestored, errorsRestored };
+}
+
+/** The board MCU machine. */
+export const boardMcuMachine = setup({
+  types: {
+    context: {} as McuContext,
+    events: {} as McuEvent,
+    input: {} as McuInput,
+    emitted: {} as McuEmitted,
+  },
+  delays: {
+    bootTime: ({ context }) => context.profile.mcu.bootMs,
+  },
+  actions: {
+    shutDown: enqueueActions(({ context, enqueue }) => {
+      context.io.cancelReplies();
+      context.io.port(0, 'MCU_RESET');
+      context.io.port(1, 'MCU_RESET');
+      enqueue.assign({ ram: undefined });
+    }),
+    boot: enqueueActions(({ context, enqueue }) => {
+      const { io, profile } = context;
+      io.cancelReplies();
+      const { ram, configRestored, errorsRestored } = bootState(profile, io.flash);
+      enqueue.assign({ ram });
+      if (configRestored) enqueue.emit({ type: 'config-restored' });
+      if (errorsRestored) enqueue.emit({ type: 'errors-restored' });
+      enqueue.emit({ type: 'mcu-boot', bootCount: ram.errors.bootCount });
+      // Step 3: both ports off, settings applied.
+      for (const pi of [0, 1] as const) {
+        io.port(pi, 'MCU_RESET');
+        io.settings(pi, ram.config.ports[pi]);
+      }
+      const torn =
+        (configRestored && !writeBlock(io, 'config', encodeConfig(ram.config))) || !writeBlock(io, 'errors', encodeErrors(ram.errors));
+      if (torn) io.powerLost();
+    }),
+    startupPorts: ({ context }) => {
+      const ram = context.ram;
+      if (!ram) return;
+      for (const pi of [0, 1] as const) if (ram.config.ports[pi].piOnStartup) context.io.port(pi, 'PI_ON');
+    },
+    handleFrame: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'FRAME' || !context.ram) return;
+      const { io, profile } = context;
+      const before = context.ram;
+      const result = dispatch(event.frame, before, io, profile);
+      const after = result.state;
+      enqueue.assign({ ram: after });
+      enqueue.emit({ type: 'request', ...result.summary, at: event.frame.at });
+      if (result.reply) io.reply(result.reply, event.frame.at);
+      let torn = false;
+      if (after.config !== before.config) {
+        for (const pi of [0, 1] as const) if (after.config.ports[pi] !== before.config.ports[pi]) io.settings(pi, after.config.ports[pi]);
+        torn ||= !writeBlock(io, 'config', encodeConfig(after.config));
+      }
+      if (!torn && after.errors !== before.errors) torn = !writeBlock(io, 'errors', encodeErrors(after.errors));
+      for (const action of result.actions) io.port(action.pi, action.type);
+      if (torn) io.powerLost();
+    }),
+  },
+}).createMachine({
+  id: 'boardMcu',
+  context: ({ input }) => ({ profile: input.profile, io: input.io, ram: undefined }),
+  initial: 'unpowered',
+  states: {
+    unpowered: {
+      on: { POWER_UP: 'booting' },
+    },
+    booting: {
+      entry: 'boot',
+      after: { bootTime: 'running' },
+      on: {
+        POWER_DOWN: { target: 'unpowered', actions: 'shutDown' },
+        RESET: { target: 'booting', reenter: true },
+      },
+    },
+    running: {
+      entry: 'startupPorts',
+      on: {
+        FRAME: { actions: 'handleFrame' },
+        POWER_DOWN: { target: 'unpowered', actions: 'shutDown' },
+        RESET: 'booting',
+      },
+    },
+  },
+});
+
+/** The board's current ID, or undefined while the MCU is unpowered. */
+export function mcuBoardId(ram: McuState | undefined, dip: number): number | undefined {
+  return ram ? boardIdOf(ram.config, dip) : undefined;
+}
+

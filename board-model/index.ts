@@ -1,0 +1,24 @@
+/** Public surface of the board model: named re-exports only (STYLE.md rule 12). */
+export { VirtualClock } from './VirtualClock.ts';
+export { DURATION_UNITS, formatDuration, parseDuration } from './duration.ts';
+export type { DurationUnit } from './duration.ts';
+export { ConfigError, check, describeValue, formatPath, fromZodIssues, joinPath, parseJsonText, validate } from './ConfigError.ts';
+export type { ConfigIssue } from './ConfigError.ts';
+export { durationField, intIn, nonEmpty, nonNegative, positive, prefixField, realIn, seedField, u8 } from './fields.ts';
+export { PROFILE_FORMAT, PROFILE_VERSION, profileSchema } from './profileSchema.ts';
+export type { FirmwareProfile } from './profileSchema.ts';
+export { CHECK_NAMES, busProfileSchema } from './busProfileSchema.ts';
+export type { BusProfile, CheckName } from './busProfileSchema.ts';
+export { piModelSchema } from './piModelSchema.ts';
+export type { PiModel } from './piModelSchema.ts';
+export { BUILTIN_PROFILES, V3_PROFILE, V4_REFERENCE, parseProfile, profileFromText } from './profiles.ts';
+export { BUILTIN_STACKS, DEFAULT_STACK, MASTER_ADDRESS, SINGLE_BOARD_STACK, STACK_FORMAT, boardId, parseStack, stackFromText, stackWarnings } from './stack.ts';
+export type { BoardSpec, PortSpec, Stack, StackOptions } from './stack.ts';
+export { FAULTS, FAULT_NAMES } from './faults.ts';
+export type { FaultName, FaultSpec, FaultTarget, FaultValueKind } from './faults.ts';
+export { EVENTS, EVENT_TYPES } from './scenarioEvents.ts';
+export type { EventScope, EventSpec, EventType } from './scenarioEvents.ts';
+export { parseSteps } from './scenarioSteps.ts';
+export type { FaultStep, HostStep, ScenarioStep, StepContext } from './scenarioSteps.ts';
+export { DEFAULT_SEED, DEFAULT_TAIL_MS, parseScenario, scenarioFromText } from './scenario.ts';
+export type { Expectation, Scenario } from './scenario.ts';

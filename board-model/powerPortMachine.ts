@@ -1,0 +1,338 @@
+/**
+ * One power port of a Pi Stack board (FIRMWARE.md section 4): the load switch, the heartbeat
+ * watchdog and the shutdown-signal handshake with the Pi plugged into it.
+ *
+ * Two parallel regions: `power` (off, on.booting/alive/missing, stopping.byBoard/byPi,
+ * cycling) and `signal` (released, pulsing: the board holds the signal line low). The load
+ * switch is driven from entry actions and only on a real change, so the board sees exactly
+ * one setSwitch call per edge. Heartbeats are not machine events in the steady state: a
+ * callback actor watches the wire and keeps one lazily re-armed timer (see heartbeatWatchdog).
+ */
+import { assign, cancel, emit, enqueueActions, fromCallback, raise, sendTo, setup, stateIn } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
+import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
+import type { HeartbeatLine, SignalLine } from './wires.ts';
+
+/** Events a port accepts: board commands first, then internal ones sent by its own actors and timers. */
+export type PortEvent =
+  | { type: 'PI_ON' }
+  | { type: 'PI_OFF' }
+  | { type: 'PI_FORCE_OFF' }
+  | { type: 'SEND_SIG' }
+  | { type: 'SETTINGS'; settings: PortSettings }
+  | { type: 'MCU_RESET' }
+  | { type: 'HEARTBEAT' } // internal: first rising edge seen while booting or missing
+  | { type: 'WATCHDOG_EXPIRED' } // internal: HBT_DELAY with no first beat, or HBT_TIME between beats
+  | { type: 'PI_SIGNAL_FALL' } // internal: the Pi pulled its signal line low
+  | { type: 'SIGNAL_PULSE' }; // internal: start a board pulse on the signal line
+
+/** Why a port's load switch opened (FIRMWARE.md section 4). */
+export type PowerOffCause = 'force' | 'graceful' | 'pi-initiated' | 'mcu-reset' | 'watchdog';
+
+/** Events a port emits for timelines and the board (XState `emit`). */
+export type PortEmitted =
+  | { type: 'power-on' }
+  | { type: 'power-off'; cause: PowerOffCause }
+  | { type: 'watchdog-expired' }
+  | { type: 'power-cycle' }
+  | { type: 'shutdown-signal'; by: 'board' }
+  | { type: 'heartbeat-ok' }
+  | { type: 'shutdown-requested'; by: 'pi' };
+
+/** One Pi's timeouts in ms, already converted from the u8 settings; hbtTimeMs 0 disables the watchdog (FIRMWARE.md section 2). */
+export interface PortSettings {
+  /** HBT_TIME: longest gap between heartbeats (ms); 0 disables the watchdog. */
+  hbtTimeMs: number;
+  /** HBT_DELAY: grace period after power-on before the first heartbeat is due (ms). */
+  hbtDelayMs: number;
+  /** OFF_DELAY: power removed this long after the start of a PI_OFF pulse (ms). */
+  offDelayMs: number;
+  /** SIG_OFF_DELAY: power removed this long after a Pi-initiated shutdown signal (ms). */
+  sigOffDelayMs: number;
+  /** SIG_WIDTH: length of the board's low pulse on the signal line (ms). */
+  sigWidthMs: number;
+}
+
+/** ASSUMED firmware behaviour of a port, taken from the firmware profile (FIRMWARE.md section 4). */
+export interface PortBehaviour {
+  /** Which delay PI_OFF waits before cutting power: OFF_DELAY or SIG_OFF_DELAY. */
+  gracefulOffDelay: 'off-delay' | 'sig-off-delay';
+  /** PI_ON during a board-initiated shutdown cancels it (back to on.booting). */
+  piOnCancelsShutdown: boolean;
+  /** On watchdog expiry: power-cycle the Pi, or only report it (GET_PI_HBT 0). */
+  watchdogAction: 'power-cycle' | 'report-only';
+  /** CYCLE_OFF_TIME: how long a watchdog power cycle keeps the switch off (ms, default 5000). */
+  cycleOffTimeMs: number;
+}
+
+/** What the board gives a port: its clock (also the actor's clock), settings, behaviour, wires and load switch. */
+export interface PortInput {
+  clock: Clock;
+  settings: PortSettings;
+  behaviour: PortBehaviour;
+  heartbeat: HeartbeatLine;
+  signal: SignalLine;
+  /** Drive the load switch; called once per edge (true = on). */
+  setSwitch: (on: boolean) => void;
+}
+
+interface PortContext extends PortInput {
+  /** Load switch state as last driven, so setSwitch is only called on a change. */
+  switchOn: boolean;
+  /** Cause reported by the next power-off (set by the transition that cuts power). */
+  offCause: PowerOffCause;
+}
+
+interface WireInput {
+  clock: Clock;
+  heartbeat: HeartbeatLine;
+  signal: SignalLine;
+  hbtTimeMs: number;
+}
+
+/** Sent to a running watchdog when SETTINGS change HBT_TIME (applies from the next heartbeat). */
+type WatchdogUpdate = { type: 'HBT_TIME'; hbtTimeMs: number };
+
+/** Booting or missing: report the first rising edge on the heartbeat line. */
+const heartbeatWaiter = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBack }) => {
+  const unsubscribe = input.heartbeat.onRise(() => sendBack({ type: 'HEARTBEAT' }));
+  return () => void unsubscribe();
+});
+
+/**
+ * Alive: one clock timer at (or before) the newest deadline. A beat only moves the deadline;
+ * when the timer fires early (a newer beat arrived) it re-arms for the remainder, else it
+ * reports expiry. So a Pi beating every 5.2 s costs one timer every HBT_TIME, not one per
+ * beat. Only a deadline earlier than the armed timer (HBT_TIME shortened) re-arms at once.
+ */
+const heartbeatWatchdog = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBack, receive }) => {
+  const { clock, heartbeat } = input;
+  let hbtTimeMs = input.hbtTimeMs;
+  let deadline = Infinity;
+  let timer: TimerHandle | undefined;
+  let firesAt = Infinity;
+  const disarm = (): void => {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timer = undefined;
+    firesAt = Infinity;
+  };
+  const fire = (): void => {
+    timer = undefined;
+    firesAt = Infinity;
+    if (deadline === Infinity) return;
+    if (deadline > clock.now()) arm();
+    else sendBack({ type: 'WATCHDOG_EXPIRED' });
+  };
+  const arm = (): void => {
+    firesAt = deadline;
+    timer = clock.setTimeout(fire, deadline - clock.now());
+  };
+  const beat = (): void => {
+    if (hbtTimeMs <= 0) return;
+    deadline = clock.now() + hbtTimeMs;
+    if (deadline < firesAt) {
+      disarm();
+      arm();
+    }
+  };
+  beat(); // entered on a heartbeat, so the first deadline counts from now
+  const unsubscribe = heartbeat.onRise(beat);
+  receive((update) => {
+    hbtTimeMs = update.hbtTimeMs;
+    if (hbtTimeMs > 0) return; // the running deadline stands; the next beat uses the new time
+    deadline = Infinity;
+    disarm();
+  });
+  return () => {
+    unsubscribe();
+    disarm();
+  };
+});
+
+/** While on: a falling edge the Pi caused on the signal line is its shutdown request; the board's own falls are ignored. */
+const piSignalWatcher = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBack }) => {
+  const unsubscribe = input.signal.onFall((by) => {
+    if (by === 'pi') sendBack({ type: 'PI_SIGNAL_FALL' });
+  });
+  return () => void unsubscribe();
+});
+
+const wireInput = ({ context }: { context: PortContext }): WireInput => ({
+  clock: context.clock,
+  heartbeat: context.heartbeat,
+  signal: context.signal,
+  hbtTimeMs: context.settings.hbtTimeMs,
+});
+
+/** One power port (FIRMWARE.md section 4); create with `createActor(powerPortMachine, { input, clock: input.clock })`. */
+export const powerPortMachine = setup({
+  types: {
+    context: {} as PortContext,
+    events: {} as PortEvent,
+    input: {} as PortInput,
+    emitted: {} as PortEmitted,
+  },
+  actors: { heartbeatWaiter, heartbeatWatchdog, piSignalWatcher },
+  guards: {
+    cyclesOnExpiry: ({ context }) => context.behaviour.watchdogAction === 'power-cycle',
+    piOnCancelsShutdown: ({ context }) => context.behaviour.piOnCancelsShutdown,
+  },
+  actions: {
+    driveSignal: ({ context }, params: { low: boolean }) => context.signal.boardPull(params.low),
+    // Entry actions of on/stopping and off/cycling: act only on a real change of the switch.
+    switchOn: enqueueActions(({ context, enqueue }) => {
+      if (context.switchOn) return;
+      enqueue.assign({ switchOn: true });
+      const setSwitchOn = (): void => context.setSwitch(true); // named: shows as such in transition() results
+      enqueue(setSwitchOn);
+      enqueue.emit({ type: 'power-on' });
+    }),
+    switchOff: enqueueActions(({ context, enqueue }) => {
+      if (!context.switchOn) return;
+      enqueue.assign({ switchOn: false });
+      const setSwitchOff = (): void => context.setSwitch(false);
+      enqueue(setSwitchOff);
+      enqueue.emit({ type: 'power-off', cause: context.offCause });
+    }),
+    // A raise rather than `after`, so that a disabled watchdog (HBT_TIME 0) schedules no timer at all.
+    startGrace: enqueueActions(({ context, enqueue }) => {
+      if (context.settings.hbtTimeMs > 0) enqueue.raise({ type: 'WATCHDOG_EXPIRED' }, { delay: 'hbtDelay', id: 'grace' });
+    }),
+    cancelGrace: cancel('grace'),
+    startPulse: raise({ type: 'SIGNAL_PULSE' }),
+    storeSettings: assign({
+      settings: ({ context, event }) => (event.type === 'SETTINGS' ? event.settings : context.settings),
+    }),
+    forwardHbtTime: sendTo('watchdog', ({ event }): WatchdogUpdate => ({
+      type: 'HBT_TIME',
+      hbtTimeMs: event.type === 'SETTINGS' ? event.settings.hbtTimeMs : 0,
+    })),
+  },
+  delays: {
+    hbtDelay: ({ context }) => context.settings.hbtDelayMs,
+    gracefulOffDelay: ({ context }) =>
+      context.behaviour.gracefulOffDelay === 'sig-off-delay' ? context.settings.sigOffDelayMs : context.settings.offDelayMs,
+    sigOffDelay: ({ context }) => context.settings.sigOffDelayMs,
+    sigWidth: ({ context }) => context.settings.sigWidthMs,
+    cycleOffTime: ({ context }) => context.behaviour.cycleOffTimeMs,
+  },
+}).createMachine({
+  id: 'powerPort',
+  type: 'parallel',
+  context: ({ input }) => ({ ...input, switchOn: false, offCause: 'force' }),
+  on: {
+    // Targetless: the running watchdog learns a new HBT_TIME, other timers read it when they start.
+    SETTINGS: [
+      { guard: stateIn({ power: { on: 'alive' } }), actions: ['forwardHbtTime', 'storeSettings'] },
+      { actions: 'storeSettings' },
+    ],
+  },
+  states: {
+    power: {
+      initial: 'off',
+      on: {
+        PI_FORCE_OFF: { target: '.off', actions: assign({ offCause: 'force' }) },
+        MCU_RESET: { target: '.off', actions: assign({ offCause: 'mcu-reset' }) },
+      },
+      states: {
+        off: {
+          entry: 'switchOff',
+          on: { PI_ON: 'on' },
+        },
+        on: {
+          initial: 'booting',
+          entry: 'switchOn',
+          invoke: { src: 'piSignalWatcher', input: wireInput },
+          on: {
+            PI_OFF: { target: 'stopping.byBoard', actions: 'startPulse' },
+            PI_SIGNAL_FALL: { target: 'stopping.byPi', actions: emit({ type: 'shutdown-requested', by: 'pi' } as const) },
+            // From the grace timer (booting) or the watchdog actor (alive).
+            WATCHDOG_EXPIRED: [
+              {
+                guard: 'cyclesOnExpiry',
+                target: '#powerPort.power.cycling',
+                actions: [emit({ type: 'watchdog-expired' }), assign({ offCause: 'watchdog' })],
+              },
+              { target: '.missing', actions: emit({ type: 'watchdog-expired' }) },
+            ],
+          },
+          states: {
+            booting: {
+              entry: 'startGrace',
+              exit: 'cancelGrace',
+              invoke: { src: 'heartbeatWaiter', input: wireInput },
+              on: { HEARTBEAT: { target: 'alive', actions: emit({ type: 'heartbeat-ok' } as const) } },
+            },
+            alive: {
+              invoke: { id: 'watchdog', src: 'heartbeatWatchdog', input: wireInput },
+            },
+            missing: {
+              invoke: { src: 'heartbeatWaiter', input: wireInput },
+              on: { HEARTBEAT: { target: 'alive', actions: emit({ type: 'heartbeat-ok' } as const) } },
+            },
+          },
+        },
+        stopping: {
+          // No watchdog actors here: the watchdog is suspended while stopping.
+          entry: 'switchOn',
+          initial: 'byBoard', // never entered by default: every transition names its child
+          states: {
+            byBoard: {
+              on: { PI_ON: { guard: 'piOnCancelsShutdown', target: '#powerPort.power.on' } },
+              after: {
+                gracefulOffDelay: { target: '#powerPort.power.off', actions: assign({ offCause: 'graceful' }) },
+              },
+            },
+            byPi: {
+              after: {
+                sigOffDelay: { target: '#powerPort.power.off', actions: assign({ offCause: 'pi-initiated' }) },
+              },
+            },
+          },
+        },
+        cycling: {
+          entry: ['switchOff', emit({ type: 'power-cycle' } as const)],
+          after: { cycleOffTime: 'on' },
+          // PI_ON ends the off time early; PI_OFF cancels the re-power (the Pi is already unpowered).
+          on: { PI_ON: 'on', PI_OFF: 'off' },
+        },
+      },
+    },
+    signal: {
+      initial: 'released',
+      on: { PI_FORCE_OFF: '.released', MCU_RESET: '.released' },
+      states: {
+        released: {
+          on: { SIGNAL_PULSE: 'pulsing', SEND_SIG: 'pulsing' },
+        },
+        pulsing: {
+          // A second pulse request while low is ignored: the Pi has already seen the edge.
+          entry: [{ type: 'driveSignal', params: { low: true } }, emit({ type: 'shutdown-signal', by: 'board' } as const)],
+          exit: { type: 'driveSignal', params: { low: false } },
+          after: { sigWidth: 'released' },
+        },
+      },
+    },
+  },
+});
+
+/** A snapshot of a power port actor. */
+export type PortSnapshot = SnapshotFrom<typeof powerPortMachine>;
+
+/** GET_PI_POWERED: true while the load switch is on (on.* or stopping.*). */
+export function portPowered(snapshot: PortSnapshot): boolean {
+  return snapshot.matches({ power: 'on' }) || snapshot.matches({ power: 'stopping' });
+}
+
+/** GET_PI_HBT: true only while heartbeats arrive within HBT_TIME (on.alive). */
+export function portHeartbeatHealthy(snapshot: PortSnapshot): boolean {
+  return snapshot.matches({ power: { on: 'alive' } });
+}
+
+/** The power region's state as a dotted path: 'off', 'on.alive', 'stopping.byBoard', 'cycling'. */
+export function portStateName(snapshot: PortSnapshot): string {
+  const power: unknown = (snapshot.value as { power: unknown }).power;
+  if (typeof power === 'string') return power;
+  const [parent, child] = Object.entries(power as Record<string, string>)[0] ?? ['?', '?'];
+  return `${parent}.${child}`;
+}

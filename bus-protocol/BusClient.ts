@@ -1,0 +1,240 @@
+/**
+ * The host side of the bus (PROTOCOL.md sections 2, 5, 8): one request on the bus at a time,
+ * typed errors, retries for reads. Browser-safe; time comes only from the injected Clock, so it
+ * runs unchanged against a simulator in virtual time. StackClient adds the per-command methods.
+ */
+import type { Clock } from './clock.ts';
+import { COMMANDS, commandByCode, responseLen, type CommandName } from './commands.ts';
+import { ArgumentError, BoardError, CrcError, DisconnectedError, MalformedReplyError, NoReplyError } from './errors.ts';
+import { decodeResponse, encodeRequest } from './frame.ts';
+import { BYTE_TIME_9600_MS } from './FrameParser.ts';
+import { ReplyWaiter, type WaitResult } from './ReplyWaiter.ts';
+import type { ByteTransport } from './transport.ts';
+import type { ArgsParam, ResponseFrame, ResponsePayload } from './types.ts';
+import type { HardwareVersion } from './conversions.ts';
+
+/**
+ * Default reply allowance after the request's own wire time, in ms: the board starts
+ * answering ~2-3 ms after the last request byte (FIRMWARE.md section 7), a USB adapter may sit
+ * on received bytes for 16 ms, and the rest is margin for host scheduling. Well under the
+ * original library's 0.3 s, so a scan of 16 absent IDs takes under a second.
+ */
+export const DEFAULT_REPLY_TIMEOUT_MS = 40;
+
+/** Default number of re-sends of a read command after a timeout, CRC error or malformed reply. */
+export const DEFAULT_RETRIES = 2;
+
+/** Bytes seen by the client: 'host' = written by us, 'bus' = received; `at` in ms on the client's clock. */
+export interface TrafficEvent {
+  readonly direction: 'host' | 'bus';
+  readonly bytes: Uint8Array;
+  readonly at: number;
+}
+
+/** Client settings; only `clock` is required. */
+export interface StackClientOptions {
+  /** Source of time and timers (virtual in tests and the simulator, wall time on hardware). */
+  clock: Clock;
+  /** Reply allowance after the request's wire time, ms; default DEFAULT_REPLY_TIMEOUT_MS. */
+  replyTimeoutMs?: number;
+  /** Re-sends of read commands after a failed attempt; default 2. Write commands are never re-sent. */
+  retries?: number;
+  /** Wire time of one byte, ms; default 9600 baud 8N1 (1.0417 ms). */
+  byteTimeMs?: number;
+  /** Hardware revision used to convert Pi voltage readings; default 3. */
+  hardwareVersion?: HardwareVersion;
+  /** Called for every chunk written or received (for recorders and monitors). */
+  onTraffic?: (event: TrafficEvent) => void;
+}
+
+/** Counters since the client was made; one attempt is one request frame written. */
+export interface ClientStats {
+  requests: number;
+  replies: number;
+  timeouts: number;
+  crcErrors: number;
+  malformed: number;
+  boardErrors: number;
+  retries: number;
+}
+
+/** Errors an attempt can end with other than a reply. */
+export type ExchangeError = NoReplyError | CrcError | MalformedReplyError | DisconnectedError;
+
+/** What requestRaw() resolves to: the decoded reply frame (OK or error status), or why there is none. */
+export type RawOutcome<N extends CommandName = CommandName> =
+  | { readonly kind: 'reply'; readonly frame: ResponseFrame<N>; /** arrival of the last byte, ms */ readonly at: number }
+  | { readonly kind: 'failed'; readonly error: ExchangeError };
+
+interface Job {
+  run: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Request/response over a ByteTransport, one request on the bus at a time. */
+export class BusClient {
+  /** Counters; read freely, never reset. */
+  readonly stats: ClientStats = { requests: 0, replies: 0, timeouts: 0, crcErrors: 0, malformed: 0, boardErrors: 0, retries: 0 };
+  /** Hardware revision for conversions (from the options). */
+  readonly hardwareVersion: HardwareVersion;
+  protected readonly retries: number;
+  private readonly clock: Clock;
+  private readonly replyTimeoutMs: number;
+  private readonly byteTimeMs: number;
+  private readonly onTraffic: ((event: TrafficEvent) => void) | undefined;
+  private readonly queue: Job[] = [];
+  private busy = false;
+  private waiter: ReplyWaiter | undefined;
+  private closedReason: string | undefined;
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(private readonly transport: ByteTransport, options: StackClientOptions) {
+    this.clock = options.clock;
+    this.replyTimeoutMs = nonNegative('replyTimeoutMs', options.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS);
+    this.retries = nonNegative('retries', options.retries ?? DEFAULT_RETRIES);
+    this.byteTimeMs = nonNegative('byteTimeMs', options.byteTimeMs ?? BYTE_TIME_9600_MS);
+    this.hardwareVersion = options.hardwareVersion ?? 3;
+    this.onTraffic = options.onTraffic;
+    this.unsubscribe.push(
+      transport.onData((bytes) => {
+        const at = this.clock.now();
+        this.onTraffic?.({ direction: 'bus', bytes: bytes.slice(), at });
+        this.waiter?.feed(bytes, at);
+      }),
+    );
+    this.unsubscribe.push(transport.onClose((reason) => this.shutDown(reason)));
+  }
+
+  /**
+   * Send a command and resolve with its decoded OK payload. Rejects with BoardError (status 0x01),
+   * NoReplyError, CrcError, MalformedReplyError, DisconnectedError or ArgumentError. Read commands
+   * are re-sent up to `retries` times; write commands never are, because a lost reply does not
+   * mean the board did not act (a repeated PI_OFF or SEND_SIG would act twice).
+   */
+  request<N extends CommandName>(name: N, id: number, ...args: ArgsParam<N>): Promise<ResponsePayload<N>> {
+    return this.exchange(name, id, args, this.retries);
+  }
+
+  /**
+   * Send arbitrary bytes (e.g. a deliberately damaged frame) once and report what came back.
+   * `expect` decodes an OK payload as that command's; without it the payload is left undecoded.
+   */
+  requestRaw<N extends CommandName>(bytes: Uint8Array, expect?: N): Promise<RawOutcome<N>> {
+    if (bytes.length === 0) return Promise.reject(new ArgumentError('bytes', 'requestRaw needs at least one byte'));
+    const frame = bytes.slice();
+    const label = expect ?? commandByCode(frame[0]!) ?? 'raw frame';
+    const expected = expect === undefined ? 4 : responseLen(expect) + 1;
+    return this.enqueue(async () => this.interpret(await this.attempt(frame, expected), expect, label, frame[1] ?? 0, frame));
+  }
+
+  /** Stop: reject pending and queued requests with DisconnectedError, then close the transport. */
+  async close(): Promise<void> {
+    this.shutDown('client closed');
+    await this.transport.close();
+  }
+
+  /** Send a command with an explicit retry budget (scan() probes with none). */
+  protected exchange<N extends CommandName>(name: N, id: number, args: ArgsParam<N>, retries: number): Promise<ResponsePayload<N>> {
+    let frame: Uint8Array;
+    try {
+      frame = encodeRequest(name, id, ...args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const budget = COMMANDS[name].effect === 'read' ? retries : 0;
+    return this.enqueue(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const outcome = this.interpret(await this.attempt(frame, responseLen(name) + 1), name, name, id, frame);
+        if (outcome.kind === 'reply') {
+          if (outcome.frame.status === 'error') throw new BoardError(outcome.frame.code, name, id);
+          return outcome.frame.payload;
+        }
+        if (outcome.error instanceof DisconnectedError || attempt >= budget) throw outcome.error;
+        this.stats.retries++;
+      }
+    });
+  }
+
+  private enqueue<T>(run: () => Promise<T>): Promise<T> {
+    if (this.closedReason !== undefined) return Promise.reject(new DisconnectedError(this.closedReason));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.busy) return;
+    const job = this.queue.shift();
+    if (!job) return;
+    this.busy = true;
+    void job.run().then(job.resolve, job.reject).finally(() => {
+      this.busy = false;
+      this.pump();
+    });
+  }
+
+  /** One request frame on the bus and the wait for its reply. */
+  private async attempt(frame: Uint8Array, expectedBytes: number): Promise<WaitResult> {
+    if (this.closedReason !== undefined) return { kind: 'closed', reason: this.closedReason };
+    const startAt = this.clock.now();
+    const waiter = new ReplyWaiter(this.clock, {
+      startAt, requestBytes: frame.length, expectedBytes, replyTimeoutMs: this.replyTimeoutMs, byteTimeMs: this.byteTimeMs,
+    });
+    this.waiter = waiter;
+    this.stats.requests++;
+    this.onTraffic?.({ direction: 'host', bytes: frame.slice(), at: startAt });
+    // Not awaited on its own: the deadline also covers a write that never completes, and a
+    // reply may arrive before the transport reports the write done.
+    let written: Promise<void>;
+    try {
+      written = this.transport.write(frame);
+    } catch (error) {
+      written = Promise.reject(error); // a transport that throws instead of rejecting
+    }
+    written.catch((error: unknown) => waiter.abort(`write failed: ${error instanceof Error ? error.message : String(error)}`));
+    const result = await waiter.result;
+    if (this.waiter === waiter) this.waiter = undefined;
+    return result;
+  }
+
+  /** Turn a wait result into a decoded reply or a typed error, counting it. */
+  private interpret<N extends CommandName>(result: WaitResult, expect: N | undefined, label: string, id: number, request: Uint8Array): RawOutcome<N> {
+    if (result.kind === 'closed') return { kind: 'failed', error: new DisconnectedError(result.reason) };
+    if (result.kind === 'timeout') {
+      if (result.garbled === 'crc') {
+        this.stats.crcErrors++;
+        return { kind: 'failed', error: new CrcError(label, id, result.partial) };
+      }
+      if (result.garbled === 'rejected') {
+        this.stats.malformed++;
+        return { kind: 'failed', error: new MalformedReplyError(label, id, result.partial, 'a CRC-valid frame arrived that is not a reply (byte 1 not 0xFF or status not 0x00/0x01)') };
+      }
+      this.stats.timeouts++;
+      return { kind: 'failed', error: new NoReplyError(label, id, request, result.waitedMs, result.partial) };
+    }
+    const decoded = decodeResponse(result.bytes, expect);
+    if (decoded.kind !== 'frame') {
+      this.stats.malformed++;
+      const reason = decoded.kind === 'invalid' ? decoded.message : 'incomplete frame';
+      return { kind: 'failed', error: new MalformedReplyError(label, id, result.bytes, reason) };
+    }
+    this.stats.replies++;
+    if (decoded.frame.status === 'error') this.stats.boardErrors++;
+    return { kind: 'reply', frame: decoded.frame, at: result.at };
+  }
+
+  private shutDown(reason: string): void {
+    if (this.closedReason !== undefined) return;
+    this.closedReason = reason;
+    for (const off of this.unsubscribe) off();
+    for (const job of this.queue.splice(0)) job.reject(new DisconnectedError(reason));
+    this.waiter?.abort(reason);
+  }
+}
+
+function nonNegative(option: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new ArgumentError(option, `must be a finite number >= 0, got ${String(value)}`);
+  return value;
+}

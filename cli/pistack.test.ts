@@ -1,0 +1,228 @@
+/** The pistack CLI run in-process (output captured through commander's output configuration). */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pkg from '../package.json' with { type: 'json' };
+import { run } from './pistack.ts';
+import { VECTORS_URL } from './vectors.ts';
+
+interface Ran {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function cli(...args: string[]): Promise<Ran> {
+  let out = '';
+  let err = '';
+  const code = await run(args, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  return { code, out, err };
+}
+
+async function ok(args: string[], stdout: string): Promise<void> {
+  const r = await cli(...args);
+  assert.is(r.err, '', `stderr of ${args.join(' ')}`);
+  assert.is(r.code, 0, `exit code of ${args.join(' ')}`);
+  assert.is(r.out, stdout);
+}
+
+async function fails(args: string[], message: string | RegExp): Promise<Ran> {
+  const r = await cli(...args);
+  assert.is(r.code, 1, `exit code of ${args.join(' ')}: ${r.err}`);
+  if (typeof message === 'string') assert.ok(r.err.includes(message), `stderr ${JSON.stringify(r.err)} lacks ${JSON.stringify(message)}`);
+  else assert.match(r.err, message);
+  return r;
+}
+
+// ---- encode ----
+
+test('encode: the PROTOCOL.md examples', async () => {
+  await ok(['encode', 'GET_SW_VERSION', '--id', '0'], '02 00 03 AD\n');
+  await ok(['encode', 'GET_HW_VERSION', '--id', '4'], '03 04 03 3D\n');
+  await ok(['encode', 'PI_ON', '--id', '0', '--pi', '1'], '11 00 04 01 D2\n');
+  await ok(['encode', 'SET_HBT_TIME', '--id', '0', '--pi', '0', '30'], '15 00 05 00 1E 19\n');
+  await ok(['encode', 'DEBUG_LED', '--id', '0', '255', '0', '0'], '06 00 06 FF 00 00 69\n');
+});
+
+test('encode: names in any case with - or _, numbers in decimal or 0x hex, options anywhere', async () => {
+  await ok(['encode', 'pi-on', '--pi', '0x1', '--id', '0x00'], '11 00 04 01 D2\n');
+  await ok(['encode', 'Set_Hbt_Time', '--id', '0', '--pi', '0', '0x1E'], '15 00 05 00 1E 19\n');
+  await ok(['encode', 'debug-led', '0xFF', '0', '0', '--id', '0'], '06 00 06 FF 00 00 69\n');
+});
+
+test('encode --json: command, code, id, args, hex', async () => {
+  const r = await cli('encode', 'SET_HBT_TIME', '--id', '0', '--pi', '0', '30', '--json');
+  assert.is(r.code, 0);
+  assert.equal(JSON.parse(r.out), { command: 'SET_HBT_TIME', code: 0x15, id: 0, args: { pi: 0, value: 30 }, hex: '15 00 05 00 1E 19' });
+});
+
+test('encode: unknown command suggests close names', async () => {
+  await fails(['encode', 'PI_ONN', '--id', '0'], 'unknown command "PI_ONN"; did you mean PI_ON');
+  await fails(['encode', 'GET_VERSION', '--id', '0'], /did you mean GET_HW_VERSION, GET_SW_VERSION/);
+  await fails(['encode', 'XYZZY', '--id', '0'], 'PROTOCOL.md section 5');
+});
+
+test('encode: missing or bad --id', async () => {
+  await fails(['encode', 'GET_SW_VERSION'], 'missing "--id"');
+  await fails(['encode', 'GET_SW_VERSION', '--id', '255'], '"--id" must be 0..254 (0xFF is the master address');
+  await fails(['encode', 'GET_SW_VERSION', '--id', 'seven'], '"--id" must be a number (decimal or 0x hex), got "seven"');
+  await fails(['encode', 'GET_SW_VERSION', '--id'], "option '--id <N>' argument missing");
+});
+
+test('encode: --pi where not wanted, missing where needed, out of range', async () => {
+  await fails(['encode', 'GET_VIN', '--id', '0', '--pi', '1'], '"--pi" does not apply: GET_VIN takes no Pi number');
+  await fails(['encode', 'PI_ON', '--id', '0'], 'missing "--pi": PI_ON addresses one Pi');
+  await fails(['encode', 'PI_ON', '--id', '0', '--pi', '2'], '"--pi" must be 0..1, got 2');
+});
+
+test('encode: wrong number of values says which fields the command takes', async () => {
+  await fails(['encode', 'SET_HBT_TIME', '--id', '0', '--pi', '0'], 'SET_HBT_TIME takes 1 value (value: u8), got 0');
+  await fails(['encode', 'DEBUG_LED', '--id', '0', '1', '2'], 'DEBUG_LED takes 3 values (red: u8, green: u8, blue: u8), got 2');
+  await fails(['encode', 'GET_ID', '--id', '0', '5'], 'GET_ID takes no values, got 1');
+});
+
+test('encode: out-of-range and non-numeric values name the field', async () => {
+  await fails(['encode', 'SET_HBT_TIME', '--id', '0', '--pi', '0', '256'], '"value": SET_HBT_TIME needs an integer 0..255 (u8), got 256');
+  await fails(['encode', 'SET_HBT_TIME', '--id', '0', '--pi', '0', '-1'], '"value"');
+  await fails(['encode', 'DEBUG_LED', '--id', '0', '1', 'green', '3'], '"green" must be a number');
+});
+
+test('encode: nothing goes to stdout on error', async () => {
+  const r = await fails(['encode', 'PI_ON', '--id', '0'], '--pi');
+  assert.is(r.out, '');
+  assert.ok(r.err.startsWith('error: '));
+});
+
+// ---- decode ----
+
+test('decode: requests and responses, one per line', async () => {
+  await ok(['decode', '02', '00', '03', 'AD'], 'request GET_SW_VERSION to board 0\n');
+  await ok(['decode', '15 00 05 00 1E 19'], 'request SET_HBT_TIME to board 0: pi=0 value=30\n');
+  await ok(['decode', '00FF040488'], 'response OK, payload 04\n');
+  await ok(['decode', '00 FF 03 63'], 'response OK, no payload\n');
+  await ok(['decode', '01 FF 04 12 47'], 'response ERROR 0x12 UNKNOWN_COMMAND: unknown command\n');
+});
+
+test('decode: several frames concatenated; a reply is read as the answer to the request before it', async () => {
+  await ok(['decode', '02 00 03 AD', '00 FF 04 04 88'], 'request GET_SW_VERSION to board 0\nresponse OK, payload 04 (as GET_SW_VERSION: version=4)\n');
+  await ok(['decode', '110004 01D2 00FF0363 01FF041247'], 'request PI_ON to board 0: pi=1\nresponse OK, no payload (as PI_ON)\nresponse ERROR 0x12 UNKNOWN_COMMAND: unknown command\n');
+  await ok(['decode', '02 00 03 AD 00 FF 03 63'], 'request GET_SW_VERSION to board 0\nresponse OK, no payload (too short for a GET_SW_VERSION reply: LEN 3, needs at least 4)\n');
+});
+
+test('decode --reply-to: payload fields, with the physical value of readings', async () => {
+  await ok(['decode', '--reply-to', 'GET_SW_VERSION', '00 FF 04 04 88'], 'response OK, payload 04 (as GET_SW_VERSION: version=4)\n');
+  await ok(['decode', '--reply-to', 'get-vin', '00 FF 05 12 34 7C'], 'response OK, payload 12 34 (as GET_VIN: raw=4660 = 2.190 V)\n');
+  await fails(['decode', '--reply-to', 'GET_VIN', '00 FF 04 04 88'], 'byte 2 (LEN) is 4, an OK reply to GET_VIN has LEN at least 5');
+  await fails(['decode', '--reply-to', 'GET_VINN', '00 FF 04 04 88'], '"--reply-to": unknown command "GET_VINN"; did you mean GET_VIN');
+});
+
+test('decode: bad CRC names the byte, what it is and what was expected', async () => {
+  await fails(['decode', '02 00 03 AE'], 'error: byte 3 (CRC) is 0xAE, expected 0xAD\n');
+  await fails(['decode', '00 FF 05 12 34 7D'], 'byte 5 (CRC) is 0x7D, expected 0x7C');
+});
+
+test('decode: short input says how many more bytes and why', async () => {
+  await fails(['decode', '15 00 05 00'], 'error: needs 2 more bytes: LEN 5 says the frame is 6 bytes, got 4\n');
+  await fails(['decode', '15 00 05 00 1E'], 'needs 1 more byte: LEN 5 says the frame is 6 bytes, got 5');
+  await fails(['decode', '02'], 'needs at least 3 more bytes: a frame is at least 4 bytes');
+});
+
+test('decode: LEN, command, status problems in CRC-valid frames', async () => {
+  await fails(['decode', '02 00 02 F3'], 'byte 2 (LEN) is 2, expected at least 3');
+  await fails(['decode', '2A 00 03 1C'], 'byte 0 (command) is 0x2A, not a command of PROTOCOL.md section 5 (0x02..0x29)');
+  await fails(['decode', '11 00 03 03'], 'byte 2 (LEN) is 3, PI_ON requests have LEN 4 (arguments: pi)');
+  await fails(['decode', '00 05 03 1D'], 'byte 0 is 0x00, a response status, but byte 1 is 0x05');
+  await fails(['decode', '05 FF 03 56'], 'byte 0 (status) is 0x05, expected 0x00 (OK) or 0x01 (error)');
+  await fails(['decode', '01 FF 03 C8'], 'an error response has LEN 4');
+});
+
+test('decode: a problem after good frames prints those, then says which frame and input byte', async () => {
+  const r = await fails(['decode', '020003AD 00FF0303'], 'error: frame 2 (input byte 4): byte 3 (CRC) is 0x03, expected 0x63');
+  assert.is(r.out, 'request GET_SW_VERSION to board 0\n');
+});
+
+test('decode: bad hex and no hex', async () => {
+  await fails(['decode', '02 00 03 ZZ'], '"HEX": bad hex: "ZZ" is not hex');
+  await fails(['decode', '020'], 'odd number of hex digits');
+  await fails(['decode', ','], '"HEX": no bytes given');
+  await fails(['decode'], "missing required argument 'HEX'");
+});
+
+test('decode --json: an array of frames', async () => {
+  const r = await cli('decode', '--json', '11 00 04 01 D2 00 FF 03 63 01 FF 04 12 47');
+  assert.is(r.code, 0);
+  assert.equal(JSON.parse(r.out), [
+    { offset: 0, kind: 'request', command: 'PI_ON', code: 0x11, id: 0, args: { pi: 1 }, hex: '11 00 04 01 D2' },
+    { offset: 5, kind: 'response', status: 'ok', payload: '', as: 'PI_ON', fields: {}, hex: '00 FF 03 63' },
+    { offset: 9, kind: 'response', status: 'error', code: 0x12, name: 'UNKNOWN_COMMAND', description: 'unknown command', hex: '01 FF 04 12 47' },
+  ]);
+});
+
+test('decode: GET_ERROR_BUFFER payload bytes are shown as hex', async () => {
+  await ok(['decode', '1C 00 03 13', '00 FF 06 0F 11 00 B7'], 'request GET_ERROR_BUFFER to board 0\nresponse OK, payload 0F 11 00 (as GET_ERROR_BUFFER: log=0F 11 00)\n');
+});
+
+// ---- demo ----
+
+test('demo: every vector OK, the CRC check value, the parser resynchronising; exit 0', async () => {
+  const r = await cli('demo');
+  assert.is(r.code, 0, r.err);
+  assert.is((r.out.match(/^ {2}OK {8}/gm) ?? []).length, 9);
+  assert.not.match(r.out, 'MISMATCH');
+  assert.match(r.out, 'CRC-8/MAXIM check value of "123456789": 0xA1 (expected 0xA1) OK');
+  assert.match(r.out, /found +02 00 03 AD +request GET_SW_VERSION to board 0/);
+  assert.match(r.out, /dropped +11 00 04 01 +discarded \(gap\)/);
+  assert.match(r.out, /found +01 FF 04 12 47 +response ERROR 0x12/);
+  assert.match(r.out, 'All 9 vectors and the CRC check value match.');
+});
+
+test('demo --json: machine-readable, ok true', async () => {
+  const r = await cli('demo', '--json');
+  assert.is(r.code, 0);
+  const json = JSON.parse(r.out) as { ok: boolean; vectors: unknown[]; parser: { stats: { frames: number } } };
+  assert.is(json.ok, true);
+  assert.is(json.vectors.length, 9);
+  assert.is(json.parser.stats.frames, 3);
+});
+
+test('demo: a wrong vector is a MISMATCH and exit code 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pistack-demo-'));
+  try {
+    const file = JSON.parse(readFileSync(VECTORS_URL, 'utf8')) as { vectors: Array<{ hex: string }> };
+    file.vectors[2]!.hex = '11 00 04 01 D3';
+    const path = join(dir, 'vectors.json');
+    writeFileSync(path, JSON.stringify(file));
+    const r = await cli('demo', '--vectors', path);
+    assert.is(r.code, 1);
+    assert.match(r.out, /MISMATCH +PI_ON, ID 0, Pi 1/);
+    assert.match(r.out, 'encode gave 11 00 04 01 D2, expected 11 00 04 01 D3');
+    assert.match(r.err, 'error: demo: 1 vector mismatch(es)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---- program ----
+
+test('--version prints the package version; --help lists the commands', async () => {
+  await ok(['--version'], `${pkg.version}\n`);
+  const r = await cli('--help');
+  assert.is(r.code, 0);
+  for (const name of ['encode', 'decode', 'demo']) assert.match(r.out, new RegExp(`^  ${name}\\b`, 'm'));
+});
+
+test('unknown subcommands and options are commander errors with exit code 1', async () => {
+  await fails(['encod'], "unknown command 'encod'");
+  await fails(['encode', 'GET_ID', '--id', '0', '--bogus'], "unknown option '--bogus'");
+});
+
+test('smoke: bin/pistack.js --version runs as a real process', () => {
+  const bin = fileURLToPath(new URL('../bin/pistack.js', import.meta.url));
+  assert.is(execFileSync(bin, ['--version'], { encoding: 'utf8' }), `${pkg.version}\n`);
+});
+
+test.run();

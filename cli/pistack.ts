@@ -1,0 +1,61 @@
+/**
+ * The `pistack` command line: builds the commander program and registers one command per
+ * file under cli/commands/ (each exports `register(program)`). Run it with bin/pistack.js,
+ * `npx tsx cli/pistack.ts`, or in-process with run() (tests).
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
+import { ArgumentError } from '../bus-protocol/index.ts';
+import * as decode from './commands/decode.ts';
+import * as demo from './commands/demo.ts';
+import * as encode from './commands/encode.ts';
+import { CliError, printError, processIo, type Io } from './output.ts';
+
+/** Command modules in help order; a new command is one file here plus one line in this list. */
+export const COMMAND_MODULES: ReadonlyArray<{ register(program: Command): void }> = [encode, decode, demo];
+
+/** Build the program writing to `io`; commander exits become thrown CommanderErrors (see run). */
+export function createProgram(io: Io = processIo): Command {
+  const program = new Command('pistack')
+    .description('Pi Stack bus tools: encode and decode frames, check the protocol codec')
+    .version(pkg.version, '-V, --version', 'print the version')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  for (const module of COMMAND_MODULES) module.register(program);
+  return program;
+}
+
+/** Run the CLI on user arguments (without node and script); resolves to the exit code. */
+export async function run(args: readonly string[], io: Io = processIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode; // commander already printed its message
+    if (e instanceof CliError) {
+      printError(io, e.message);
+      return e.exitCode;
+    }
+    if (e instanceof ArgumentError) {
+      printError(io, e.message);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function isMain(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) process.exitCode = await run(process.argv.slice(2));
