@@ -430,6 +430,12 @@ export class Board {
   private wireEvents(): void {
     this.ports.forEach((port, i) => {
       const pi = i as 0 | 1;
+      let healthy = false;
+      port.subscribe((snapshot) => {
+        const now = portHeartbeatHealthy(snapshot);
+        if (healthy && !now) this.emit('heartbeat-lost', pi);
+        healthy = now;
+      });
       port.on('*', (e) => {
         const { type, ...details } = e as { type: string };
         if (type === 'power-cycle') this.accounts[pi].powerCycles++;

@@ -3,7 +3,7 @@
 /** Types of events the simulator records (`pistack sim --json` events[].type). */
 export type SimEventType =
   | 'power-on' | 'power-off' | 'watchdog-expired' | 'power-cycle' | 'shutdown-signal' | 'shutdown-requested'
-  | 'heartbeat-ok' | 'pi-booted' | 'pi-crashed' | 'pi-halted' | 'pi-powered' | 'unsafe-power-loss' | 'power-lost'
+  | 'heartbeat-ok' | 'heartbeat-lost' | 'pi-booted' | 'pi-crashed' | 'pi-halted' | 'pi-powered' | 'unsafe-power-loss' | 'power-lost'
   | 'undervoltage' | 'brownout' | 'regulator-recovered' | 'uvlo' | 'mcu-boot' | 'mcu-off' | 'config-restored' | 'errors-restored'
   | 'torn-write' | 'collision' | 'fault' | 'host-request' | 'host-reply' | 'host-error' | 'host-timeout' | 'warning';
 

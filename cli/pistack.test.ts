@@ -166,10 +166,10 @@ test('decode: GET_ERROR_BUFFER payload bytes are shown as hex', async () => {
   await ok(['decode', '1C 00 03 13', '00 FF 06 0F 11 00 B7'], 'request GET_ERROR_BUFFER to board 0\nresponse OK, payload 0F 11 00 (as GET_ERROR_BUFFER: log=0F 11 00)\n');
 });
 
-// ---- demo ----
+// ---- check-vectors ----
 
-test('demo: every vector OK, the CRC check value, the parser resynchronising; exit 0', async () => {
-  const r = await cli('demo');
+test('check-vectors: every vector OK, the CRC check value, the parser resynchronising; exit 0', async () => {
+  const r = await cli('check-vectors');
   assert.is(r.code, 0, r.err);
   assert.is((r.out.match(/^ {2}OK {8}/gm) ?? []).length, 9);
   assert.not.match(r.out, 'MISMATCH');
@@ -180,8 +180,8 @@ test('demo: every vector OK, the CRC check value, the parser resynchronising; ex
   assert.match(r.out, 'All 9 vectors and the CRC check value match.');
 });
 
-test('demo --json: machine-readable, ok true', async () => {
-  const r = await cli('demo', '--json');
+test('check-vectors --json: machine-readable, ok true', async () => {
+  const r = await cli('check-vectors', '--json');
   assert.is(r.code, 0);
   const json = JSON.parse(r.out) as { ok: boolean; vectors: unknown[]; parser: { stats: { frames: number } } };
   assert.is(json.ok, true);
@@ -189,18 +189,18 @@ test('demo --json: machine-readable, ok true', async () => {
   assert.is(json.parser.stats.frames, 3);
 });
 
-test('demo: a wrong vector is a MISMATCH and exit code 1', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pistack-demo-'));
+test('check-vectors: a wrong vector is a MISMATCH and exit code 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pistack-vectors-'));
   try {
     const file = JSON.parse(readFileSync(VECTORS_URL, 'utf8')) as { vectors: Array<{ hex: string }> };
     file.vectors[2]!.hex = '11 00 04 01 D3';
     const path = join(dir, 'vectors.json');
     writeFileSync(path, JSON.stringify(file));
-    const r = await cli('demo', '--vectors', path);
+    const r = await cli('check-vectors', '--vectors', path);
     assert.is(r.code, 1);
     assert.match(r.out, /MISMATCH +PI_ON, ID 0, Pi 1/);
     assert.match(r.out, 'encode gave 11 00 04 01 D2, expected 11 00 04 01 D3');
-    assert.match(r.err, 'error: demo: 1 vector mismatch(es)');
+    assert.match(r.err, 'error: check-vectors: 1 vector mismatch(es)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -212,7 +212,7 @@ test('--version prints the package version; --help lists the commands', async ()
   await ok(['--version'], `${pkg.version}\n`);
   const r = await cli('--help');
   assert.is(r.code, 0);
-  for (const name of ['encode', 'decode', 'demo']) assert.match(r.out, new RegExp(`^  ${name}\\b`, 'm'));
+  for (const name of ['encode', 'decode', 'check-vectors']) assert.match(r.out, new RegExp(`^  ${name}\\b`, 'm'));
 });
 
 test('unknown subcommands and options are commander errors with exit code 1', async () => {

@@ -9,17 +9,19 @@ import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { ArgumentError } from '../bus-protocol/index.ts';
 import * as decode from './commands/decode.ts';
+import * as checkVectors from './commands/checkVectors.ts';
 import * as demo from './commands/demo.ts';
+import * as sim from './commands/sim.ts';
 import * as encode from './commands/encode.ts';
 import { CliError, printError, processIo, type Io } from './output.ts';
 
 /** Command modules in help order; a new command is one file here plus one line in this list. */
-export const COMMAND_MODULES: ReadonlyArray<{ register(program: Command): void }> = [encode, decode, demo];
+export const COMMAND_MODULES: ReadonlyArray<{ register(program: Command): void }> = [demo, sim, encode, decode, checkVectors];
 
 /** Build the program writing to `io`; commander exits become thrown CommanderErrors (see run). */
 export function createProgram(io: Io = processIo): Command {
   const program = new Command('pistack')
-    .description('Pi Stack bus tools: encode and decode frames, check the protocol codec')
+    .description('pistack-rig: a digital twin of the Pi Stack board and a test rig for real ones')
     .version(pkg.version, '-V, --version', 'print the version')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride()
