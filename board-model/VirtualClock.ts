@@ -28,6 +28,7 @@ export class VirtualClock implements Clock {
   #now: number;
   #seq = 0;
   #live = 0;
+  #fired = 0;
   #firing = false;
   readonly #heap: Timer[] = [];
 
@@ -45,6 +46,11 @@ export class VirtualClock implements Clock {
   /** Number of timers scheduled and neither fired nor cleared. */
   get pending(): number {
     return this.#live;
+  }
+
+  /** Number of timers fired since the clock was made (a measure of simulation work). */
+  get fired(): number {
+    return this.#fired;
   }
 
   /**
@@ -131,6 +137,7 @@ export class VirtualClock implements Clock {
     const fn = timer.fn as () => void;
     timer.fn = undefined;
     this.#live--;
+    this.#fired++;
     this.#now = timer.deadline;
     fn();
   }

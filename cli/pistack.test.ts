@@ -7,21 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pkg from '../package.json' with { type: 'json' };
-import { run } from './pistack.ts';
+import { cli } from './testing/runCli.ts';
 import { VECTORS_URL } from './vectors.ts';
 
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(...args: string[]): Promise<Ran> {
-  let out = '';
-  let err = '';
-  const code = await run(args, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
+type Ran = Awaited<ReturnType<typeof cli>>;
 
 async function ok(args: string[], stdout: string): Promise<void> {
   const r = await cli(...args);

@@ -30,14 +30,15 @@ export function describeExpectation(e: Expectation): string {
 export function checkExpectations(expect: readonly Expectation[], events: readonly SimEvent[]): ExpectationResult[] {
   return expect.map((e) => {
     const [from, to] = e.withinMs;
-    const matched = events.filter(
-      (ev) => ev.type === e.event && (e.id === undefined || ev.id === e.id) && (e.pi === undefined || ev.pi === e.pi) && ev.t >= from && ev.t <= to,
-    );
+    const sameKind = events.filter((ev) => ev.type === e.event && (e.id === undefined || ev.id === e.id) && (e.pi === undefined || ev.pi === e.pi));
+    const matched = sameKind.filter((ev) => ev.t >= from && ev.t <= to);
+    const outside = sameKind.filter((ev) => ev.t < from || ev.t > to);
     const n = matched.length;
     const passed = n >= e.count.min && (e.count.max === undefined || n <= e.count.max);
     const times = matched.slice(0, 10).map((ev) => ev.t);
     const at = n === 0 ? '' : ` (at ${times.map(formatDuration).join(', ')}${n > times.length ? ', ...' : ''})`;
-    const message = `expected ${describeExpectation(e)}; happened ${n === 0 ? 'never' : n === 1 ? 'once' : `${n} times`}${at}`;
+    const elsewhere = outside.length === 0 ? '' : `; ${outside.length} outside that window (at ${outside.slice(0, 5).map((ev) => formatDuration(ev.t)).join(', ')}${outside.length > 5 ? ', ...' : ''})`;
+    const message = `expected ${describeExpectation(e)}; happened ${n === 0 ? 'never' : n === 1 ? 'once' : `${n} times`}${at}${elsewhere}`;
     return { expectation: e, passed, count: n, times, message };
   });
 }

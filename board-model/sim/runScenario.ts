@@ -26,6 +26,12 @@ export interface RunOptions {
   onEvent?: (event: SimEvent) => void;
   /** Flash images per board index (persisted state). */
   flash?: (index: number) => FlashImage | undefined;
+  /** Called once the stack is built and started, before virtual time runs (probes, benchmarks). */
+  onStart?: (sim: SimStack) => void;
+  /** Run virtual time in slices of this many ms (> 0), calling onSlice after each (progress, memory sampling). */
+  sliceMs?: number;
+  /** Called after each slice of sliceMs with the virtual time reached (ms). */
+  onSlice?: (sim: SimStack, virtualMs: number) => void;
 }
 
 /** The outcome of a run (`pistack sim --json`, less the wall time the CLI adds). */
@@ -66,8 +72,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }, step.atMs);
   }
   if (pollMs !== undefined && pollMs > 0) schedulePolls(sim, client, pollMs, durationMs);
+  options.onStart?.(sim);
 
-  await sim.runUntil(durationMs);
+  const slice = options.sliceMs !== undefined && options.sliceMs > 0 ? options.sliceMs : durationMs;
+  for (let t = Math.min(slice, durationMs); ; t = Math.min(t + slice, durationMs)) {
+    await sim.runUntil(t);
+    options.onSlice?.(sim, t);
+    if (t >= durationMs) break;
+  }
   const s = client.stats;
   Object.assign(sim.hostCounters, { frames: s.requests, replies: s.replies, crcErrors: s.crcErrors, timeouts: s.timeouts });
   const summary = sim.summary();
@@ -98,7 +110,7 @@ function schedulePolls(sim: SimStack, client: StackClient, pollMs: number, durat
       for (const pi of [0, 1] as const) for (const command of PI_POLL) await pollOne(sim, client, command, id, pi);
     }
   };
-  for (let at = pollMs; at <= durationMs; at += pollMs) sim.hostClock.setTimeout(() => void poll(), at);
+  for (let at = pollMs; at < durationMs; at += pollMs) sim.hostClock.setTimeout(() => void poll(), at);
 }
 
 async function pollOne(sim: SimStack, client: StackClient, command: (typeof BOARD_POLL)[number] | (typeof PI_POLL)[number], id: number, pi?: 0 | 1): Promise<void> {

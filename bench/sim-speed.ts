@@ -1,0 +1,192 @@
+/**
+ * Simulator speed: a stack with every Pi switched on over the bus and heartbeating, the host
+ * polling every board's status every 60 s over the simulated bus (runScenario's poll), for
+ * hours of virtual time. Two stacks: the default 16 boards / 32 Pi 3B+ (24 h), and a full bus
+ * of 255 boards / 510 Pis (16 prefixes x 16 DIP settings less ID 0xFF, 2 h) as a scale figure.
+ *
+ * Run: `npx tsx bench/sim-speed.ts [--json] [--hours N] [--full-hours N] [--only default|full]`.
+ * Figures only, no assertions on speed: wall time is machine-dependent. Sanity checks (no host
+ * timeouts or errors, no watchdog expiry, the expected number of heartbeats) are reported.
+ *
+ * Definitions: "timers/s" = virtual-clock timers fired per wall second; "frames/s" = bus
+ * transmissions (requests and replies) delivered per wall second; peak RSS from the kernel
+ * (process.resourceUsage().maxRSS), peak heap from process.memoryUsage() sampled every
+ * 10 minutes of virtual time between runUntil slices.
+ */
+import { parseArgs } from 'node:util';
+import { parseScenario, parseStack, type Stack } from '../board-model/index.ts';
+import { runScenario } from '../board-model/sim/runScenario.ts';
+import type { SimStack } from '../board-model/SimStack.ts';
+
+const HOUR_MS = 3_600_000;
+const POLL_MS = 60_000;
+const SAMPLE_EVERY_MS = 600_000;
+
+/** Figures of one run; times in ms, memory in MB. */
+export interface SpeedFigures {
+  readonly stack: string;
+  readonly boards: number;
+  readonly pis: number;
+  readonly virtualHours: number;
+  readonly wallMs: number;
+  /** Virtual time over wall time. */
+  readonly ratio: number;
+  readonly timersFired: number;
+  readonly timersPerSecond: number;
+  readonly busFrames: number;
+  readonly framesPerSecond: number;
+  readonly hostRequests: number;
+  readonly peakRssMB: number;
+  readonly peakHeapMB: number;
+  readonly sanity: {
+    readonly ok: boolean;
+    readonly hostTimeouts: number;
+    readonly hostErrors: number;
+    readonly watchdogExpiries: number;
+    readonly heartbeatsTotal: number;
+    readonly heartbeatsPerPi: { readonly min: number; readonly max: number; readonly expected: number };
+    readonly problems: readonly string[];
+  };
+}
+
+/** 16 prefixes x 16 DIP settings, less ID 0xFF (the master address): 255 boards, two Pi 3B+ each. */
+function fullBusStack(): Stack {
+  const boards = [];
+  for (let prefix = 0; prefix < 256; prefix += 16) {
+    for (let dip = 0; dip < 16; dip++) if ((prefix | dip) !== 0xff) boards.push({ dip, prefix, pis: ['pi3b+', 'pi3b+'] });
+  }
+  return parseStack({ name: 'full-bus', supplyVolts: 12, boards }, 'bench full bus');
+}
+
+/** Default stack: 16 boards, DIP 0..15, two Pi 3B+ each. */
+function defaultStack(): Stack {
+  const boards = Array.from({ length: 16 }, (_, dip) => ({ dip, prefix: 0, pis: ['pi3b+', 'pi3b+'] }));
+  return parseStack({ name: 'default', supplyVolts: 12, boards }, 'bench default');
+}
+
+const PI_ON_AT_MS = 1000;
+
+/** Run `stack` for `hours` with every Pi switched on over the bus at 1 s and polling every 60 s. */
+async function measure(stack: Stack, hours: number): Promise<SpeedFigures> {
+  const durationMs = hours * HOUR_MS;
+  const steps = stack.boards.flatMap((b) =>
+    b.pis.flatMap((p, pi) => (p === null ? [] : [{ at: PI_ON_AT_MS, host: 'PI_ON', id: (b.prefix & 0xf0) | b.dip, pi }])),
+  );
+  const scenario = parseScenario({ name: `speed ${stack.name}`, stack, seed: 1, duration: durationMs, poll: POLL_MS, steps }, 'bench');
+  let heartbeats: number[] = [];
+  let sim: SimStack | undefined;
+  let peakHeap = 0;
+  let peakRss = 0;
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
+    if (m.rss > peakRss) peakRss = m.rss;
+  };
+  sample();
+  const started = performance.now();
+  const result = await runScenario(scenario, {
+    sliceMs: SAMPLE_EVERY_MS,
+    onStart: (s) => {
+      sim = s;
+      heartbeats = [];
+      for (const board of s.boards) {
+        for (const pi of [0, 1] as const) {
+          if (!board.pis[pi]) continue;
+          const slot = heartbeats.push(0) - 1;
+          board.heartbeat[pi].onRise(() => void heartbeats[slot]!++);
+        }
+      }
+    },
+    onSlice: sample,
+  });
+  const wallMs = performance.now() - started;
+  sample();
+  const s = sim!;
+  const counts = s.events.counts;
+  const pis = heartbeats.length;
+  // First rise when the Pi has booted (PI_ON reply plus boot time), then one per period.
+  const model = s.boards[0]!.models[0]!.model;
+  const expected = Math.floor((durationMs - PI_ON_AT_MS - model.bootTimeMs) / model.heartbeatPeriodMs) + 1;
+  const min = Math.min(...heartbeats);
+  const max = Math.max(...heartbeats);
+  const total = heartbeats.reduce((a, b) => a + b, 0);
+  const hostTimeouts = (counts.get('host-timeout') ?? 0) + result.summary.bus.timeouts;
+  const hostErrors = counts.get('host-error') ?? 0;
+  const watchdogExpiries = counts.get('watchdog-expired') ?? 0;
+  const problems: string[] = [];
+  if (hostTimeouts > 0) problems.push(`${hostTimeouts} host timeouts`);
+  if (hostErrors > 0) problems.push(`${hostErrors} host errors`);
+  if (watchdogExpiries > 0) problems.push(`${watchdogExpiries} watchdog expiries`);
+  if ((counts.get('host-reply') ?? 0) !== pis) problems.push(`${counts.get('host-reply') ?? 0} PI_ON replies for ${pis} Pis`);
+  if (max - min > 1 || Math.abs(min - expected) > 2) problems.push(`heartbeats per Pi ${min}..${max}, expected about ${expected}`);
+  const pollRequests = Math.floor((durationMs - 1) / POLL_MS) * stack.boards.length * (2 + 3 * 2);
+  const requests = result.summary.bus.frames;
+  if (requests < pollRequests + pis) problems.push(`${requests} host requests, expected at least ${pollRequests + pis}`);
+  const ru = process.resourceUsage();
+  const mb = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
+  return {
+    stack: stack.name,
+    boards: stack.boards.length,
+    pis,
+    virtualHours: hours,
+    wallMs: Math.round(wallMs),
+    ratio: Math.round(durationMs / wallMs),
+    timersFired: s.clock.fired,
+    timersPerSecond: Math.round(s.clock.fired / (wallMs / 1000)),
+    busFrames: s.bus.stats.transmissions,
+    framesPerSecond: Math.round(s.bus.stats.transmissions / (wallMs / 1000)),
+    hostRequests: requests,
+    peakRssMB: mb(Math.max(peakRss, ru.maxRSS * 1024)),
+    peakHeapMB: mb(peakHeap),
+    sanity: {
+      ok: problems.length === 0,
+      hostTimeouts, hostErrors, watchdogExpiries,
+      heartbeatsTotal: total,
+      heartbeatsPerPi: { min, max, expected },
+      problems,
+    },
+  };
+}
+
+function table(rows: readonly SpeedFigures[]): string {
+  const fmt = (n: number): string => n.toLocaleString('en');
+  const head = ['stack', 'boards', 'Pis', 'virtual', 'wall', 'x real time', 'timers/s', 'frames/s', 'requests', 'peak RSS', 'peak heap', 'heartbeats/Pi', 'sanity'];
+  const body = rows.map((r) => [
+    r.stack, String(r.boards), String(r.pis), `${r.virtualHours} h`, `${(r.wallMs / 1000).toFixed(2)} s`, fmt(r.ratio), fmt(r.timersPerSecond),
+    fmt(r.framesPerSecond), fmt(r.hostRequests), `${r.peakRssMB} MB`, `${r.peakHeapMB} MB`,
+    `${fmt(r.sanity.heartbeatsPerPi.min)}..${fmt(r.sanity.heartbeatsPerPi.max)}`, r.sanity.ok ? 'ok' : r.sanity.problems.join('; '),
+  ]);
+  const numeric = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      hours: { type: 'string', default: '24' },
+      'full-hours': { type: 'string', default: '2' },
+      only: { type: 'string' },
+    },
+  });
+  const hours = Number(values.hours);
+  const fullHours = Number(values['full-hours']);
+  for (const [name, v] of [['--hours', hours], ['--full-hours', fullHours]] as const) {
+    if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`"${name}" must be a positive number of hours`);
+  }
+  if (values.only !== undefined && values.only !== 'default' && values.only !== 'full') throw new RangeError('"--only" must be default or full');
+  const rows: SpeedFigures[] = [];
+  if (values.only !== 'full') rows.push(await measure(defaultStack(), hours));
+  if (values.only !== 'default') rows.push(await measure(fullBusStack(), fullHours));
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ node: process.version, figures: rows }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`Simulator speed (Node ${process.version}): all Pis on over the bus, host polls every board every 60 s\n\n${table(rows)}\n`);
+    process.stdout.write('\ntimers/s = virtual-clock timers fired per wall second; frames/s = bus transmissions per wall second\n');
+  }
+}
+
+await main();
