@@ -9,22 +9,40 @@ import type { Reading } from '../bus-protocol/conversions.ts';
 import { Adc } from './Adc.ts';
 import { boardMcuMachine, defaultConfig } from './boardMcuMachine.ts';
 import { BoardReceiver } from './BoardReceiver.ts';
+import type { FanoutMembership, ReceiverFanout } from './ReceiverFanout.ts';
 import type { EventLog, SimEventType } from './events.ts';
 import { Flash, type FlashImage } from './firmware/Flash.ts';
-import { encodeConfig, encodeErrors, emptyErrors, type PortConfig } from './firmware/flashBlocks.ts';
+import { encodeConfig, encodeErrors, emptyErrors, type ConfigBlock, type PortConfig } from './firmware/flashBlocks.ts';
 import { boardIdOf } from './firmware/dispatch.ts';
 import { powerPortMachine, portHeartbeatHealthy, portPowered, type PortSettings } from './powerPortMachine.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
 import type { PiModel } from './piModelSchema.ts';
 import type { Random } from './random.ts';
 import { piCurrentA, piStateName, raspberryPiMachine, type PiParams } from './raspberryPiMachine.ts';
-import { inputCurrentA, railVolts, regulatorMachine } from './regulatorMachine.ts';
+import { inputCurrentA, railVolts, regulatorMachine, type RegulatorSnapshot } from './regulatorMachine.ts';
 import type { BusNode, Rs485Bus } from './Rs485Bus.ts';
 import type { BoardSpec, PortSpec } from './stack.ts';
 import { HeartbeatLine, SignalLine } from './wires.ts';
 
 type PiActor = Actor<typeof raspberryPiMachine>;
 type PortActor = Actor<typeof powerPortMachine>;
+
+/**
+ * Memoise a pure function of an XState snapshot by the snapshot's identity (snapshots are
+ * immutable: a change is a new object). The host polls values that rarely change, and
+ * `matches()` builds state paths on every call.
+ */
+function bySnapshot<S extends object, R>(fn: (snapshot: S) => R): (snapshot: S) => R {
+  let last: S | undefined;
+  let value: R;
+  return (snapshot) => {
+    if (snapshot !== last) {
+      value = fn(snapshot);
+      last = snapshot;
+    }
+    return value;
+  };
+}
 
 /** Everything a board needs from its stack. */
 export interface BoardOptions {
@@ -38,6 +56,8 @@ export interface BoardOptions {
   supplyVolts: number;
   /** Flash contents to start from (serve --state); default: factory-programmed defaults. */
   flash?: FlashImage;
+  /** Hear the bus through this fan-out (shared by the stack's boards) rather than as a node of its own. */
+  fanout?: ReceiverFanout;
 }
 
 /** Per-Pi accounting for summaries. */
@@ -86,8 +106,8 @@ export class Board {
   ];
   readonly receiver: BoardReceiver;
   readonly node: BusNode;
-  /** DIP switch setting (0..15); a fault can change it (duplicate DIP, stuck bit). */
-  dip: number;
+  private dipSetting: number;
+  private readonly fanoutMembership: FanoutMembership | undefined;
   private readonly clock: Clock;
   private readonly events: EventLog;
   private readonly jitter: Random;
@@ -95,7 +115,8 @@ export class Board {
   private readonly portV = [0, 0];
   private readonly powerW = [0, 0];
   private readonly runningSince: (number | undefined)[] = [undefined, undefined];
-  private readonly replies = new Set<TimerHandle>();
+  /** Reply timers not yet fired (a handful at most: an array, not a Set, for the allocation churn). */
+  private replies: TimerHandle[] = [];
   private supplyVolts: number;
   private outage = false;
   private lastLoad = 0;
@@ -103,6 +124,12 @@ export class Board {
   private refreshing = false;
   private dirty = false;
   private mcuPowered = false;
+  private readonly defaultPorts: ConfigBlock['ports'];
+  private readonly rail = bySnapshot(railVolts);
+  private readonly regulatorInputA: (snapshot: RegulatorSnapshot) => number;
+  private readonly piCurrent = [bySnapshot(piCurrentA), bySnapshot(piCurrentA)] as const;
+  private readonly portOn = [bySnapshot(portPowered), bySnapshot(portPowered)] as const;
+  private readonly portHealthy = [bySnapshot(portHeartbeatHealthy), bySnapshot(portHeartbeatHealthy)] as const;
 
   constructor(options: BoardOptions) {
     const { spec, profile, clock, bus, random } = options;
@@ -110,10 +137,12 @@ export class Board {
     this.profile = profile;
     this.clock = clock;
     this.events = options.events;
-    this.dip = spec.dip;
+    this.dipSetting = spec.dip;
     this.supplyVolts = options.supplyVolts;
     this.energyAt = clock.now();
     this.jitter = random.fork('reply jitter');
+    this.defaultPorts = defaultConfig(profile).ports;
+    this.regulatorInputA = bySnapshot((snapshot) => inputCurrentA(snapshot, profile.regulator.boardDrawA));
     this.flash = new Flash(random.fork('flash'));
     if (options.flash) this.flash.load(options.flash);
     else this.programFactoryDefaults(spec.prefix);
@@ -146,13 +175,14 @@ export class Board {
     this.mcu = createActor(boardMcuMachine, {
       clock,
       input: {
-        profile,
+        // A stack may fit a board of another hardware revision than its profile's: it answers with its own.
+        profile: spec.hardwareVersion === undefined ? profile : { ...profile, hardwareVersion: spec.hardwareVersion },
         io: {
           flash: this.flash,
           dip: () => board.dip,
           adc: (reading: Reading, pi?: 0 | 1) => board.readAdc(reading, pi ?? 0),
-          powered: (pi) => portPowered(board.ports[pi].getSnapshot()),
-          healthy: (pi) => portHeartbeatHealthy(board.ports[pi].getSnapshot()),
+          powered: (pi) => board.portOn[pi](board.ports[pi].getSnapshot()),
+          healthy: (pi) => board.portHealthy[pi](board.ports[pi].getSnapshot()),
           port: (pi, action) => board.ports[pi].send({ type: action }),
           settings: (pi, config) => board.ports[pi].send({ type: 'SETTINGS', settings: portSettings(config, profile) }),
           reply: (bytes, endAt) => board.scheduleReply(bytes, endAt),
@@ -162,10 +192,12 @@ export class Board {
       },
     });
 
-    this.node = bus.attach(`board ${this.index}`, (delivery) => this.receiver.receive(delivery));
+    const name = `board ${this.index}`;
+    this.node = options.fanout ? bus.attach(name) : bus.attach(name, (delivery) => this.receiver.receive(delivery));
+    const getId = (): number => (this.listening ? this.id : -1);
     this.receiver = new BoardReceiver({
       clock,
-      getId: () => (this.listening ? this.id : -1),
+      getId,
       byteTimeMs: bus.byteTimeMs,
       gapByteTimes: profile.bus.interByteGapByteTimes,
       rxBufferBytes: profile.bus.rxBufferBytes,
@@ -173,17 +205,33 @@ export class Board {
       incomingUntil: (t) => this.node.incomingUntil(t),
       onFrame: (frame) => this.mcu.send({ type: 'FRAME', frame }),
     });
+    if (options.fanout) {
+      const membership = options.fanout.join(this.receiver, name, getId);
+      this.fanoutMembership = membership;
+      // The ID depends only on the MCU's snapshot (state, RAM prefix) and the DIP setting.
+      this.mcu.subscribe(() => membership.refreshId());
+    }
     this.wireEvents();
     spec.pis.forEach((p, pi) => {
       if (p) this.insertPi(pi as 0 | 1, p);
     });
   }
 
+  /** DIP switch setting (0..15); a fault can change it (duplicate DIP, stuck bit). */
+  get dip(): number {
+    return this.dipSetting;
+  }
+
+  set dip(value: number) {
+    this.dipSetting = value;
+    this.fanoutMembership?.refreshId();
+  }
+
   /** The board's current ID: config prefix and DIP (PROTOCOL.md section 4). */
   get id(): number {
     const ram = this.mcu.getSnapshot().context.ram;
-    const prefix = ram ? ram.config.prefix : this.storedPrefix;
-    return boardIdOf({ prefix, ports: defaultConfig(this.profile).ports }, this.dip);
+    // Read for every frame addressed to the board: builds no config object when RAM has one.
+    return boardIdOf(ram ? ram.config : { prefix: this.storedPrefix, ports: this.defaultPorts }, this.dip);
   }
 
   /** True while the MCU runs and listens to the bus. */
@@ -209,6 +257,7 @@ export class Board {
     for (const port of this.ports) port.stop();
     this.regulator.stop();
     this.node.detach();
+    this.fanoutMembership?.leave();
   }
 
   /** Set the input supply voltage (V), shared by the stack. */
@@ -269,8 +318,8 @@ export class Board {
     const supply = this.effectiveSupply;
     return {
       vin: supply,
-      cin: this.mcuPowered ? inputCurrentA(this.regulator.getSnapshot(), this.profile.regulator.boardDrawA) : 0,
-      rail: railVolts(this.regulator.getSnapshot()),
+      cin: this.mcuPowered ? this.regulatorInputA(this.regulator.getSnapshot()) : 0,
+      rail: this.rail(this.regulator.getSnapshot()),
       portV: [this.portV[0]!, this.portV[1]!],
       portA: [this.portCurrent(0), this.portCurrent(1)],
     };
@@ -313,15 +362,20 @@ export class Board {
     if (!on) this.emit('mcu-off', undefined, { volts: this.effectiveSupply });
   }
 
+  /** One ADC channel: the value electrical() would give for it, without computing the others. */
   private readAdc(reading: Reading, pi: 0 | 1): number {
-    const e = this.electrical();
-    const value = reading === 'vin' ? e.vin : reading === 'cin' ? e.cin : reading === 'rail5v' ? e.rail : reading === 'piV' ? e.portV[pi] : e.portA[pi];
+    let value: number;
+    if (reading === 'vin') value = this.effectiveSupply;
+    else if (reading === 'cin') value = this.mcuPowered ? this.regulatorInputA(this.regulator.getSnapshot()) : 0;
+    else if (reading === 'rail5v') value = this.rail(this.regulator.getSnapshot());
+    else if (reading === 'piV') value = this.portV[pi]!;
+    else value = this.portCurrent(pi);
     return this.adc.read(reading, value, pi);
   }
 
   private portCurrent(pi: 0 | 1): number {
     const actor = this.pis[pi];
-    return this.switchOn[pi] && actor && this.portV[pi]! > 0 ? piCurrentA(actor.getSnapshot()) : 0;
+    return this.switchOn[pi] && actor && this.portV[pi]! > 0 ? this.piCurrent[pi](actor.getSnapshot()) : 0;
   }
 
   private setSwitch(pi: 0 | 1, on: boolean): void {
@@ -334,15 +388,21 @@ export class Board {
     const delay = bus.replyDelayMs + (bus.replyJitterMs > 0 ? this.jitter.range(-bus.replyJitterMs, bus.replyJitterMs) : 0);
     const wait = Math.max(0, endAt + Math.max(0, delay) - this.clock.now());
     const handle = this.clock.setTimeout(() => {
-      this.replies.delete(handle);
+      const replies = this.replies;
+      const i = replies.indexOf(handle);
+      if (i >= 0) {
+        replies[i] = replies[replies.length - 1];
+        replies.pop();
+      }
       this.node.transmit(bytes);
     }, wait);
-    this.replies.add(handle);
+    this.replies.push(handle);
   }
 
   private cancelReplies(): void {
-    for (const handle of this.replies) this.clock.clearTimeout(handle);
-    this.replies.clear();
+    const pending = this.replies;
+    this.replies = [];
+    for (const handle of pending) this.clock.clearTimeout(handle);
   }
 
   /** Electrical fixed point: load → regulator → rail → Pis, until nothing changes. */
@@ -361,7 +421,7 @@ export class Board {
           this.lastLoad = load;
           this.regulator.send({ type: 'LOAD', amps: load });
         }
-        const rail = railVolts(this.regulator.getSnapshot());
+        const rail = this.rail(this.regulator.getSnapshot());
         for (const pi of [0, 1] as const) {
           const volts = this.switchOn[pi] ? rail : 0;
           if (volts !== this.portV[pi]) {

@@ -32,7 +32,8 @@ export class HostAdapter implements ByteTransport {
   readonly latencyMs: number;
   readonly #bus: Rs485Bus;
   readonly #node: BusNode;
-  readonly #dataListeners = new Set<(bytes: Uint8Array) => void>();
+  /** Replaced, never changed in place, so a chunk is handed to the listeners there were when it came. */
+  #dataListeners: ReadonlyArray<(bytes: Uint8Array) => void> = [];
   readonly #closeListeners = new Set<(reason: string) => void>();
   readonly #timers = new Set<TimerHandle>();
   readonly #stopEcho: (() => void) | undefined;
@@ -63,8 +64,10 @@ export class HostAdapter implements ByteTransport {
 
   /** Subscribe to received bytes (one chunk per bus transmission); returns an unsubscribe function. */
   onData(listener: (bytes: Uint8Array) => void): () => void {
-    this.#dataListeners.add(listener);
-    return () => this.#dataListeners.delete(listener);
+    if (!this.#dataListeners.includes(listener)) this.#dataListeners = [...this.#dataListeners, listener];
+    return () => {
+      this.#dataListeners = this.#dataListeners.filter((l) => l !== listener);
+    };
   }
 
   /** Subscribe to the link going away (close() or unplug()); returns an unsubscribe function. */
@@ -98,7 +101,7 @@ export class HostAdapter implements ByteTransport {
   }
 
   #hand(bytes: Uint8Array): void {
-    const listeners = [...this.#dataListeners];
+    const listeners = this.#dataListeners;
     for (let i = 0; i < listeners.length; i++) listeners[i]!(i === listeners.length - 1 ? bytes : bytes.slice());
   }
 

@@ -12,9 +12,13 @@
 import type { Clock } from '../bus-protocol/clock.ts';
 import { createRandom, type Random } from './random.ts';
 
-/** One transmission as a receiving node gets it (each receiver gets its own copy of the bytes). */
+/**
+ * One transmission as a receiving node gets it. Every receiver gets the same object (one per
+ * transmission, not one per node: a full bus has 255 receivers), so treat it as read-only and
+ * copy the bytes to keep or change them.
+ */
 export interface Delivery {
-  /** Bytes as received: collided bytes are garbage, noise may have flipped bits. */
+  /** Bytes as received: collided bytes are garbage, noise may have flipped bits. Shared: do not modify. */
   readonly bytes: Uint8Array;
   /** Time the last bit of byte 0 arrived (ms); byte i arrived at firstByteAt + i * byteTimeMs. */
   readonly firstByteAt: number;
@@ -26,6 +30,38 @@ export interface Delivery {
   readonly from: string;
   /** True when at least one byte overlapped another node's transmission. */
   readonly collided: boolean;
+  /** Other nodes' transmissions that overlapped this one (only when collided), for heardBy(). */
+  readonly overlaps?: readonly { readonly from: string; readonly start: number; readonly end: number }[];
+}
+
+/**
+ * What one node hears of a delivery. RS-485 transceivers here are half duplex: a node's
+ * receiver is off while it drives the bus, so bytes that overlap its own transmission never
+ * reach it. Returns the delivery itself, or the runs of bytes the node did hear (maybe none).
+ */
+export function heardBy(delivery: Delivery, node: string): Delivery[] {
+  const own = delivery.overlaps?.filter((o) => o.from === node);
+  if (own === undefined || own.length === 0) return [delivery];
+  const bt = delivery.byteTimeMs;
+  const deaf = (i: number): boolean => {
+    const hi = delivery.firstByteAt + i * bt;
+    const lo = hi - bt;
+    return own.some((o) => lo < o.end - EPSILON_MS && o.start < hi - EPSILON_MS);
+  };
+  const parts: Delivery[] = [];
+  const n = delivery.bytes.length;
+  for (let a = 0; a < n; ) {
+    if (deaf(a)) {
+      a++;
+      continue;
+    }
+    let b = a;
+    while (b < n && !deaf(b)) b++;
+    const firstByteAt = delivery.firstByteAt + a * bt;
+    parts.push({ ...delivery, bytes: delivery.bytes.slice(a, b), firstByteAt, endAt: firstByteAt + (b - a - 1) * bt });
+    a = b;
+  }
+  return parts;
 }
 
 /** Everything about one transmission, reported to onTransmission listeners after delivery. */
@@ -36,9 +72,9 @@ export interface TransmissionRecord {
   readonly start: number;
   /** Time the last bit went out (ms). */
   readonly end: number;
-  /** Bytes as sent. */
+  /** Bytes as sent (do not modify). */
   readonly bytes: Uint8Array;
-  /** Bytes as delivered to the other nodes. */
+  /** Bytes as delivered to the other nodes (the array they got, the same as `bytes` when nothing changed them: do not modify). */
   readonly received: Uint8Array;
   /** True when at least one byte overlapped another transmission. */
   readonly collided: boolean;
@@ -105,7 +141,7 @@ interface Transmission {
 
 interface Attached {
   readonly name: string;
-  readonly receive: (delivery: Delivery) => void;
+  readonly receive: ((delivery: Delivery) => void) | undefined;
   queueEnd: number;
   attached: boolean;
 }
@@ -128,10 +164,14 @@ export class Rs485Bus {
   readonly byteTimeMs: number;
   /** Counters; read freely, never reset. */
   readonly stats: BusStats = { transmissions: 0, bytes: 0, collisions: 0, noisyBytes: 0 };
-  readonly #nodes: Attached[] = [];
+  /** Attached nodes; replaced, never changed in place, so a delivery can walk it while nodes come and go. */
+  #nodes: readonly Attached[] = [];
+  /** The attached nodes that receive, in attach order; replaced like #nodes. */
+  #receivers: readonly Attached[] = [];
   /** Pending transmissions plus delivered ones that a pending one may still overlap. */
-  #recent: Transmission[] = [];
-  readonly #listeners = new Set<(record: TransmissionRecord) => void>();
+  readonly #recent: Transmission[] = [];
+  /** Transmission listeners; replaced, never changed in place (as #nodes). */
+  #listeners: ReadonlyArray<(record: TransmissionRecord) => void> = [];
   readonly #garbage: Random;
   readonly #noiseRandom: Random;
   #noise: number;
@@ -173,11 +213,16 @@ export class Rs485Bus {
     return this.#nodes.map((n) => n.name);
   }
 
-  /** Attach a node; `receive` gets every other node's transmission at its end time. Names must be unique. */
-  attach(name: string, receive: (delivery: Delivery) => void): BusNode {
+  /**
+   * Attach a node; `receive` gets every other node's transmission at its end time. Without it
+   * the node only transmits (a board whose receiver hears the bus through a ReceiverFanout).
+   * Names must be unique.
+   */
+  attach(name: string, receive?: (delivery: Delivery) => void): BusNode {
     if (this.#nodes.some((n) => n.name === name)) throw new Error(`Rs485Bus: a node named "${name}" is already attached`);
     const node: Attached = { name, receive, queueEnd: Number.NEGATIVE_INFINITY, attached: true };
-    this.#nodes.push(node);
+    this.#nodes = [...this.#nodes, node];
+    if (receive) this.#receivers = [...this.#receivers, node];
     const bus = this;
     return {
       name,
@@ -198,15 +243,18 @@ export class Rs485Bus {
       detach: () => {
         if (!node.attached) return;
         node.attached = false;
-        bus.#nodes.splice(bus.#nodes.indexOf(node), 1);
+        bus.#nodes = bus.#nodes.filter((n) => n !== node);
+        bus.#receivers = bus.#receivers.filter((n) => n !== node);
       },
     };
   }
 
   /** Observe every transmission after it is delivered; returns an unsubscribe function. */
   onTransmission(listener: (record: TransmissionRecord) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    if (!this.#listeners.includes(listener)) this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
   }
 
   #transmit(node: Attached, bytes: Uint8Array): TransmitTiming {
@@ -223,19 +271,34 @@ export class Rs485Bus {
 
   #deliver(tx: Transmission): void {
     const bt = this.byteTimeMs;
-    const received = tx.bytes.slice();
+    // tx.bytes is the bus's own copy: delivered as is unless a collision or noise changes it.
+    let received = tx.bytes;
+    // Transmissions that may overlap this one: a superset (one byte-time of slack) of those the
+    // exact per-byte test below can hit, so a lone transmission skips that test altogether.
+    let others: Transmission[] | undefined;
+    for (const o of this.#recent) {
+      if (o !== tx && o.start < tx.end + bt && o.end > tx.start - bt) (others ??= []).push(o);
+    }
+    const noise = this.#noise;
     let collided = false;
-    for (let i = 0; i < received.length; i++) {
-      const lo = tx.start + i * bt;
-      const hi = lo + bt;
-      const hit = this.#recent.some((o) => o !== tx && lo < o.end - EPSILON_MS && o.start < hi - EPSILON_MS);
-      if (hit) {
-        collided = true;
-        // XOR with a nonzero value: a collided byte never survives intact.
-        received[i] = received[i]! ^ this.#garbage.int(1, 255);
-      } else if (this.#noiseRandom.chance(this.#noise)) {
-        received[i] = received[i]! ^ (1 << this.#noiseRandom.int(0, 7));
-        this.stats.noisyBytes++;
+    let overlaps: { from: string; start: number; end: number }[] | undefined;
+    if (others !== undefined || noise > 0) {
+      received = tx.bytes.slice();
+      for (let i = 0; i < received.length; i++) {
+        const lo = tx.start + i * bt;
+        const hi = lo + bt;
+        const hit = others !== undefined && others.some((o) => lo < o.end - EPSILON_MS && o.start < hi - EPSILON_MS);
+        if (hit && overlaps === undefined) {
+          overlaps = others!.filter((o) => tx.start < o.end - EPSILON_MS && o.start < tx.end - EPSILON_MS).map((o) => ({ from: o.node, start: o.start, end: o.end }));
+        }
+        if (hit) {
+          collided = true;
+          // XOR with a nonzero value: a collided byte never survives intact.
+          received[i] = received[i]! ^ this.#garbage.int(1, 255);
+        } else if (this.#noiseRandom.chance(noise)) {
+          received[i] = received[i]! ^ (1 << this.#noiseRandom.int(0, 7));
+          this.stats.noisyBytes++;
+        }
       }
     }
     tx.delivered = true;
@@ -250,20 +313,29 @@ export class Rs485Bus {
       endAt: tx.end,
       from: tx.node,
       collided,
+      ...(overlaps === undefined ? {} : { overlaps }),
     };
-    for (const node of [...this.#nodes]) {
-      if (node.name !== tx.node && node.attached) node.receive({ ...delivery, bytes: received.slice() });
+    const nodes = this.#receivers;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      if (node.name === tx.node || !node.attached) continue;
+      if (overlaps === undefined) node.receive!(delivery);
+      else for (const part of heardBy(delivery, node.name)) node.receive!(part);
     }
-    if (this.#listeners.size === 0) return;
+    const listeners = this.#listeners;
+    if (listeners.length === 0) return;
     const record: TransmissionRecord = { from: tx.node, start: tx.start, end: tx.end, bytes: tx.bytes, received, collided };
-    for (const listener of [...this.#listeners]) listener(record);
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(record);
   }
 
   /** Drop delivered transmissions that no pending or future transmission can overlap. */
   #prune(): void {
+    const recent = this.#recent;
     let horizon = this.clock.now();
-    for (const tx of this.#recent) if (!tx.delivered && tx.start < horizon) horizon = tx.start;
-    this.#recent = this.#recent.filter((tx) => !tx.delivered || tx.end > horizon + EPSILON_MS);
+    for (const tx of recent) if (!tx.delivered && tx.start < horizon) horizon = tx.start;
+    let k = 0;
+    for (const tx of recent) if (!tx.delivered || tx.end > horizon + EPSILON_MS) recent[k++] = tx;
+    recent.length = k;
   }
 
   /** Transmissions kept for overlap checks (pending plus recent); for tests of the pruning. */

@@ -19,10 +19,6 @@ class Timer {
   ) {}
 }
 
-function before(a: Timer, b: Timer): boolean {
-  return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
-}
-
 /** A Clock whose time only moves when told to (advance, advanceTo, runNext); times in ms. */
 export class VirtualClock implements Clock {
   #now: number;
@@ -30,7 +26,12 @@ export class VirtualClock implements Clock {
   #live = 0;
   #fired = 0;
   #firing = false;
-  readonly #heap: Timer[] = [];
+  // The binary heap as parallel arrays: comparisons read two contiguous typed arrays instead of
+  // chasing Timer objects around memory. Entry i is #timers[i], due #deadlines[i], order #seqs[i].
+  #size = 0;
+  #timers: Timer[] = [];
+  #deadlines = new Float64Array(64);
+  #seqs = new Float64Array(64);
 
   /** Start at startMs (ms, default 0). */
   constructor(startMs = 0) {
@@ -77,8 +78,7 @@ export class VirtualClock implements Clock {
     this.#live--;
     // Lazy deletion: compact when dead entries dominate, so cancel-and-re-arm loops (a
     // watchdog restarted by every heartbeat) cannot grow the heap without bound.
-    const heap = this.#heap;
-    if (heap.length > 64 && heap.length > 2 * this.#live) this.#compact();
+    if (this.#size > 64 && this.#size > 2 * this.#live) this.#compact();
   }
 
   /** Deadline (ms) of the next live timer, or undefined when none is pending. */
@@ -115,10 +115,18 @@ export class VirtualClock implements Clock {
 
   /** Jump to the next live timer's deadline and fire it; false (time unchanged) when none is pending. */
   runNext(): boolean {
+    return this.runNextUntil(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * As runNext(), but only if the next live timer is due at or before t (ms): one step of
+   * advanceTo(t) for callers that do work between timers. False (time unchanged) otherwise.
+   */
+  runNextUntil(t: number): boolean {
     this.#enter('runNext');
     try {
       const timer = this.#peekLive();
-      if (timer === undefined) return false;
+      if (timer === undefined || timer.deadline > t) return false;
       this.#fire(timer);
       return true;
     } finally {
@@ -144,53 +152,99 @@ export class VirtualClock implements Clock {
 
   /** Top of the heap after discarding cleared timers. */
   #peekLive(): Timer | undefined {
-    const heap = this.#heap;
-    while (heap.length > 0 && (heap[0] as Timer).fn === undefined) this.#pop();
-    return heap[0];
+    const timers = this.#timers;
+    while (this.#size > 0 && (timers[0] as Timer).fn === undefined) this.#pop();
+    return this.#size > 0 ? timers[0] : undefined;
   }
 
   #push(timer: Timer): void {
-    const heap = this.#heap;
-    let i = heap.length;
-    heap.push(timer);
+    if (this.#size === this.#deadlines.length) this.#grow();
+    this.#siftUp(this.#size++, timer);
+  }
+
+  /** Put `timer` in the hole at `start` and move it up to its place. */
+  #siftUp(start: number, timer: Timer): void {
+    const timers = this.#timers;
+    const deadlines = this.#deadlines;
+    const seqs = this.#seqs;
+    const d = timer.deadline;
+    const q = timer.seq;
+    let i = start;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = heap[parent] as Timer;
-      if (!before(timer, p)) break;
-      heap[i] = p;
+      const pd = deadlines[parent] as number;
+      if (!(d < pd || (d === pd && q < (seqs[parent] as number)))) break;
+      timers[i] = timers[parent] as Timer;
+      deadlines[i] = pd;
+      seqs[i] = seqs[parent] as number;
       i = parent;
     }
-    heap[i] = timer;
+    timers[i] = timer;
+    deadlines[i] = d;
+    seqs[i] = q;
   }
 
   #pop(): void {
-    const heap = this.#heap;
-    const last = heap.pop() as Timer;
-    if (heap.length > 0) this.#siftDown(0, last);
+    const n = --this.#size;
+    const last = this.#timers[n] as Timer;
+    this.#timers[n] = undefined as unknown as Timer; // let the fired timer go
+    if (n > 0) this.#siftDown(0, last);
   }
 
+  /** Put `timer` at `start` and move it down to its place (heap of #size entries). */
   #siftDown(start: number, timer: Timer): void {
-    const heap = this.#heap;
-    const n = heap.length;
+    const timers = this.#timers;
+    const deadlines = this.#deadlines;
+    const seqs = this.#seqs;
+    const n = this.#size;
+    const d = timer.deadline;
+    const q = timer.seq;
     let i = start;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
+      let cd = deadlines[child] as number;
       const right = child + 1;
-      if (right < n && before(heap[right] as Timer, heap[child] as Timer)) child = right;
-      const c = heap[child] as Timer;
-      if (!before(c, timer)) break;
-      heap[i] = c;
+      if (right < n) {
+        const rd = deadlines[right] as number;
+        if (rd < cd || (rd === cd && (seqs[right] as number) < (seqs[child] as number))) {
+          child = right;
+          cd = rd;
+        }
+      }
+      if (!(cd < d || (cd === d && (seqs[child] as number) < q))) break;
+      timers[i] = timers[child] as Timer;
+      deadlines[i] = cd;
+      seqs[i] = seqs[child] as number;
       i = child;
     }
-    heap[i] = timer;
+    timers[i] = timer;
+    deadlines[i] = d;
+    seqs[i] = q;
+  }
+
+  #grow(): void {
+    const deadlines = new Float64Array(this.#deadlines.length * 2);
+    deadlines.set(this.#deadlines);
+    this.#deadlines = deadlines;
+    const seqs = new Float64Array(this.#seqs.length * 2);
+    seqs.set(this.#seqs);
+    this.#seqs = seqs;
   }
 
   #compact(): void {
-    const heap = this.#heap;
+    const timers = this.#timers;
     let k = 0;
-    for (const t of heap) if (t.fn !== undefined) heap[k++] = t;
-    heap.length = k;
-    for (let i = (k >> 1) - 1; i >= 0; i--) this.#siftDown(i, heap[i] as Timer);
+    for (let i = 0; i < this.#size; i++) {
+      const t = timers[i] as Timer;
+      if (t.fn !== undefined) timers[k++] = t;
+    }
+    for (let i = k; i < this.#size; i++) timers[i] = undefined as unknown as Timer;
+    this.#size = k;
+    for (let i = 0; i < k; i++) {
+      this.#deadlines[i] = (timers[i] as Timer).deadline;
+      this.#seqs[i] = (timers[i] as Timer).seq;
+    }
+    for (let i = (k >> 1) - 1; i >= 0; i--) this.#siftDown(i, timers[i] as Timer);
   }
 }

@@ -6,7 +6,7 @@
 import { enqueueActions, setup } from 'xstate';
 import type { FirmwareProfile } from './profileSchema.ts';
 import type { Flash } from './firmware/Flash.ts';
-import { decodeConfig, decodeErrors, emptyErrors, encodeConfig, encodeErrors, type ConfigBlock } from './firmware/flashBlocks.ts';
+import { decodeConfig, decodeErrors, emptyErrors, encodeConfig, encodeErrors, type BlockName, type ConfigBlock } from './firmware/flashBlocks.ts';
 import { countBoot, logCode, type ErrorLogRules } from './firmware/errorLog.ts';
 import { boardIdOf, dispatch, type BoardHardware, type McuState, type PortAction } from './firmware/dispatch.ts';
 import type { ReceivedFrame } from './BoardReceiver.ts';
@@ -16,7 +16,11 @@ export type McuEvent =
   | { type: 'POWER_UP' }
   | { type: 'POWER_DOWN' }
   | { type: 'RESET' }
-  | { type: 'FRAME'; frame: ReceivedFrame };
+  | { type: 'FRAME'; frame: ReceivedFrame }
+  /** Internal: a flash write was just torn (FIRMWARE.md section 2); the board loses power. */
+  | { type: 'FLASH_TORN'; block: BlockName }
+  /** Internal: the torn write's power loss, after its event is out. */
+  | { type: 'POWER_LOST' };
 
 /** What the MCU tells the outside world (the event log). */
 export type McuEmitted =
@@ -124,10 +128,19 @@ export const boardMcuMachine = setup({
         io.port(pi, 'MCU_RESET');
         io.settings(pi, ram.config.ports[pi]);
       }
-      const torn =
-        (configRestored && !writeBlock(io, 'config', encodeConfig(ram.config))) || !writeBlock(io, 'errors', encodeErrors(ram.errors));
-      if (torn) io.powerLost();
+      let torn: BlockName | undefined;
+      if (configRestored && !writeBlock(io, 'config', encodeConfig(ram.config))) torn = 'config';
+      else if (!writeBlock(io, 'errors', encodeErrors(ram.errors))) torn = 'errors';
+      if (torn) enqueue.raise({ type: 'FLASH_TORN', block: torn });
     }),
+    // Emitted, then the power loss is sent to self: emits are delivered at the end of the
+    // macrostep, so the log reads torn-write before the outage (uvlo, mcu-off) it causes.
+    flashTorn: enqueueActions(({ event, enqueue, self }) => {
+      if (event.type !== 'FLASH_TORN') return;
+      enqueue.emit({ type: 'torn-write', block: event.block });
+      enqueue.sendTo(self, { type: 'POWER_LOST' });
+    }),
+    powerLost: ({ context }) => context.io.powerLost(),
     startupPorts: ({ context }) => {
       const ram = context.ram;
       if (!ram) return;
@@ -142,14 +155,14 @@ export const boardMcuMachine = setup({
       enqueue.assign({ ram: after });
       enqueue.emit({ type: 'request', ...result.summary, at: event.frame.at });
       if (result.reply) io.reply(result.reply, event.frame.at);
-      let torn = false;
+      let torn: BlockName | undefined;
       if (after.config !== before.config) {
         for (const pi of [0, 1] as const) if (after.config.ports[pi] !== before.config.ports[pi]) io.settings(pi, after.config.ports[pi]);
-        torn ||= !writeBlock(io, 'config', encodeConfig(after.config));
+        if (!writeBlock(io, 'config', encodeConfig(after.config))) torn = 'config';
       }
-      if (!torn && after.errors !== before.errors) torn = !writeBlock(io, 'errors', encodeErrors(after.errors));
+      if (!torn && after.errors !== before.errors && !writeBlock(io, 'errors', encodeErrors(after.errors))) torn = 'errors';
       for (const action of result.actions) io.port(action.pi, action.type);
-      if (torn) io.powerLost();
+      if (torn) enqueue.raise({ type: 'FLASH_TORN', block: torn });
     }),
   },
 }).createMachine({
@@ -166,6 +179,8 @@ export const boardMcuMachine = setup({
       on: {
         POWER_DOWN: { target: 'unpowered', actions: 'shutDown' },
         RESET: { target: 'booting', reenter: true },
+        FLASH_TORN: { actions: 'flashTorn' },
+        POWER_LOST: { actions: 'powerLost' },
       },
     },
     running: {
@@ -174,6 +189,8 @@ export const boardMcuMachine = setup({
         FRAME: { actions: 'handleFrame' },
         POWER_DOWN: { target: 'unpowered', actions: 'shutDown' },
         RESET: 'booting',
+        FLASH_TORN: { actions: 'flashTorn' },
+        POWER_LOST: { actions: 'powerLost' },
       },
     },
   },

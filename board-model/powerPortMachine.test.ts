@@ -260,6 +260,23 @@ test('HBT_TIME 0 disables the watchdog: no timers, yet a heartbeat still reads a
   assert.equal(r.switches, ['on@0']);
 });
 
+test('regression: HBT_TIME set to 0 while booting cancels the pending grace expiry; set back, the grace restarts from then', () => {
+  // Guards against the grace timer armed at PI_ON firing after the watchdog was disabled (F2).
+  const r = rig();
+  r.sendAt(0, 'PI_ON');
+  r.clock.advanceTo(10_000);
+  r.actor.send({ type: 'SETTINGS', settings: { ...SETTINGS, hbtTimeMs: 0 } });
+  assert.is(r.clock.pending, 0, 'grace timer cancelled');
+  r.clock.advanceTo(200_000);
+  assert.is(r.state(), 'on.booting');
+  r.actor.send({ type: 'SETTINGS', settings: SETTINGS });
+  r.clock.advanceTo(289_999);
+  assert.is(r.state(), 'on.booting');
+  r.clock.advanceTo(290_000);
+  assert.is(r.state(), 'cycling');
+  assert.equal(r.events, ['power-on@0', 'watchdog-expired@290000', 'power-off:watchdog@290000', 'power-cycle@290000']);
+});
+
 test('MCU_RESET: switch off, back to off, signal released, no timers', () => {
   const r = aliveRig();
   r.sendAt(5000, 'SEND_SIG');

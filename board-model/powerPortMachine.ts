@@ -199,6 +199,15 @@ export const powerPortMachine = setup({
       if (context.settings.hbtTimeMs > 0) enqueue.raise({ type: 'WATCHDOG_EXPIRED' }, { delay: 'hbtDelay', id: 'grace' });
     }),
     cancelGrace: cancel('grace'),
+    // HBT_TIME 0 disables the watchdog at once (F2), so a grace period already running stops;
+    // set non-zero again while booting, the grace period starts from that moment.
+    toggleGrace: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'SETTINGS') return;
+      const wasOn = context.settings.hbtTimeMs > 0;
+      const isOn = event.settings.hbtTimeMs > 0;
+      if (wasOn && !isOn) enqueue.cancel('grace');
+      if (!wasOn && isOn) enqueue.raise({ type: 'WATCHDOG_EXPIRED' }, { delay: event.settings.hbtDelayMs, id: 'grace' });
+    }),
     startPulse: raise({ type: 'SIGNAL_PULSE' }),
     storeSettings: assign({
       settings: ({ context, event }) => (event.type === 'SETTINGS' ? event.settings : context.settings),
@@ -224,6 +233,7 @@ export const powerPortMachine = setup({
     // Targetless: the running watchdog learns a new HBT_TIME, other timers read it when they start.
     SETTINGS: [
       { guard: stateIn({ power: { on: 'alive' } }), actions: ['forwardHbtTime', 'storeSettings'] },
+      { guard: stateIn({ power: { on: 'booting' } }), actions: ['toggleGrace', 'storeSettings'] },
       { actions: 'storeSettings' },
     ],
   },

@@ -46,12 +46,12 @@ test('two concurrent requests go out one at a time, in call order', async () => 
   assert.is(await hw, 3);
 });
 
-test('no reply: deadline is the request wire time + replyTimeoutMs from the write', async () => {
+test('no reply: deadline is the wire time of request and expected reply + replyTimeoutMs from the write', async () => {
   const { clock, client } = setup(undefined, { retries: 0 });
   const pending = client.getSwVersion(0);
   let error: unknown;
   pending.catch((e: unknown) => (error = e));
-  const deadline = 4 * BT + DEFAULT_REPLY_TIMEOUT_MS;
+  const deadline = (4 + 5) * BT + DEFAULT_REPLY_TIMEOUT_MS; // GET_SW_VERSION: 4-byte request, 5-byte reply
   clock.advance(deadline - 0.01);
   await turn();
   assert.is(error, undefined, 'still waiting just before the deadline');
@@ -70,23 +70,25 @@ test('bytes that start to arrive extend the deadline to the rest of the reply at
   const log = Uint8Array.from({ length: 32 }, (_, i) => i);
   const reply = encodeOkResponse('GET_ERROR_BUFFER', { log }); // 36 bytes: LEN tells the host
   const { clock, bus, client } = setup(undefined, { retries: 0 });
+  // The first deadline is (3 + 36) * BT + 40 = 80.6 ms; bytes starting at 50 ms push it to
+  // 50 + 32 * BT + 16 = 99.3 ms.
   const first = client.getErrorBuffer(0);
-  clock.advance(30);
+  clock.advance(50);
   bus.deliver(reply.subarray(0, 4));
-  const extended = 30 + (reply.length - 4) * BT + ADAPTER_LATENCY_MS;
-  clock.advance(extended - 30 - 0.01);
+  const extended = 50 + (reply.length - 4) * BT + ADAPTER_LATENCY_MS;
+  clock.advance(extended - 50 - 0.01);
   bus.deliver(reply.subarray(4));
   assert.equal(await first, log);
 
   const second = client.getErrorBuffer(0);
   const start = clock.now();
-  clock.advance(10);
+  clock.advance(60);
   bus.deliver(reply.subarray(0, 6));
   const error = (await rejection(second, clock)) as NoReplyError;
   assert.instance(error, NoReplyError);
   assert.equal(error.partial, reply.subarray(0, 6));
   assert.match(error.message, 'incomplete reply (00 FF 23 00 01 02)');
-  assert.ok(Math.abs(clock.now() - (start + 10 + (reply.length - 6) * BT + ADAPTER_LATENCY_MS)) < 1e-9);
+  assert.ok(Math.abs(clock.now() - (start + 60 + (reply.length - 6) * BT + ADAPTER_LATENCY_MS)) < 1e-9);
 });
 
 test('retries: a read is re-sent after a timeout, up to `retries` times', async () => {
@@ -139,7 +141,7 @@ test('a turnaround glitch before the reply, and a reply split into chunks over t
 test('a reply whose last byte misses the deadline is a timeout with the partial bytes', async () => {
   const { clock, client } = setup((_r, b) => {
     b.deliver(VIN_OK.subarray(0, 4));
-    clock.setTimeout(() => b.deliver(VIN_OK.subarray(4)), 50);
+    clock.setTimeout(() => b.deliver(VIN_OK.subarray(4)), 60); // deadline (4 + 6) * BT + 40 = 50.4 ms
   }, { retries: 0 });
   const error = (await rejection(client.getVin(0), clock)) as NoReplyError;
   assert.instance(error, NoReplyError);
@@ -278,7 +280,7 @@ test('a late reply to a timed-out attempt is dropped before the retry is sent', 
     if (bus.written.length === 2) b.deliver(VIN_OK);
   };
   const vin = client.getVin(0);
-  clock.setTimeout(() => bus.deliver(encodeOkResponse('GET_VIN', { raw: 0xdead })), 4 * BT + DEFAULT_REPLY_TIMEOUT_MS);
+  clock.setTimeout(() => bus.deliver(encodeOkResponse('GET_VIN', { raw: 0xdead })), (4 + 6) * BT + DEFAULT_REPLY_TIMEOUT_MS);
   const outcome = await settle(vin, clock);
   assert.ok(outcome.ok && Math.abs(outcome.value - rawToVin()) < 1e-12);
 });

@@ -14,12 +14,15 @@ import type { ArgsParam, ResponseFrame, ResponsePayload } from './types.ts';
 import type { HardwareVersion } from './conversions.ts';
 
 /**
- * Default reply allowance after the request's own wire time, in ms: the board starts
+ * Default reply allowance after the wire time of the request and of the expected reply, in ms: the board starts
  * answering ~2-3 ms after the last request byte (FIRMWARE.md section 7), a USB adapter may sit
  * on received bytes for 16 ms, and the rest is margin for host scheduling. Well under the
  * original library's 0.3 s, so a scan of 16 absent IDs takes under a second.
  */
 export const DEFAULT_REPLY_TIMEOUT_MS = 40;
+
+/** Error-log slots assumed for the GET_ERROR_BUFFER reply length (FIRMWARE.md section 2, ASSUMED 32). */
+export const DEFAULT_ERROR_LOG_SIZE = 32;
 
 /** Default number of re-sends of a read command after a timeout, CRC error or malformed reply. */
 export const DEFAULT_RETRIES = 2;
@@ -35,8 +38,10 @@ export interface TrafficEvent {
 export interface StackClientOptions {
   /** Source of time and timers (virtual in tests and the simulator, wall time on hardware). */
   clock: Clock;
-  /** Reply allowance after the request's wire time, ms; default DEFAULT_REPLY_TIMEOUT_MS. */
+  /** Reply allowance after the request's and the expected reply's wire time, ms; default DEFAULT_REPLY_TIMEOUT_MS. */
   replyTimeoutMs?: number;
+  /** Slots in the boards' error log, which sets the expected GET_ERROR_BUFFER reply length; default 32 (FIRMWARE.md section 2). */
+  errorLogSize?: number;
   /** Re-sends of read commands after a failed attempt; default 2. Write commands are never re-sent. */
   retries?: number;
   /** Wire time of one byte, ms; default 9600 baud 8N1 (1.0417 ms). */
@@ -81,6 +86,7 @@ export class BusClient {
   protected readonly retries: number;
   private readonly clock: Clock;
   private readonly replyTimeoutMs: number;
+  private readonly errorLogSize: number;
   private readonly byteTimeMs: number;
   private readonly onTraffic: ((event: TrafficEvent) => void) | undefined;
   private readonly queue: Job[] = [];
@@ -92,6 +98,7 @@ export class BusClient {
   constructor(private readonly transport: ByteTransport, options: StackClientOptions) {
     this.clock = options.clock;
     this.replyTimeoutMs = nonNegative('replyTimeoutMs', options.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS);
+    this.errorLogSize = nonNegative('errorLogSize', options.errorLogSize ?? DEFAULT_ERROR_LOG_SIZE);
     this.retries = nonNegative('retries', options.retries ?? DEFAULT_RETRIES);
     this.byteTimeMs = nonNegative('byteTimeMs', options.byteTimeMs ?? BYTE_TIME_9600_MS);
     this.hardwareVersion = options.hardwareVersion ?? 3;
@@ -124,7 +131,7 @@ export class BusClient {
     if (bytes.length === 0) return Promise.reject(new ArgumentError('bytes', 'requestRaw needs at least one byte'));
     const frame = bytes.slice();
     const label = expect ?? commandByCode(frame[0]!) ?? 'raw frame';
-    const expected = expect === undefined ? 4 : responseLen(expect) + 1;
+    const expected = expect === undefined ? 4 : this.replyBytes(expect);
     return this.enqueue(async () => this.interpret(await this.attempt(frame, expected), expect, label, frame[1] ?? 0, frame));
   }
 
@@ -145,7 +152,7 @@ export class BusClient {
     const budget = COMMANDS[name].effect === 'read' ? retries : 0;
     return this.enqueue(async () => {
       for (let attempt = 0; ; attempt++) {
-        const outcome = this.interpret(await this.attempt(frame, responseLen(name) + 1), name, name, id, frame);
+        const outcome = this.interpret(await this.attempt(frame, this.replyBytes(name)), name, name, id, frame);
         if (outcome.kind === 'reply') {
           if (outcome.frame.status === 'error') throw new BoardError(outcome.frame.code, name, id);
           return outcome.frame.payload;
@@ -173,6 +180,11 @@ export class BusClient {
       this.busy = false;
       this.pump();
     });
+  }
+
+  /** Bytes of a command's OK reply frame; GET_ERROR_BUFFER carries the whole error log. */
+  private replyBytes(name: CommandName): number {
+    return responseLen(name) + 1 + (name === 'GET_ERROR_BUFFER' ? this.errorLogSize : 0);
   }
 
   /** One request frame on the bus and the wait for its reply. */

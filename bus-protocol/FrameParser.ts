@@ -46,7 +46,8 @@ export const BYTE_TIME_9600_MS = 10_000 / 9600;
 
 /** A resynchronising stream parser; feed it chunks with their arrival time. */
 export class FrameParser {
-  private buf = new Uint8Array(256);
+  // Small to start (a reply waiter makes one per request), doubled as needed.
+  private buf = new Uint8Array(32);
   private len = 0;
   private lastAt = Number.NEGATIVE_INFINITY;
   private run: { reason: DiscardReason; at: number; bytes: number[] } | undefined;
@@ -124,6 +125,7 @@ export class FrameParser {
   /** Try frames at the buffer start, discarding a byte at a time until a candidate is incomplete. */
   private scan(events: ParserEvent[], at: number, atGap: boolean): void {
     while (this.len > 0) {
+      if (!atGap && this.stillIncomplete()) return;
       const view = this.buf.subarray(0, this.len);
       const result = checkFraming(view, this.maxFrame - 1);
       if (result.kind === 'incomplete') {
@@ -147,6 +149,13 @@ export class FrameParser {
       // At a gap the leftover is the remains of a cut frame or noise: all of it is 'gap' (see the class doc).
       this.discard(events, atGap ? 'gap' : result.reason === 'crc' ? 'crc' : 'length', 1, at);
     }
+  }
+
+  /** What checkFraming would call 'incomplete' (fewer than 3 bytes, or a sane LEN not yet reached), without a view. */
+  private stillIncomplete(): boolean {
+    if (this.len < MIN_LEN) return true;
+    const len = this.buf[2]!;
+    return len >= MIN_LEN && len <= this.maxFrame - 1 && this.len < len + 1;
   }
 
   private endAtGap(events: ParserEvent[], at: number): void {

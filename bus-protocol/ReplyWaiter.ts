@@ -26,9 +26,9 @@ export interface ReplyWaitOptions {
   readonly startAt: number;
   /** Bytes in the request frame (its own wire time counts toward the deadline). */
   readonly requestBytes: number;
-  /** Bytes of the expected reply frame when its LEN byte is not yet known. */
+  /** Bytes of the expected reply frame (its wire time counts toward the deadline too). */
   readonly expectedBytes: number;
-  /** Allowance after the request's wire time for the board to answer and the adapter to deliver. */
+  /** Allowance after both frames' wire time for the board to answer and the adapter to deliver. */
   readonly replyTimeoutMs: number;
   /** Wire time of one byte (10 bit-times at the baud rate). */
   readonly byteTimeMs: number;
@@ -74,14 +74,14 @@ export class ReplyWaiter {
       gapByteTimes: Number.POSITIVE_INFINITY,
       maxFrameBytes: MAX_REPLY_BYTES,
     });
-    this.deadline = options.startAt + options.requestBytes * options.byteTimeMs + options.replyTimeoutMs;
+    this.deadline = options.startAt + (options.requestBytes + options.expectedBytes) * options.byteTimeMs + options.replyTimeoutMs;
     this.arm();
   }
 
   /** A chunk received at time `at` (ms). */
   feed(chunk: Uint8Array, at: number): void {
     if (this.done || chunk.length === 0) return;
-    this.received.push(...chunk);
+    for (let i = 0; i < chunk.length; i++) this.received.push(chunk[i]!);
     this.first ??= { at, length: chunk.length };
     for (const event of this.parser.push(chunk, at)) {
       if (event.kind === 'frame') return this.finish({ kind: 'frame', bytes: event.bytes, at: event.at });

@@ -13,10 +13,11 @@ import * as checkVectors from './commands/checkVectors.ts';
 import * as demo from './commands/demo.ts';
 import * as sim from './commands/sim.ts';
 import * as encode from './commands/encode.ts';
+import * as serveCommand from './commands/serve.ts';
 import { CliError, printError, processIo, type Io } from './output.ts';
 
 /** Command modules in help order; a new command is one file here plus one line in this list. */
-export const COMMAND_MODULES: ReadonlyArray<{ register(program: Command): void }> = [demo, sim, encode, decode, checkVectors];
+export const COMMAND_MODULES: ReadonlyArray<{ register(program: Command): void }> = [demo, sim, serveCommand, encode, decode, checkVectors];
 
 /** Build the program writing to `io`; commander exits become thrown CommanderErrors (see run). */
 export function createProgram(io: Io = processIo): Command {

@@ -71,9 +71,10 @@ test('silence: NoReplyError at the virtual deadline, after retries for a read', 
   let error: unknown;
   pending.catch((e: unknown) => (error = e));
   await board.waitForRequests(1);
-  clock.advance(44);
+  // Deadline: request (4 bytes) and expected reply (6 bytes) on the wire, plus 40 ms.
+  clock.advance(10 * (10_000 / 9600) + 40 - 0.5);
   await turns(IO_TURNS);
-  assert.is(error, undefined, 'not before request wire time + 40 ms');
+  assert.is(error, undefined, 'not before the wire time of request and reply + 40 ms');
   clock.advance(1);
   await turns(IO_TURNS);
   assert.instance(error, NoReplyError);

@@ -1,0 +1,105 @@
+/**
+ * `pistack serve`: option errors in-process (exit 1, a message naming the option), and one real
+ * run of bin/pistack.js as a child: start-up lines, a request over the PTY, SIGTERM stops it
+ * with exit 0, the link gone and the state saved.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SerialPort } from 'serialport';
+import { encodeRequest } from '../bus-protocol/frame.ts';
+import { ByteCollector, hex } from '../hil/serve/testing/hostSide.ts';
+import { parseTcpAddress } from './commands/serve.ts';
+import { cli } from './testing/runCli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'pistack-serve-cli-'));
+const BIN = resolve(fileURLToPath(import.meta.url), '../../bin/pistack.js');
+
+test('serve needs exactly one of --pty and --tcp', async () => {
+  const neither = await cli('serve');
+  assert.is(neither.code, 1);
+  assert.match(neither.err, /say where to serve: "--pty PATH".*or "--tcp HOST:PORT"/);
+  const both = await cli('serve', '--pty', join(dir, 'x'), '--tcp', ':0');
+  assert.is(both.code, 1);
+  assert.match(both.err, /either "--pty PATH" or "--tcp HOST:PORT", not both/);
+  assert.not.ok(existsSync(join(dir, 'x')));
+});
+
+test('--tcp: HOST:PORT forms and errors', async () => {
+  assert.equal(parseTcpAddress('127.0.0.1:5000'), { host: '127.0.0.1', port: 5000 });
+  assert.equal(parseTcpAddress(':0'), { host: '127.0.0.1', port: 0 });
+  assert.equal(parseTcpAddress('5001'), { host: '127.0.0.1', port: 5001 });
+  assert.equal(parseTcpAddress('[::1]:7'), { host: '::1', port: 7 });
+  assert.equal(parseTcpAddress('localhost:80'), { host: 'localhost', port: 80 });
+  for (const [bad, why] of [['localhost', /has no port/], ['1.2.3.4:99999', /port must be 0..65535/], ['host:abc', /has no port/], ['a b:1', /invalid host/]] as const) {
+    const r = await cli('serve', '--tcp', bad);
+    assert.is(r.code, 1, bad);
+    assert.match(r.err, /"--tcp"/, bad);
+    assert.match(r.err, why, bad);
+  }
+});
+
+test('--pty PATH that exists, --speed, --state and --stack problems are exit 1 with a clear message', async () => {
+  const taken = join(dir, 'ttyUSB0');
+  writeFileSync(taken, '');
+  const r1 = await cli('serve', '--pty', taken);
+  assert.is(r1.code, 1);
+  assert.match(r1.err, /error: --pty .*ttyUSB0: already exists; serve will not replace it/);
+  const r2 = await cli('serve', '--tcp', ':0', '--speed', 'fast');
+  assert.is(r2.code, 1);
+  assert.match(r2.err, /"--speed" must be a positive number/);
+  const r3 = await cli('serve', '--tcp', ':0', '--state', taken);
+  assert.is(r3.code, 1);
+  assert.match(r3.err, /cannot create state directory .*ttyUSB0/);
+  const r4 = await cli('serve', '--tcp', ':0', '--stack', join(dir, 'missing.json'));
+  assert.is(r4.code, 1);
+  assert.match(r4.err, /"--stack": cannot read .*missing\.json: no such file/);
+});
+
+test('bin/pistack.js serve: prints where to connect, answers over the PTY, SIGTERM stops it cleanly', async () => {
+  const link = join(dir, 'pistack');
+  const state = join(dir, 'state');
+  const scenario = join(dir, 'served.json');
+  writeFileSync(scenario, JSON.stringify({ name: 'served', steps: [{ at: '0s', fault: 'supply-volts', value: 12 }, { at: '1s', host: 'PI_ON', id: 3, pi: 0 }] }));
+  const child = spawn(process.execPath, [BIN, 'serve', '--pty', link, '--state', state, '--scenario', scenario], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  try {
+    await new Promise<void>((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start-up line within 10 s; out: ${out} err: ${err}`)), 10_000);
+      child.stdout.on('data', () => /Ctrl-C or SIGTERM stops/.test(out) && (clearTimeout(timer), resolvePromise()));
+      child.once('exit', () => (clearTimeout(timer), reject(new Error(`exited early: ${out} ${err}`))));
+    });
+    assert.match(out, new RegExp(`serving 16 boards \\(stack "default", profile v4-reference, seed \\d+\\) on ${link}: open it at 9600 8N1`));
+    assert.match(out, /warning: scenario "served": 1 host step\(s\) skipped/);
+    assert.match(out, /state: .*state \(0 of 16 boards restored, saved on every change\)/);
+
+    const port = new SerialPort({ path: link, baudRate: 9600, autoOpen: false });
+    await new Promise<void>((ok, no) => port.open((e) => (e ? no(e) : ok())));
+    const rx = new ByteCollector();
+    port.on('data', (d: Buffer) => rx.push(d));
+    port.write(Buffer.from(encodeRequest('GET_SW_VERSION', 3)));
+    await rx.waitForBytes(5, 2000);
+    assert.is(hex(rx.bytes), '00 FF 04 04 88');
+    await new Promise<void>((ok) => port.close(() => ok()));
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.is(await exited, 0, err);
+  assert.match(out, /0s: fault supply-volts value 12/);
+  assert.match(out, /stopped \(SIGTERM\); state saved in /);
+  assert.throws(() => lstatSync(link), /ENOENT/, 'the link is removed');
+  assert.is((JSON.parse(readFileSync(join(state, 'board-15.json'), 'utf8')) as { dip: number }).dip, 15);
+  assert.not.ok(existsSync(join(state, '.lock')));
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test.run();

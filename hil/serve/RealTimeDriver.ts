@@ -1,0 +1,131 @@
+/**
+ * Locks a simulator's virtual clock to the wall clock (`pistack serve`): virtual time follows
+ * elapsed wall time (times an optional speed factor) and never runs ahead of it, so anything
+ * the simulation emits at virtual time t leaves no earlier than wall time t. Node side only:
+ * the wall clock is injected (realClock by default), so tests drive it with a VirtualClock.
+ */
+import type { Clock, TimerHandle } from '../../bus-protocol/clock.ts';
+import { realClock } from '../realClock.ts';
+
+/** The part of a VirtualClock the driver needs: time, the next deadline, and advancing (ms). */
+export interface DrivenClock {
+  /** Current virtual time (ms). */
+  now(): number;
+  /** Deadline of the next pending timer (ms), or undefined. */
+  next(): number | undefined;
+  /** Fire every timer due up to t (ms) and set the time to t. */
+  advanceTo(t: number): void;
+}
+
+/** Settings of a RealTimeDriver; only `clock` is required. */
+export interface RealTimeDriverOptions {
+  /** The virtual clock to drive (SimStack.clock). */
+  clock: DrivenClock;
+  /** Virtual ms per wall ms; default 1 (real time). */
+  speed?: number;
+  /** Longest wall time (ms) between two catch-ups even with no timer due; default 20. */
+  maxIntervalMs?: number;
+  /** The wall clock; default realClock (performance.now and the global timers). */
+  wall?: Clock;
+  /** Told about an error thrown by a virtual timer callback; the driver carries on. Default: rethrown asynchronously. */
+  onError?: (error: unknown) => void;
+}
+
+/** Errors in a row inside one catch-up after which the driver gives up on reaching the target this time. */
+const MAX_ERRORS_PER_SYNC = 100;
+
+/** Drives a virtual clock in step with the wall clock; call sync() whenever input arrives. */
+export class RealTimeDriver {
+  /** Virtual ms per wall ms. */
+  readonly speed: number;
+  /** Longest wall time (ms) between catch-ups. */
+  readonly maxIntervalMs: number;
+  readonly #clock: DrivenClock;
+  readonly #wall: Clock;
+  readonly #onError: (error: unknown) => void;
+  #wallStart = 0;
+  #virtualStart = 0;
+  #running = false;
+  #syncing = false;
+  #timer: TimerHandle | undefined;
+
+  /** Make a stopped driver; see RealTimeDriverOptions. */
+  constructor(options: RealTimeDriverOptions) {
+    this.#clock = options.clock;
+    this.#wall = options.wall ?? realClock;
+    this.speed = options.speed ?? 1;
+    this.maxIntervalMs = options.maxIntervalMs ?? 20;
+    if (!(this.speed > 0) || !Number.isFinite(this.speed)) throw new RangeError(`RealTimeDriver: "speed" must be a positive number, got ${this.speed}`);
+    if (!(this.maxIntervalMs > 0) || !Number.isFinite(this.maxIntervalMs)) {
+      throw new RangeError(`RealTimeDriver: "maxIntervalMs" must be a positive number of ms, got ${this.maxIntervalMs}`);
+    }
+    this.#onError = options.onError ?? ((error) => queueMicrotask(() => { throw error; }));
+  }
+
+  /** True between start() and stop(). */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** The virtual time (ms) that corresponds to the wall clock right now; the clock never passes it. */
+  get target(): number {
+    return this.#virtualStart + (this.#wall.now() - this.#wallStart) * this.speed;
+  }
+
+  /** Start following the wall clock from the clock's current time; idempotent. */
+  start(): this {
+    if (this.#running) return this;
+    this.#running = true;
+    this.#wallStart = this.#wall.now();
+    this.#virtualStart = this.#clock.now();
+    this.#arm();
+    return this;
+  }
+
+  /** Stop driving (virtual time stays where it is); idempotent. */
+  stop(): void {
+    this.#running = false;
+    if (this.#timer !== undefined) this.#wall.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /**
+   * Bring virtual time up to the wall clock now, firing due timers, and re-arm the wake-up for
+   * the next deadline. Call it when bytes arrive (so they are stamped with the present) and
+   * after scheduling virtual timers from outside the clock. A no-op when stopped or when
+   * called from inside a virtual timer callback.
+   */
+  sync(): void {
+    if (!this.#running || this.#syncing) return;
+    this.#syncing = true;
+    try {
+      const target = this.target;
+      for (let errors = 0; this.#clock.now() < target && errors < MAX_ERRORS_PER_SYNC; ) {
+        try {
+          this.#clock.advanceTo(target);
+        } catch (error) {
+          // The clock stopped at the failing timer's deadline; report it and go on from there.
+          errors++;
+          this.#onError(error);
+        }
+      }
+    } finally {
+      this.#syncing = false;
+    }
+    this.#arm();
+  }
+
+  /** Wake up when the next virtual timer is due in wall time, or after maxIntervalMs at most. */
+  #arm(): void {
+    if (!this.#running) return;
+    if (this.#timer !== undefined) this.#wall.clearTimeout(this.#timer);
+    const next = this.#clock.next();
+    const wait = next === undefined ? this.maxIntervalMs : Math.min(this.maxIntervalMs, Math.max(0, (next - this.target) / this.speed));
+    // A wall timer may fire a little early (integer ms, cached loop time): sync() only goes
+    // as far as the wall clock says, and re-arms for the remainder.
+    this.#timer = this.#wall.setTimeout(() => {
+      this.#timer = undefined;
+      this.sync();
+    }, wait);
+  }
+}
