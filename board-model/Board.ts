@@ -3,7 +3,7 @@
  * the wires between them, the ADC, the flash and the UART on the RS-485 bus. Its bus face is
  * bytes only; its control face (fault injection) is separate (STYLE.md rule 8).
  */
-import { createActor, type Actor } from 'xstate';
+import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
 import type { Reading } from '../bus-protocol/conversions.ts';
 import { Adc } from './Adc.ts';
@@ -58,7 +58,12 @@ export interface BoardOptions {
   flash?: FlashImage;
   /** Hear the bus through this fan-out (shared by the stack's boards) rather than as a node of its own. */
   fanout?: ReceiverFanout;
+  /** XState inspection callback given to every actor of the board (model coverage, live charts). */
+  inspect?: InspectionHook;
 }
+
+/** An XState inspection callback (createActor's `inspect` option). */
+export type InspectionHook = (event: InspectionEvent) => void;
 
 /** Per-Pi accounting for summaries. */
 export interface PiAccount {
@@ -89,6 +94,8 @@ export function portSettings(config: PortConfig, profile: FirmwareProfile): Port
 /** A simulated Pi Stack board. */
 export class Board {
   readonly index: number;
+  /** createActor options that attach the inspection hook, if any. */
+  private readonly inspection: { inspect?: InspectionHook };
   readonly profile: FirmwareProfile;
   readonly flash: Flash;
   readonly adc: Adc;
@@ -133,6 +140,7 @@ export class Board {
 
   constructor(options: BoardOptions) {
     const { spec, profile, clock, bus, random } = options;
+    this.inspection = options.inspect ? { inspect: options.inspect } : {};
     this.index = options.index;
     this.profile = profile;
     this.clock = clock;
@@ -152,6 +160,7 @@ export class Board {
     );
 
     this.regulator = createActor(regulatorMachine, {
+      ...this.inspection,
       clock,
       input: { params: { ...profile.regulator }, inputVolts: this.supplyVolts },
     });
@@ -164,6 +173,7 @@ export class Board {
     const initialSettings = portSettings(defaultConfig(profile).ports[0], profile);
     this.ports = ([0, 1] as const).map((pi) =>
       createActor(powerPortMachine, {
+      ...this.inspection,
         clock,
         input: {
           clock, settings: initialSettings, behaviour, heartbeat: this.heartbeat[pi], signal: this.signal[pi],
@@ -173,6 +183,7 @@ export class Board {
     ) as [PortActor, PortActor];
     const board = this;
     this.mcu = createActor(boardMcuMachine, {
+      ...this.inspection,
       clock,
       input: {
         // A stack may fit a board of another hardware revision than its profile's: it answers with its own.
@@ -282,6 +293,7 @@ export class Board {
     const model = this.profile.piModels[spec.model];
     if (!model) throw new Error(`board ${this.id}: unknown Pi model "${spec.model}"`);
     const actor = createActor(raspberryPiMachine, {
+      ...this.inspection,
       clock: this.clock,
       input: {
         params: piParams(spec.model, model), clock: this.clock, heartbeat: this.heartbeat[pi], signal: this.signal[pi],

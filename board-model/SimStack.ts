@@ -4,7 +4,7 @@
  * with the same seed is identical.
  */
 import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
-import { Board, type PiAccount } from './Board.ts';
+import { Board, type InspectionHook, type PiAccount } from './Board.ts';
 import { EventLog } from './events.ts';
 import type { FlashImage } from './firmware/Flash.ts';
 import { HostAdapter } from './HostAdapter.ts';
@@ -32,6 +32,8 @@ export interface SimStackOptions {
   flash?: (index: number) => FlashImage | undefined;
   /** Keep at most this many events in memory (counts stay exact). */
   eventLimit?: number;
+  /** XState inspection callback for every actor of every board (model coverage, live charts). */
+  inspect?: InspectionHook;
   /** USB adapter latency of the simulated host adapter (ms). */
   hostLatencyMs?: number;
 }
@@ -105,6 +107,7 @@ export class SimStack {
           index, spec, profile: spec.profile ? profiles[spec.profile] ?? defaultProfile : defaultProfile,
           clock: this.clock, bus: this.bus, random: random.fork(`board ${index}`), events: this.events,
           supplyVolts: this.supplyVolts, fanout, ...(options.flash?.(index) ? { flash: options.flash(index)! } : {}),
+          ...(options.inspect ? { inspect: options.inspect } : {}),
         }),
     );
     this.control = new StackControl(this.boards, this.bus, this.clock, this.events, (v) => this.setSupply(v));
