@@ -6,7 +6,7 @@
 import { SerialPortStream } from '@serialport/stream';
 import { SerialPort } from 'serialport';
 import { ArgumentError } from '../bus-protocol/errors.ts';
-import type { ByteTransport } from '../bus-protocol/transport.ts';
+import { CLOSED_BY_HOST, LinkTransport } from './LinkTransport.ts';
 
 /** A node-serialport binding: the platform's (default) or `SerialPortMock.binding` from 'serialport'. */
 export type SerialBinding = ConstructorParameters<typeof SerialPortStream>[0]['binding'];
@@ -21,24 +21,17 @@ export interface SerialTransportOptions {
   binding?: SerialBinding;
 }
 
-/** Reason given to close listeners when the host itself closed the port. */
-export const CLOSED_BY_HOST = 'closed by host';
+export { CLOSED_BY_HOST };
 
 /** A ByteTransport over an open node-serialport stream (see openSerialTransport). */
-export class SerialTransport implements ByteTransport {
-  private readonly dataListeners = new Set<(bytes: Uint8Array) => void>();
-  private readonly closeListeners = new Set<(reason: string) => void>();
-  private readonly pendingWrites = new Set<(error: Error) => void>();
-  private closedReason: string | undefined;
+export class SerialTransport extends LinkTransport {
   private hostClosing = false;
   private closing: Promise<void> | undefined;
 
   /** Wrap an already open stream; its 'data', 'close' and 'error' events drive the transport. */
-  constructor(private readonly port: SerialPortStream, readonly description: string) {
-    port.on('data', (chunk: Uint8Array) => {
-      const bytes = new Uint8Array(chunk); // a copy, and a plain Uint8Array rather than a pooled Buffer
-      for (const listener of [...this.dataListeners]) listener(bytes);
-    });
+  constructor(private readonly port: SerialPortStream, description: string) {
+    super(description);
+    port.on('data', (chunk: Uint8Array) => this.received(chunk));
     // A disconnect arrives as 'close' with serialport's DisconnectedError (message = the OS reason).
     port.on('close', (error: Error | null) => this.gone(this.hostClosing ? CLOSED_BY_HOST : error ? error.message : 'port closed'));
     port.on('error', (error: Error) => {
@@ -47,33 +40,8 @@ export class SerialTransport implements ByteTransport {
     });
   }
 
-  /** Resolves when the port accepted the bytes (the write callback), not when they are on the wire. */
-  write(bytes: Uint8Array): Promise<void> {
-    if (this.closedReason !== undefined) return Promise.reject(new Error(`${this.description} is closed: ${this.closedReason}`));
-    return new Promise<void>((resolve, reject) => {
-      const fail = (error: Error) => {
-        this.pendingWrites.delete(fail);
-        reject(error);
-      };
-      this.pendingWrites.add(fail);
-      this.port.write(Buffer.from(bytes), (error) => {
-        if (!this.pendingWrites.delete(fail)) return; // already failed by a close
-        if (error) reject(error);
-        else resolve();
-      });
-    });
-  }
-
-  /** Subscribe to received chunks (copies); returns the unsubscribe function. */
-  onData(listener: (bytes: Uint8Array) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-
-  /** Subscribe to the port going away (once, with the reason); returns the unsubscribe function. */
-  onClose(listener: (reason: string) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+  protected send(bytes: Uint8Array, done: (error: Error | null | undefined) => void): void {
+    this.port.write(Buffer.from(bytes), done);
   }
 
   /** Close the port; idempotent. Close listeners hear CLOSED_BY_HOST unless the link had already gone. */
@@ -90,13 +58,6 @@ export class SerialTransport implements ByteTransport {
       });
     });
     return this.closing;
-  }
-
-  private gone(reason: string): void {
-    if (this.closedReason !== undefined) return;
-    this.closedReason = reason;
-    for (const fail of [...this.pendingWrites]) fail(new Error(`${this.description} closed during a write: ${reason}`));
-    for (const listener of [...this.closeListeners]) listener(reason);
   }
 }
 

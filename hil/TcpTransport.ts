@@ -5,8 +5,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { ArgumentError } from '../bus-protocol/errors.ts';
-import type { ByteTransport } from '../bus-protocol/transport.ts';
-import { CLOSED_BY_HOST } from './SerialTransport.ts';
+import { CLOSED_BY_HOST, LinkTransport } from './LinkTransport.ts';
 
 /** Where to connect; only host and port are required. */
 export interface TcpTransportOptions {
@@ -45,22 +44,16 @@ export function tcpUrl(host: string, port: number): string {
 }
 
 /** A ByteTransport over a connected socket (see openTcpTransport; tests may wrap an accepted socket too). */
-export class TcpTransport implements ByteTransport {
-  private readonly dataListeners = new Set<(bytes: Uint8Array) => void>();
-  private readonly closeListeners = new Set<(reason: string) => void>();
-  private readonly pendingWrites = new Set<(error: Error) => void>();
-  private closedReason: string | undefined;
+export class TcpTransport extends LinkTransport {
   private lastError: NodeJS.ErrnoException | undefined;
   private closing: Promise<void> | undefined;
   private hostClosing = false;
 
   /** Wrap a connected socket; its 'data', 'end', 'error' and 'close' events drive the transport. */
-  constructor(private readonly socket: Socket, readonly description: string) {
+  constructor(private readonly socket: Socket, description: string) {
+    super(description);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      const bytes = new Uint8Array(chunk); // a copy, not a view of a pooled Buffer
-      for (const listener of [...this.dataListeners]) listener(bytes);
-    });
+    socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('end', () => this.gone(this.hostClosing ? CLOSED_BY_HOST : CLOSED_BY_SERVER));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       this.lastError = error;
@@ -71,33 +64,9 @@ export class TcpTransport implements ByteTransport {
     });
   }
 
-  /** Resolves when the socket accepted the bytes (kernel buffer), not when the far end read them. */
-  write(bytes: Uint8Array): Promise<void> {
-    if (this.closedReason !== undefined) return Promise.reject(new Error(`${this.description} is closed: ${this.closedReason}`));
-    return new Promise<void>((resolve, reject) => {
-      const fail = (error: Error) => {
-        this.pendingWrites.delete(fail);
-        reject(error);
-      };
-      this.pendingWrites.add(fail);
-      this.socket.write(bytes, (error) => {
-        if (!this.pendingWrites.delete(fail)) return; // already failed by a close
-        if (error) reject(error);
-        else resolve();
-      });
-    });
-  }
-
-  /** Subscribe to received chunks (copies); returns the unsubscribe function. */
-  onData(listener: (bytes: Uint8Array) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-
-  /** Subscribe to the connection going away (once, with the reason); returns the unsubscribe function. */
-  onClose(listener: (reason: string) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+  /** Bytes go to the kernel's socket buffer; done when it accepted them, not when the far end read them. */
+  protected send(bytes: Uint8Array, done: (error: Error | null | undefined) => void): void {
+    this.socket.write(bytes, done);
   }
 
   /** Flush what was written, then close the socket; idempotent. Listeners hear CLOSED_BY_HOST unless the link had already gone. */
@@ -119,13 +88,6 @@ export class TcpTransport implements ByteTransport {
       this.socket.destroySoon();
     });
     return this.closing;
-  }
-
-  private gone(reason: string): void {
-    if (this.closedReason !== undefined) return;
-    this.closedReason = reason;
-    for (const fail of [...this.pendingWrites]) fail(new Error(`${this.description} closed during a write: ${reason}`));
-    for (const listener of [...this.closeListeners]) listener(reason);
   }
 }
 
