@@ -14,6 +14,7 @@ import type { EventLog, SimEventType } from './events.ts';
 import { Flash, type FlashImage } from './firmware/Flash.ts';
 import { encodeConfig, encodeErrors, emptyErrors, type ConfigBlock, type PortConfig } from './firmware/flashBlocks.ts';
 import { boardIdOf } from './firmware/dispatch.ts';
+import { boardDefects, type BoardDefects } from './defects.ts';
 import { powerPortMachine, portHeartbeatHealthy, portPowered, type PortSettings } from './powerPortMachine.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
 import type { PiModel } from './piModelSchema.ts';
@@ -114,6 +115,8 @@ export class Board {
   readonly receiver: BoardReceiver;
   readonly node: BusNode;
   private dipSetting: number;
+  /** Manufacturing defects from the stack description (stuck switch, wrong scale, stuck DIP bit, ...). */
+  private readonly defects: BoardDefects;
   private readonly fanoutMembership: FanoutMembership | undefined;
   private readonly clock: Clock;
   private readonly events: EventLog;
@@ -149,6 +152,8 @@ export class Board {
     this.supplyVolts = options.supplyVolts;
     this.energyAt = clock.now();
     this.jitter = random.fork('reply jitter');
+    this.defects = boardDefects(spec.defects, random);
+    for (const pi of [0, 1] as const) this.switchOn[pi] = this.defects.switchState(pi, false);
     this.defaultPorts = defaultConfig(profile).ports;
     this.regulatorInputA = bySnapshot((snapshot) => inputCurrentA(snapshot, profile.regulator.boardDrawA));
     this.flash = new Flash(random.fork('flash'));
@@ -158,11 +163,12 @@ export class Board {
       { noiseCounts: profile.adc.noiseCounts, tolerance: profile.adc.tolerance, hardwareVersion: spec.hardwareVersion ?? profile.hardwareVersion },
       random.fork('adc'),
     );
+    for (const d of this.defects.adc) this.adc.setDefect(d.reading, d.factor, d.pi);
 
     this.regulator = createActor(regulatorMachine, {
       ...this.inspection,
       clock,
-      input: { params: { ...profile.regulator }, inputVolts: this.supplyVolts },
+      input: { params: this.defects.regulator({ ...profile.regulator }), inputVolts: this.supplyVolts },
     });
     const behaviour = {
       gracefulOffDelay: profile.gracefulOffDelay,
@@ -204,7 +210,9 @@ export class Board {
     });
 
     const name = `board ${this.index}`;
-    this.node = options.fanout ? bus.attach(name) : bus.attach(name, (delivery) => this.receiver.receive(delivery));
+    // The fan-out routes whole frames by exact ID: a board matching masked IDs hears the bus itself.
+    const fanout = profile.bus.addressMask === 0xff ? options.fanout : undefined;
+    this.node = fanout ? bus.attach(name) : bus.attach(name, (delivery) => this.receiver.receive(delivery));
     const getId = (): number => (this.listening ? this.id : -1);
     this.receiver = new BoardReceiver({
       clock,
@@ -214,10 +222,11 @@ export class Board {
       rxBufferBytes: profile.bus.rxBufferBytes,
       overflowDropsUntilGap: profile.bus.overflowDropsUntilGap,
       incomingUntil: (t) => this.node.incomingUntil(t),
+      addressMask: profile.bus.addressMask,
       onFrame: (frame) => this.mcu.send({ type: 'FRAME', frame }),
     });
-    if (options.fanout) {
-      const membership = options.fanout.join(this.receiver, name, getId);
+    if (fanout) {
+      const membership = fanout.join(this.receiver, name, getId);
       this.fanoutMembership = membership;
       // The ID depends only on the MCU's snapshot (state, RAM prefix) and the DIP setting.
       this.mcu.subscribe(() => membership.refreshId());
@@ -230,7 +239,7 @@ export class Board {
 
   /** DIP switch setting (0..15); a fault can change it (duplicate DIP, stuck bit). */
   get dip(): number {
-    return this.dipSetting;
+    return this.defects.dip(this.dipSetting);
   }
 
   set dip(value: number) {
@@ -391,7 +400,7 @@ export class Board {
   }
 
   private setSwitch(pi: 0 | 1, on: boolean): void {
-    this.switchOn[pi] = on;
+    this.switchOn[pi] = this.defects.switchState(pi, on);
     this.refresh();
   }
 
@@ -406,7 +415,7 @@ export class Board {
         replies[i] = replies[replies.length - 1];
         replies.pop();
       }
-      this.node.transmit(bytes);
+      this.node.transmit(this.defects.transmitted(bytes));
     }, wait);
     this.replies.push(handle);
   }

@@ -60,6 +60,11 @@ export interface BoardReceiverOptions {
   incomingUntil?: (t: number) => number | undefined;
   /** Called with each outcome for this board's ID. */
   onFrame: (outcome: ReceivedFrame) => void;
+  /**
+   * Bits of byte 1 compared with getId(); default 0xFF, the whole byte (F7). Anything else is a
+   * deliberately broken firmware (profile bus.addressMask) that takes frames for other IDs.
+   */
+  addressMask?: number;
 }
 
 /** Counters since the receiver was made (units: frames or bytes as named). */
@@ -107,6 +112,7 @@ export class BoardReceiver {
   readonly #onFrame: (outcome: ReceivedFrame) => void;
   readonly #dropUntilGap: boolean;
   readonly #incomingUntil: ((t: number) => number | undefined) | undefined;
+  readonly #addressMask: number;
   readonly #buf: Uint8Array;
   readonly #stats: BoardReceiverStats = { bytes: 0, framesForMe: 0, ignored: 0, tooShort: 0, truncated: 0, overflow: 0, droppedBytes: 0 };
   #skipped: () => SkippedTraffic = () => NOTHING_SKIPPED;
@@ -131,6 +137,7 @@ export class BoardReceiver {
     this.#buf = new Uint8Array(size);
     this.#dropUntilGap = options.overflowDropsUntilGap ?? true;
     this.#incomingUntil = options.incomingUntil;
+    this.#addressMask = options.addressMask ?? 0xff;
   }
 
   /** Counters since the receiver was made, as of now (a copy); never reset. */
@@ -168,7 +175,7 @@ export class BoardReceiver {
       const at = firstByteAt + (n - 1) * byteTimeMs;
       this.#stats.bytes += n;
       this.#lastAt = at;
-      if (bytes[1] !== this.#getId()) {
+      if (!this.#forMe(bytes[1]!)) {
         this.#stats.ignored++;
         return;
       }
@@ -221,12 +228,19 @@ export class BoardReceiver {
     const count = this.#count;
     this.#count = 0;
     this.#failed = undefined;
-    if (count < 2 || this.#buf[1] !== this.#getId()) {
+    if (count < 2 || !this.#forMe(this.#buf[1]!)) {
       this.#stats.ignored++;
       return;
     }
     this.#stats[STAT_OF[kind]]++;
     this.#onFrame({ kind, bytes: this.#buf.slice(0, count), at });
+  }
+
+  /** Byte 1 names this board: equal to its ID (or equal in the masked bits, for a broken firmware). */
+  #forMe(address: number): boolean {
+    const id = this.#getId();
+    if (this.#addressMask === 0xff) return address === id;
+    return id >= 0 && ((address ^ id) & this.#addressMask) === 0;
   }
 
   #arm(at: number): void {

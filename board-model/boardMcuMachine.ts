@@ -65,6 +65,7 @@ export function errorLogRules(profile: FirmwareProfile): ErrorLogRules {
     countFrom: profile.errorLog.countedFrom,
     countMax: profile.errorLog.countSaturates,
     bootCountMax: profile.errorLog.bootCountSaturates,
+    wraps: profile.errorLog.pointerWraps,
   };
 }
 

@@ -54,6 +54,12 @@ export const busProfileSchema = z.strictObject({
   logErrorReplies: z.boolean(),
   /** The host adapter echoes the host's own bytes back to it. P1: false. */
   echo: z.boolean(),
+  /**
+   * Bits of byte 1 compared with the board ID when deciding a frame is for this board. F7: 0xFF
+   * (the whole byte). Anything else is a deliberately broken firmware that answers frames for
+   * other IDs (0x0F compares only the DIP nibble), only for proving the fuzzer catches it.
+   */
+  addressMask: u8.default(0xff),
   /** Error code replied for each failing check. F7, P6. */
   errorCodes,
 }).superRefine((bus, ctx) => {

@@ -96,6 +96,11 @@ export const profileSchema = z
       countSaturates: intIn(1, 0xffff),
       /** Boot count stops at this value (u16; the spec does not say, saturation assumed like the error count). F2. */
       bootCountSaturates: intIn(1, 0xffff),
+      /**
+       * The pointer wraps to slot 0 after the last slot. F2: true. False is a deliberately broken
+       * firmware (the pointer sticks at the last slot), only for proving the fuzzer catches it.
+       */
+      pointerWraps: z.boolean().default(true),
     }),
     /** Which delay a board-initiated PI_OFF waits before removing power. F4: 'off-delay'. */
     gracefulOffDelay: z.enum(['off-delay', 'sig-off-delay']),

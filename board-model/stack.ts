@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConfigError, describeValue, parseJsonText, validate } from './ConfigError.ts';
+import { defectSchema } from './defects.ts';
 import { intIn, nonEmpty, nonNegative, prefixField, seedField } from './fields.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
 import { BUILTIN_PROFILES, V4_REFERENCE } from './profiles.ts';
@@ -58,6 +59,12 @@ function makeStackSchema(profiles: Readonly<Record<string, FirmwareProfile>>, fa
       profile: nonEmpty.optional(),
       /** What is plugged into Pi 0 and Pi 1: a model name, null for an empty port, or a port object. */
       pis: z.array(port).length(2).transform((p) => [p[0] ?? null, p[1] ?? null] as [typeof p[number], typeof p[number]]),
+      /**
+       * Manufacturing defects of this board (board-model/defects.ts), for bench tests: `switch-stuck`
+       * (pi, state on/off), `wrong-scale` (reading, pi, factor), `dead-sensor` (reading, pi), `dip-stuck`
+       * (bit, value), `weak-regulator` (outputResistanceOhm, currentLimitA), `no-termination` (noise).
+       */
+      defects: z.array(defectSchema).optional(),
     })
     .superRefine((b, ctx) => {
       const profile = b.profile === undefined ? fallback : profiles[b.profile];

@@ -14,10 +14,29 @@ import * as demo from './commands/demo.ts';
 import * as sim from './commands/sim.ts';
 import * as encode from './commands/encode.ts';
 import * as serveCommand from './commands/serve.ts';
+import * as viz from './commands/viz.ts';
+import * as chart from './commands/chart.ts';
+import * as scan from './commands/scan.ts';
+import * as status from './commands/status.ts';
+import * as piOn from './commands/piOn.ts';
+import * as piOff from './commands/piOff.ts';
+import * as piForceOff from './commands/piForceOff.ts';
+import * as sendSig from './commands/sendSig.ts';
+import * as get from './commands/get.ts';
+import * as set from './commands/set.ts';
+import * as errors from './commands/errors.ts';
+import * as ports from './commands/ports.ts';
+import * as tap from './commands/tap.ts';
+import * as replay from './commands/replay.ts';
+import * as bench from './commands/bench.ts';
+import * as characterize from './commands/characterize.ts';
+import * as fuzzCommand from './commands/fuzz.ts';
 import { CliError, printError, processIo, type Io } from './output.ts';
 
 /** Command modules in help order; a new command is one file here plus one line in this list. */
-export const COMMAND_MODULES: ReadonlyArray<{ register(program: Command): void }> = [demo, sim, serveCommand, encode, decode, checkVectors];
+export const COMMAND_MODULES: ReadonlyArray<{ register(program: Command): void }> = [
+  demo, sim, serveCommand, viz, chart, scan, status, piOn, piOff, piForceOff, sendSig, get, set, errors, ports, tap, replay, bench, characterize, fuzzCommand, encode, decode, checkVectors,
+];
 
 /** Build the program writing to `io`; commander exits become thrown CommanderErrors (see run). */
 export function createProgram(io: Io = processIo): Command {

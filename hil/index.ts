@@ -12,3 +12,24 @@ export { BUSY_MESSAGE, ServeError, serve } from './serve/serve.ts';
 export { OneClientServer } from './serve/OneClientServer.ts';
 export type { OneClientServerOptions } from './serve/OneClientServer.ts';
 export type { ServeEndpoint, ServeHandle, ServeOptions, ServeOutcome } from './serve/serve.ts';
+export { PORT_FORMS, SerialOpenError, formatPortSpec, openPort, parsePortSpec } from './ports.ts';
+export type { HostPort, OpenPortOptions, PortSpec } from './ports.ts';
+export { CLOSED_BY_SERVER, DEFAULT_CONNECT_TIMEOUT_MS, RESET_BY_SERVER, TcpConnectError, TcpTransport, openTcpTransport, tcpUrl } from './TcpTransport.ts';
+export type { TcpTransportOptions } from './TcpTransport.ts';
+export { UDEV_MISSING, describePortInfo, findOnPath, listSerialPorts } from './listPorts.ts';
+export type { ListPortsOptions, PortListing, SerialPortInfo } from './listPorts.ts';
+export {
+  SESSION_END_KINDS, SESSION_FORMAT, SESSION_VERSION, SessionFormatError,
+  formatEndLine, formatEventLine, formatHeaderLine, formatSession, makeSessionHeader, parseSession,
+} from './session/sessionFormat.ts';
+export type { RecordedEvent, Session, SessionDirection, SessionEnd, SessionEndKind, SessionEvent, SessionHeader } from './session/sessionFormat.ts';
+export { SessionRecorder, describeChunk, recordTransport } from './session/SessionRecorder.ts';
+export type { RecordTransportOptions, SessionRecorderOptions } from './session/SessionRecorder.ts';
+export { classifyReply, sessionExchanges } from './session/exchanges.ts';
+export type { Exchange, ReplyOutcome } from './session/exchanges.ts';
+export { ADC_COMMANDS, DEFAULT_TOLERANCE, POWER_COMMANDS, allowedDifference, bandFor, isAnalog, parseTolerance, replyTimeFor } from './session/tolerance.ts';
+export type { Band, CommandTolerance, Tolerance } from './session/tolerance.ts';
+export { compareOutcomes, describeOutcome, replayExchanges, withUnits } from './session/replay.ts';
+export type { ExchangeResult, FieldDiff, ReplayOptions, ReplayResult, ReplayTiming } from './session/replay.ts';
+export { TapError, startTap } from './tap.ts';
+export type { TapHandle, TapOptions, TapOutcome, TapStats } from './tap.ts';

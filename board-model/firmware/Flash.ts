@@ -3,6 +3,7 @@
  * It outlives MCU resets and power loss; only its bytes persist (serve --state saves them).
  * Fault hooks: corrupt a block, or tear the next write (power lost mid-write).
  */
+import { crc8 } from '../../bus-protocol/crc8.ts';
 import type { BlockName } from './flashBlocks.ts';
 import type { Random } from '../random.ts';
 
@@ -40,8 +41,9 @@ export class Flash {
       const torn = bytes.slice();
       const cut = this.random.int(1, bytes.length - 1);
       for (let i = cut; i < torn.length; i++) torn[i] = i < old.length ? old[i]! : 0xff;
-      // A tear that happens to leave valid bytes would not be a tear: force the CRC byte wrong.
-      if (torn[torn.length - 1] === bytes[bytes.length - 1]) torn[torn.length - 1] = bytes[bytes.length - 1]! ^ 0xa5;
+      // A tear that happens to leave a valid block (the new one, or the old one when the bytes
+      // before the cut did not change) would not be a tear (F2: the CRC is left wrong): break it.
+      if (crc8(torn) === 0) torn[torn.length - 1] = torn[torn.length - 1]! ^ 0xa5;
       this.blocks[block] = torn;
       this.onChange?.();
       return 'torn';

@@ -65,6 +65,7 @@ function error(state: McuState, code: number, profile: FirmwareProfile): Dispatc
     countFrom: profile.errorLog.countedFrom,
     countMax: profile.errorLog.countSaturates,
     bootCountMax: profile.errorLog.bootCountSaturates,
+    wraps: profile.errorLog.pointerWraps,
   };
   const errors = profile.bus.logErrorReplies ? logCode(state.errors, code, rules) : state.errors;
   return { reply: encodeErrorResponse(code), state: { ...state, errors }, actions: [], summary: { errorCode: code } };

@@ -11,6 +11,12 @@ export interface ErrorLogRules {
   countMax: number;
   /** The boot count saturates here (0xFFFF). */
   bootCountMax: number;
+  /**
+   * The pointer wraps to slot 0 after the last slot (F2; default true). False only for a
+   * deliberately broken firmware: the pointer sticks at the last slot, which every new code
+   * overwrites (fuzz/broken.test.ts proves the fuzzer catches it).
+   */
+  wraps?: boolean;
 }
 
 /** Store a code at the pointer (advancing it modulo the log size) if it is loggable; count it. */
@@ -19,9 +25,10 @@ export function logCode(block: ErrorBlock, code: number, rules: ErrorLogRules): 
   const log = block.log.slice();
   log[block.pointer] = code;
   const counted = code >= rules.countFrom;
+  const next = block.pointer + 1;
   return {
     log,
-    pointer: (block.pointer + 1) % log.length,
+    pointer: next < log.length ? next : rules.wraps === false ? log.length - 1 : 0,
     errorCount: counted ? Math.min(rules.countMax, block.errorCount + 1) : block.errorCount,
     bootCount: block.bootCount,
   };

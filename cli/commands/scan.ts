@@ -1,0 +1,75 @@
+/**
+ * `pistack scan --port P [--range 0-15]`: find the boards on a bus (GET_HW_VERSION to every ID,
+ * then GET_SW_VERSION of each board found). A garbled answer is reported as corrupt, with the
+ * hint that two boards may share a DIP setting, never as absent.
+ */
+import type { Command } from 'commander';
+import type { ScanResult } from '../../bus-protocol/scan.ts';
+import { CliError, parseInteger, plural, printJson, printLines, withJson } from '../output.ts';
+import { runHost, withHostOptions, type HostOptions } from '../hostCommand.ts';
+
+interface ScanOptions extends HostOptions {
+  range?: string;
+}
+
+/** Parse `--range`: `A-B`, `A..B` or one ID, decimal or 0x hex, within 0..254. */
+export function parseRange(text: string): { from: number; to: number } {
+  const parts = text.trim().split(/\s*(?:-|\.\.)\s*/);
+  if (parts.length > 2 || parts.some((p) => p === '')) throw new CliError(`"--range" must be FROM-TO such as 0-15 (or one ID), got "${text}"`);
+  const range = { min: 0, max: 0xfe, hint: '0xFF is the master address, never a board' };
+  const from = parseInteger(parts[0]!, '--range', range);
+  const to = parts.length === 2 ? parseInteger(parts[1]!, '--range', range) : from;
+  if (to < from) throw new CliError(`"--range": ${to} is below ${from}; give the lower ID first, e.g. ${to}-${from}`);
+  return { from, to };
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+function version(v: number | undefined): string {
+  return v === undefined ? '?' : `v${v}`;
+}
+
+/** The scan report as text lines. */
+export function scanLines(result: ScanResult, elapsed: string): string[] {
+  const lines: string[] = [];
+  if (result.found.length) {
+    lines.push('   ID        hardware  firmware');
+    for (const b of result.found) lines.push(`  ${String(b.id).padStart(3)} ${hex(b.id)}  ${version(b.hardwareVersion).padEnd(9)} ${version(b.firmwareVersion)}`);
+  } else {
+    lines.push('no boards found');
+  }
+  for (const c of result.corrupt) lines.push(c.message, `    ${c.detail}`);
+  lines.push(`${result.found.length} found, ${result.corrupt.length} corrupt, ${result.absent.length} absent in ${elapsed}`);
+  return lines;
+}
+
+/** Register `scan` on the program. */
+export function register(program: Command): void {
+  const cmd = program
+    .command('scan')
+    .description('find the boards on the bus: ID, hardware and firmware version; corrupt answers flagged')
+    .option('--range <FROM-TO>', 'IDs to probe (default 0-15, one stack; 0-254 for the whole bus)', '0-15')
+    .addHelpText('after', '\nExamples:\n  pistack scan --port /dev/ttyUSB0\n  pistack scan --port tcp://127.0.0.1:5000 --range 0-254 --json');
+  withJson(withHostOptions(cmd)).action(async function (this: Command, options: ScanOptions) {
+    const { from, to } = parseRange(options.range ?? '0-15');
+    const started = performance.now();
+    const { result, elapsedMs, virtual } = await runHost(options, async ({ client, now, port }) => {
+      const t0 = now();
+      const result = await client.scan({ from, to });
+      return { result, elapsedMs: now() - t0, virtual: port.sim !== undefined };
+    });
+    const wallMs = performance.now() - started;
+    if (options.json) {
+      printJson(this, {
+        port: options.port, from, to, found: result.found, corrupt: result.corrupt, absent: result.absent,
+        counts: { found: result.found.length, corrupt: result.corrupt.length, absent: result.absent.length },
+        elapsedMs: Math.round(elapsedMs * 10) / 10, clock: virtual ? 'virtual' : 'wall',
+      });
+      return;
+    }
+    const elapsed = virtual ? `${(elapsedMs / 1000).toFixed(2)} s of virtual bus time (${(wallMs / 1000).toFixed(2)} s wall)` : `${(elapsedMs / 1000).toFixed(2)} s`;
+    printLines(this, [`scan of IDs ${from}..${to} (${plural(to - from + 1, 'ID')}) on ${options.port}`, ...scanLines(result, elapsed)]);
+  });
+}

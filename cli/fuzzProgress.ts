@@ -1,0 +1,68 @@
+/**
+ * Progress of `pistack fuzz` on stderr: a cli-progress bar (runs, failures, model coverage so
+ * far) when stderr is a terminal, otherwise a plain line every few seconds and at the end.
+ * PISTACK_PROGRESS=plain forces the plain lines.
+ */
+import cliProgress from 'cli-progress';
+import type { Io } from './output.ts';
+
+/** The figures shown. */
+export interface FuzzFigures {
+  runs: number;
+  failures: number;
+  /** Model coverage of transitions so far, e.g. "62/68 (91.2 %)", or '' without a simulator. */
+  coverage: string;
+}
+
+/** A progress display for a campaign of `total` runs (or `totalMs` of wall time for a timed one). */
+export interface FuzzProgress {
+  update(figures: FuzzFigures): void;
+  stop(figures: FuzzFigures): void;
+}
+
+/** Plain lines: at most one every `everyMs` (wall time), and a last one at stop. */
+function plainProgress(io: Io, total: string, everyMs: number): FuzzProgress {
+  let last = performance.now();
+  const line = (f: FuzzFigures): string => `fuzz: ${f.runs}${total} runs, ${f.failures} failure${f.failures === 1 ? '' : 's'}${f.coverage ? `, coverage ${f.coverage} transitions` : ''}\n`;
+  return {
+    update(f) {
+      const now = performance.now();
+      if (now - last < everyMs) return;
+      last = now;
+      io.err(line(f));
+    },
+    stop(f) {
+      io.err(line(f));
+    },
+  };
+}
+
+/** A bar on a terminal: progress by runs (`total`) or by elapsed time (`totalMs`). */
+function barProgress(io: Io, options: { total?: number; totalMs?: number }, columns: number): FuzzProgress {
+  const stream = { isTTY: true, columns, write: (s: string) => (io.err(s), true) } as unknown as NodeJS.WriteStream;
+  const byTime = options.total === undefined;
+  const bar = new cliProgress.SingleBar({
+    stream, hideCursor: true, clearOnComplete: false, barsize: 30,
+    format: `fuzz [{bar}] ${byTime ? '{elapsed}s' : '{value}/{total} runs'} | {failures} failures | coverage {coverage}`,
+  }, cliProgress.Presets.shades_classic);
+  const started = performance.now();
+  bar.start(byTime ? Math.round((options.totalMs ?? 0) / 1000) : options.total!, 0, { failures: 0, coverage: '-', elapsed: 0 });
+  const value = (f: FuzzFigures) => (byTime ? Math.round((performance.now() - started) / 1000) : f.runs);
+  const payload = (f: FuzzFigures) => ({ failures: f.failures, coverage: f.coverage || '-', elapsed: Math.round((performance.now() - started) / 1000) });
+  return {
+    update(f) {
+      bar.update(value(f), payload(f));
+    },
+    stop(f) {
+      bar.update(value(f), payload(f));
+      bar.stop();
+    },
+  };
+}
+
+/** The display for this terminal (or not). */
+export function fuzzProgress(io: Io, options: { total?: number; totalMs?: number }): FuzzProgress {
+  const tty = process.stderr.isTTY === true && process.env['PISTACK_PROGRESS'] !== 'plain';
+  if (tty) return barProgress(io, options, process.stderr.columns ?? 80);
+  return plainProgress(io, options.total === undefined ? '' : `/${options.total}`, 5000);
+}

@@ -1,0 +1,201 @@
+/**
+ * `pistack replay`: sessions recorded against `sim:` replay against `sim:` with no difference
+ * (recorded and asap timing); a tampered reply, a different stack or a changed setting is a
+ * mismatch with a readable diff, exit 1 and a JUnit failure; analog readings pass within their
+ * band and a tolerance file widens it; bad session and tolerance files are explained.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { V4_REFERENCE } from '../board-model/profiles.ts';
+import { DEFAULT_SEED } from '../board-model/scenario.ts';
+import { DEFAULT_STACK } from '../board-model/stack.ts';
+import { encodeOkResponse } from '../bus-protocol/frame.ts';
+import { serve } from '../hil/serve/serve.ts';
+import { formatSession, parseSession, type RecordedEvent } from '../hil/session/sessionFormat.ts';
+import { cli } from './testing/runCli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'pistack-replay-cli-'));
+let files = 0;
+const newPath = (ext = 'jsonl') => join(dir, `f-${++files}.${ext}`);
+
+/** Run a host command against sim: with --record; returns the session file. */
+async function record(...args: string[]): Promise<string> {
+  const path = newPath();
+  const r = await cli(...args, '--record', path);
+  assert.is(r.code, 0, `${args.join(' ')}: ${r.err}`);
+  return path;
+}
+
+/** Rewrite the reply to the first request whose note starts with `request`. */
+function tamper(path: string, request: string, reply: Uint8Array): string {
+  const session = parseSession(readFileSync(path, 'utf8'), path);
+  const at = session.events.findIndex((e) => e.dir === 'host' && e.note?.startsWith(request));
+  assert.ok(at >= 0, `no ${request} in ${path}`);
+  const events: RecordedEvent[] = session.events.map((e, i) => (i === at + 1 ? { ...e, bytes: reply, note: 'tampered' } : e));
+  const out = newPath();
+  writeFileSync(out, formatSession({ header: session.header, events, end: session.end }));
+  return out;
+}
+
+function rawOf(path: string, request: string): number {
+  const session = parseSession(readFileSync(path, 'utf8'), path);
+  const at = session.events.findIndex((e) => e.dir === 'host' && e.note?.startsWith(request));
+  const reply = session.events[at + 1]!.bytes;
+  return (reply[3]! << 8) | reply[4]!;
+}
+
+test('sessions recorded against sim: replay against sim: with no differences, recorded and asap timing', async () => {
+  const sessions = [
+    await record('status', '--port', 'sim:', '--id', '3'),
+    await record('scan', '--port', 'sim:', '--range', '12-17'),
+    await record('set', 'HBT_TIME', '45', '--port', 'sim:', '--id', '2', '--pi', '1'),
+    await record('pi-on', '--port', 'sim:', '--id', '5', '--pi', '0'),
+    await record('errors', '--port', 'sim:', '--id', '7'),
+  ];
+  for (const path of sessions) {
+    for (const timing of ['recorded', 'asap']) {
+      const r = await cli('replay', path, '--port', 'sim:', '--timing', timing);
+      assert.is(r.code, 0, `${path} ${timing}: ${r.out}${r.err}`);
+      assert.match(r.out, new RegExp(`^replayed (\\d+) exchanges? of .* against sim:, timing ${timing}\\n(\\d+) matched, 0 mismatched in `));
+      const [, total, matched] = /replayed (\d+) [\s\S]*\n(\d+) matched/.exec(r.out)!;
+      assert.is(matched, total);
+    }
+  }
+  const junit = newPath('xml');
+  const r = await cli('replay', sessions[0]!, '--port', 'sim:', '--junit', junit, '--json');
+  assert.is(r.code, 0);
+  assert.equal(JSON.parse(r.out).mismatches, []);
+  const xml = readFileSync(junit, 'utf8');
+  assert.match(xml, /<testsuite name="pistack replay f-\d+\.jsonl against sim:" tests="33" failures="0"/);
+  assert.is(xml.match(/<testcase /g)?.length, 33);
+  assert.match(xml, /<testcase name="#5 GET_VIN to 3" classname="replay\.f-\d+" time="0\.0\d\d"\/>/);
+});
+
+test('a tampered analog reading outside its band is a mismatch: diff, exit 1, JUnit failure; inside the band it passes', async () => {
+  const path = await record('status', '--port', 'sim:', '--id', '3');
+  const raw = rawOf(path, 'GET_VIN');
+  const far = tamper(path, 'GET_VIN', encodeOkResponse('GET_VIN', { raw: Math.round(raw * 1.1) }));
+  const junit = newPath('xml');
+  const r = await cli('replay', far, '--port', 'sim:', '--junit', junit);
+  assert.is(r.code, 1);
+  assert.match(r.out, /mismatch #5 GET_VIN to 3 \(line 10\):\n  raw: recorded \d+ \(13\.\d{3} V\), now \d+ \(12\.\d{3} V\); off by \d+ counts \(9\.\d %\), allowed ±\d+ counts \(3 % or 50 counts, whichever is larger\)\n/);
+  assert.match(r.out, /32 matched, 1 mismatched/);
+  assert.match(r.err, /^error: 1 of 33 exchanges differ from the recording\n$/);
+  const xml = readFileSync(junit, 'utf8');
+  assert.match(xml, /tests="33" failures="1"/);
+  assert.match(xml, /<testcase name="#5 GET_VIN to 3" [^>]*>\n\s*<failure message="raw: recorded \d+ \(13\.\d+ V\), now \d+ \(12\.\d+ V\)" type="mismatch">mismatch #5 GET_VIN/);
+
+  const near = tamper(path, 'GET_VIN', encodeOkResponse('GET_VIN', { raw: raw + 40 }));
+  assert.is((await cli('replay', near, '--port', 'sim:')).code, 0, 'within 50 counts');
+  const tolerance = newPath('json');
+  writeFileSync(tolerance, JSON.stringify({ commands: { GET_VIN: { percent: 12 } } }));
+  assert.is((await cli('replay', far, '--port', 'sim:', '--tolerance', tolerance)).code, 0, 'within a 12 % band from the tolerance file');
+});
+
+test('digital fields match exactly: a tampered setting, a different stack', async () => {
+  const path = await record('get', 'HBT_TIME', '--port', 'sim:', '--id', '3');
+  const changed = tamper(path, 'GET_HBT_TIME to 3 pi=1', encodeOkResponse('GET_HBT_TIME', { value: 16 }));
+  const r = await cli('replay', changed, '--port', 'sim:', '--json');
+  assert.is(r.code, 1);
+  const json = JSON.parse(r.out) as { matched: number; mismatches: Array<{ index: number; diffs: unknown[] }> };
+  assert.is(json.matched, 1);
+  assert.equal(json.mismatches.map((m) => [m.index, m.diffs]), [[2, [{ field: 'value', recorded: '16', now: '15' }]]]);
+
+  const other = await cli('replay', path, '--port', 'sim:', '--stack', 'single');
+  assert.is(other.code, 1);
+  assert.match(other.out, /mismatch #1 GET_HBT_TIME to 3 pi=0 \(line 2\):\n  reply: recorded OK value=15, now no reply\n/);
+});
+
+test('with recorded timing a reply-time difference beyond the window is a mismatch; asap does not check it', async () => {
+  const path = await record('get', 'SIG_WIDTH', '--port', 'sim:', '--id', '3');
+  const session = parseSession(readFileSync(path, 'utf8'), path);
+  // The first reply 25 ms later than recorded (everything after it shifted, so times stay ordered).
+  const events = session.events.map((e, i) => (i >= 1 ? { ...e, t: e.t + 25 } : e));
+  const late = newPath();
+  writeFileSync(late, formatSession({ header: session.header, events, end: session.end ? { ...session.end, t: session.end.t + 25 } : undefined }));
+  const r = await cli('replay', late, '--port', 'sim:');
+  assert.is(r.code, 1);
+  assert.match(r.out, /mismatch #1 GET_SIG_WIDTH to 3 pi=0 \(line 2\):\n  reply time: recorded (\d+\.\d\d) ms, now (\d+\.\d\d) ms; off by 25\.00 ms, allowed ±20 ms\n/);
+  assert.match(r.out, /1 matched, 1 mismatched/);
+  assert.is((await cli('replay', late, '--port', 'sim:', '--timing', 'asap')).code, 0);
+  const wide = newPath('json');
+  writeFileSync(wide, JSON.stringify({ replyTimeMs: 30 }));
+  assert.is((await cli('replay', late, '--port', 'sim:', '--tolerance', wide)).code, 0);
+});
+
+test('replay against a served stack (TCP, wall clock): clean, then a changed setting shows as a mismatch', async () => {
+  const server = await serve({
+    endpoint: { kind: 'tcp', host: '127.0.0.1', port: 0 },
+    scenario: { name: 'replay', description: '', stack: DEFAULT_STACK, profile: V4_REFERENCE, seed: DEFAULT_SEED, durationMs: 0, steps: [], expect: [] },
+  });
+  try {
+    const path = newPath();
+    const rec = await cli('get', 'OFF_DELAY', '--port', server.address, '--id', '4', '--record', path);
+    assert.is(rec.code, 0, rec.err);
+    assert.is(parseSession(readFileSync(path, 'utf8'), path).header.clock, 'wall');
+    const clean = await cli('replay', path, '--port', server.address);
+    assert.is(clean.code, 0, clean.out + clean.err);
+    assert.is((await cli('set', 'OFF_DELAY', '40', '--port', server.address, '--id', '4', '--pi', '1')).code, 0);
+    const after = await cli('replay', path, '--port', server.address, '--timing', 'asap');
+    assert.is(after.code, 1);
+    assert.match(after.out, /mismatch #2 GET_OFF_DELAY to 4 pi=1 \(line 4\):\n  value: recorded 30, now 40\n/);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a link lost mid-replay stops it: exit 1 with the reason, the rest skipped in the JUnit report', async () => {
+  const path = await record('get', 'HBT_DELAY', '--port', 'sim:', '--id', '3');
+  const server: Server = createServer((socket) => socket.once('data', () => socket.end()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `tcp://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const junit = newPath('xml');
+  try {
+    const r = await cli('replay', path, '--port', url, '--junit', junit);
+    assert.is(r.code, 1);
+    assert.match(r.out, /0 matched, 0 mismatched, 2 not run/);
+    assert.match(r.err, /^error: replay stopped after 0 of 2 exchanges: transport disconnected: connection closed by the server\n$/);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+  const xml = readFileSync(junit, 'utf8');
+  assert.match(xml, /tests="2" failures="0" errors="0" skipped="2"/);
+  assert.match(xml, /<skipped message="not run: transport disconnected: connection closed by the server"\/>/);
+});
+
+test('bad session files, tolerance files and options are explained, exit 1', async () => {
+  const good = await record('get', 'HBT_TIME', '--port', 'sim:', '--id', '3', '--pi', '0');
+  const lines = readFileSync(good, 'utf8').split('\n');
+  const broken = newPath();
+  writeFileSync(broken, [lines[0], lines[1], lines[2]!.replace(/"hex":"[0-9a-f]+"/, '"hex":"00zz"'), ''].join('\n'));
+  const r = await cli('replay', broken, '--port', 'sim:');
+  assert.is(r.code, 1);
+  assert.is(r.err, `error: ${broken}: line 3: "hex": "00zz" is not hex bytes\n`);
+  const missing = await cli('replay', join(dir, 'nope.jsonl'), '--port', 'sim:');
+  assert.match(missing.err, /"FILE": cannot read .*nope\.jsonl: no such file/);
+  const truncated = newPath();
+  writeFileSync(truncated, `${lines[0]}\n${lines[1]}\n${lines[2]}\n`);
+  const cut = await cli('replay', truncated, '--port', 'sim:');
+  assert.is(cut.code, 0);
+  assert.match(cut.err, /warning: .*: no end trailer/);
+
+  const tolerance = newPath('json');
+  writeFileSync(tolerance, JSON.stringify({ analog: { percent: -1 }, commands: { GET_ID: { percent: 5 }, GET_NOPE: {} }, extra: 1 }));
+  const bad = await cli('replay', good, '--port', 'sim:', '--tolerance', tolerance);
+  assert.is(bad.code, 1);
+  assert.match(bad.err, /"--tolerance": invalid file:/);
+  assert.match(bad.err, /analog\.percent: must be at least 0, got -1/);
+  assert.match(bad.err, /commands\.GET_ID: GET_ID is digital: its fields always match exactly; only "replyTimeMs" applies/);
+  assert.match(bad.err, /commands\.GET_NOPE: unknown command/);
+  assert.match(bad.err, /extra: unknown field/);
+  const timing = await cli('replay', good, '--port', 'sim:', '--timing', 'fast');
+  assert.match(timing.err, /"--timing" must be "recorded" .* or "asap"/);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test.run();

@@ -1,0 +1,25 @@
+/** PI_OFF: graceful off, signal pulse then power off after the off delay (F4). */
+import { COMMANDS } from '../../../bus-protocol/commands.ts';
+import { buildFrame } from '../../../bus-protocol/frame.ts';
+import { exchange, type FuzzModel, type ModelCommand } from '../ModelCommand.ts';
+import type { FuzzReal } from '../FuzzReal.ts';
+
+/** PI_OFF: graceful off, signal pulse then power off after the off delay (F4). */
+export class PiOffCommand implements ModelCommand {
+  constructor(readonly pi: 0 | 1) {}
+
+  /** Always possible. */
+  check(): boolean {
+    return true;
+  }
+
+  /** Send PI_OFF for the Pi and check the reply against the model. */
+  async run(m: FuzzModel, r: FuzzReal): Promise<void> {
+    await exchange(m, r, buildFrame(COMMANDS.PI_OFF.code, m.board.id, [this.pi]), this.toString());
+  }
+
+  /** As in a counterexample. */
+  toString(): string {
+    return `PiOff(${this.pi})`;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Target `model`: the model-based test (fast-check `fc.commands` + `fc.asyncModelRun`). Each run
+ * starts a board (a fresh simulated one, or the real one behind `openPort` after reading its
+ * state), then applies a random command sequence, checking every reply against BoardModel.
+ * On the simulator each run also draws the board's DIP and prefix, the seed and, with
+ * `variants`, the profile's ASSUMED behaviour knobs (watchdog action, which delay PI_OFF waits,
+ * whether PI_ON cancels a shutdown), so one run explores several firmwares.
+ */
+import * as fc from 'fast-check';
+import type { FirmwareProfile } from '../../board-model/profileSchema.ts';
+import { parseStack } from '../../board-model/stack.ts';
+import type { PortConfig } from '../../board-model/firmware/flashBlocks.ts';
+import type { HostPort } from '../../hil/ports.ts';
+import { ErrorLogModel } from '../harness/ErrorLogModel.ts';
+import { readBoard } from '../harness/readBoard.ts';
+import { openSimPort } from '../harness/simPort.ts';
+import { defineTarget, type TargetOptions } from '../target.ts';
+import { BoardModel, type ConfigModel } from './BoardModel.ts';
+import { modelCommands } from './commandArbitraries.ts';
+import { FuzzReal } from './FuzzReal.ts';
+import type { FuzzModel, ModelCommand } from './ModelCommand.ts';
+import type { PiTimes } from './PortModel.ts';
+
+/** The ASSUMED behaviour knobs a run may vary (FIRMWARE.md section 4). */
+export interface ProfileVariant {
+  watchdogAction: FirmwareProfile['watchdogAction'];
+  gracefulOffDelay: FirmwareProfile['gracefulOffDelay'];
+  piOnCancelsShutdown: boolean;
+}
+
+/** What a simulated run is set up with. */
+export interface SimSetup {
+  dip: number;
+  prefix: number;
+  seed: number;
+  variant: ProfileVariant | undefined;
+}
+
+const variant: fc.Arbitrary<ProfileVariant> = fc.record({
+  watchdogAction: fc.constantFrom('power-cycle' as const, 'report-only' as const),
+  gracefulOffDelay: fc.constantFrom('off-delay' as const, 'sig-off-delay' as const),
+  piOnCancelsShutdown: fc.boolean(),
+});
+
+function simSetup(variants: boolean): fc.Arbitrary<SimSetup> {
+  return fc.record({
+    dip: fc.integer({ min: 0, max: 15 }),
+    prefix: fc.integer({ min: 0, max: 14 }).map((n) => n << 4), // 0xF0 with DIP 15 would be 0xFF, the master address
+    seed: fc.integer({ min: 1, max: 0x7fffffff }),
+    variant: variants ? variant : fc.constant(undefined),
+  });
+}
+
+/** The profile a run tests: the base with the run's variant applied. */
+export function variantProfile(base: FirmwareProfile, v: ProfileVariant | undefined): FirmwareProfile {
+  return v === undefined ? base : { ...base, ...v, name: `${base.name} (${v.watchdogAction}, ${v.gracefulOffDelay}, PI_ON ${v.piOnCancelsShutdown ? 'cancels' : 'keeps'} shutdown)` };
+}
+
+function piTimes(profile: FirmwareProfile): PiTimes {
+  const m = profile.piModels['pi3b+'] ?? Object.values(profile.piModels)[0]!;
+  return { bootTimeMs: m.bootTimeMs, heartbeatPeriodMs: m.heartbeatPeriodMs, shutdownTimeMs: m.shutdownTimeMs, selfShutdownPulseMs: m.selfShutdownPulseMs };
+}
+
+/** A model and a real board for one run, and how to end it. */
+interface Env {
+  model: FuzzModel;
+  real: FuzzReal;
+  close(): Promise<void>;
+}
+
+async function simEnv(setup: SimSetup, options: TargetOptions): Promise<Env> {
+  const profile = variantProfile(options.profile, setup.variant);
+  const boards = [{ dip: setup.dip, prefix: setup.prefix, pis: ['pi3b+', 'pi3b+'] }];
+  const stack = parseStack({ name: 'fuzz', boards }, 'fuzz model stack', { defaultProfile: profile });
+  const port = await openSimPort({ stack, profile, seed: setup.seed, inspect: options.inspect });
+  const real = new FuzzReal(port, profile.errorLog.size, options.log);
+  options.log?.simulated({ boards, seed: setup.seed, profile });
+  const times = piTimes(profile);
+  const board = new BoardModel({ profile, dip: setup.dip, start: { kind: 'fresh', prefix: setup.prefix }, piTimes: [times, times], slackMs: 1e-6 });
+  board.timeline.now = port.clock.now();
+  const id = board.id;
+  const silentIds = [id ^ 0x10, id ^ 0x80, (id + 1) & 0xff, 0xfe].filter((x) => x !== id && x !== 0xff);
+  return { model: { board, sim: true, silentIds, gapMs: profile.bus.interByteGapByteTimes * real.byteMs }, real, close: () => port.close() };
+}
+
+/** A real board: both Pis forced off, its config and error block read, restored at the end. */
+async function hardwareEnv(port: HostPort, id: number, options: TargetOptions): Promise<Env> {
+  const profile = options.profile;
+  const real = new FuzzReal(port, profile.errorLog.size, options.log);
+  const run = <T>(w: Promise<T>) => port.run(w);
+  for (const pi of [0, 1] as const) await run(real.client.piForceOff(id, pi));
+  const reading = await readBoard(real.client, run, id);
+  const errors = new ErrorLogModel(profile);
+  errors.log = [...reading.errors.log];
+  errors.pointer = profile.errorLog.pointer === 'next-slot' ? reading.errors.pointer : (reading.errors.pointer + 1) % profile.errorLog.size;
+  errors.errorCount = reading.errors.errorCount;
+  errors.bootCount = reading.errors.bootCount;
+  const config: ConfigModel = { prefix: reading.prefix, ports: reading.ports };
+  const board = new BoardModel({ profile, dip: id & 0x0f, start: { kind: 'read', config, errors }, piTimes: [undefined, undefined], slackMs: 80 });
+  board.timeline.now = port.clock.now();
+  const silentIds = [(id ^ 0x80) === 0xff ? id ^ 0x40 : id ^ 0x80];
+  const restore = async (): Promise<void> => {
+    const names: Array<[keyof PortConfig, 'setHbtTime' | 'setHbtDelay' | 'setOffDelay' | 'setSigOffDelay' | 'setSigWidth']> = [
+      ['hbtTime', 'setHbtTime'], ['hbtDelay', 'setHbtDelay'], ['offDelay', 'setOffDelay'], ['sigOffDelay', 'setSigOffDelay'], ['sigWidth', 'setSigWidth'],
+    ];
+    const at = board.id;
+    for (const pi of [0, 1] as const) {
+      await run(real.client.piForceOff(at, pi)).catch(() => undefined);
+      for (const [field, set] of names) await run(real.client[set](at, pi, reading.ports[pi][field] as number)).catch(() => undefined);
+      await run(real.client.setPiOnStartup(at, pi, reading.ports[pi].piOnStartup)).catch(() => undefined);
+    }
+  };
+  return { model: { board, sim: false, silentIds, gapMs: profile.bus.interByteGapByteTimes * real.byteMs }, real, close: restore };
+}
+
+/** The `model` target; `options.openPort` (with `boardId`) runs it against that port instead of a simulator. */
+export const modelTarget = defineTarget(
+  { name: 'model', summary: 'model-based: random command sequences (time and faults included) against a plain host-side model of the board', ciRuns: 150, simOnly: false },
+  (options) => {
+    const hardware = options.openPort;
+    const setup: fc.Arbitrary<SimSetup | undefined> = hardware ? fc.constant(undefined) : simSetup(options.variants ?? false);
+    return fc.asyncProperty(setup, fc.commands([modelCommands(!hardware)], { size: 'medium', maxCommands: 60, ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }) }), async (s, cmds) => {
+      let port: HostPort | undefined;
+      let env: Env;
+      if (s !== undefined) env = await simEnv(s, options);
+      else {
+        port = await hardware!();
+        env = await hardwareEnv(port, options.boardId ?? 0, options);
+      }
+      try {
+        const log = options.log;
+        const steps: Iterable<ModelCommand> = log
+          ? [...cmds].map((c) => ({ check: (m: Readonly<FuzzModel>) => c.check(m), run: (m: FuzzModel, r: FuzzReal) => (log.step(c.toString()), c.run(m, r)), toString: () => c.toString() }))
+          : cmds;
+        await fc.asyncModelRun(() => ({ model: env.model, real: env.real }), steps);
+      } finally {
+        await env.close();
+        await port?.close();
+      }
+    });
+  },
+);

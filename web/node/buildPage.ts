@@ -1,0 +1,127 @@
+/**
+ * Build the `pistack viz` page in memory: web/main.ts bundled by esbuild into one IIFE
+ * (the board model runs in the browser), the statecharts drawn by Graphviz from the machine
+ * definitions, the lessons (fixtures/scenarios/*.json), the stylesheet and index.html. Only
+ * classic scripts, no modules and no fetches, so the same files work from a web server and
+ * from file://. Nothing outside the files is loaded (no fonts, CDNs or services).
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { scenarioFromText, type Scenario } from '../../board-model/scenario.ts';
+import { CHARTS, chartDot } from '../chart/machines.ts';
+import { VIZ_DATA_GLOBAL, type VizChart, type VizData, type VizLesson } from '../vizData.ts';
+import { renderSvg } from './renderSvg.ts';
+
+const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The checkout's fixtures/scenarios folder (the lessons). */
+export const SCENARIOS_DIR = resolve(WEB_DIR, '../fixtures/scenarios');
+
+/** One file of the page: its body and MIME type. */
+export interface PageFile {
+  readonly body: string;
+  readonly type: string;
+}
+
+/** The page's files by path relative to its root ("index.html", "charts/powerPort.svg"). */
+export type VizPage = ReadonlyMap<string, PageFile>;
+
+/** What to build the page with. */
+export interface VizPageOptions {
+  /** What the page runs first (the CLI's --stack/--profile/--scenario resolved). */
+  start: Scenario;
+  /** True when `start` came from --scenario: the page runs it as a lesson. */
+  startIsLesson: boolean;
+  /** Folder of lesson scenarios (default fixtures/scenarios). */
+  scenariosDir?: string;
+  /** Graphviz command (default "dot"). */
+  dotCommand?: string;
+}
+
+let bundled: Promise<string> | undefined;
+
+/** The page's script: web/main.ts and everything it imports as one minified IIFE (built once per process). */
+export function bundleScript(): Promise<string> {
+  bundled ??= build({
+    entryPoints: [join(WEB_DIR, 'main.ts')],
+    bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022',
+    minify: true, legalComments: 'eof', logLevel: 'silent',
+  }).then((result) => result.outputFiles[0]!.text);
+  bundled.catch(() => (bundled = undefined)); // a failed build is retried next time
+  return bundled;
+}
+
+/** Lessons: every scenario file of a folder, validated, in file-name order. */
+export function readLessons(dir: string = SCENARIOS_DIR): VizLesson[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((file) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const scenario = scenarioFromText(text, file); // a broken fixture stops the build, naming it
+    return { file, name: scenario.name, description: scenario.description, json: JSON.parse(text) as unknown };
+  });
+}
+
+/** Every statechart as DOT and SVG (the SVG drawn by Graphviz). */
+export async function renderCharts(dotCommand = 'dot'): Promise<Array<VizChart & { dot: string }>> {
+  return Promise.all(CHARTS.map(async (spec) => {
+    const dot = chartDot(spec);
+    return { key: spec.key, title: spec.title, dot, svg: await renderSvg(dot, dotCommand) };
+  }));
+}
+
+/** The HTML shell: stylesheet, data and script as sibling files, loaded as classic scripts. */
+export function indexHtml(title: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title.replace(/[<&]/g, '')}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="style.css">
+</head>
+<body>
+<a class="skip" href="#stack">Skip to the stack</a>
+<div id="app" aria-busy="true"><p class="loading">Loading the stack…</p></div>
+<noscript><p>This page runs the Pi Stack simulator in your browser: it needs JavaScript.</p></noscript>
+<script src="data.js"></script>
+<script src="app.js"></script>
+</body>
+</html>
+`;
+}
+
+/** Build every file of the page. */
+export async function buildVizPage(options: VizPageOptions): Promise<VizPage> {
+  const [script, charts] = await Promise.all([bundleScript(), renderCharts(options.dotCommand)]);
+  const data: VizData = {
+    charts: charts.map(({ key, title, svg }) => ({ key, title, svg })),
+    lessons: readLessons(options.scenariosDir),
+    start: options.start,
+    startIsLesson: options.startIsLesson,
+  };
+  const files = new Map<string, PageFile>([
+    ['index.html', { body: indexHtml(`pistack viz: ${options.start.name}`), type: 'text/html; charset=utf-8' }],
+    ['style.css', { body: readFileSync(join(WEB_DIR, 'style.css'), 'utf8'), type: 'text/css; charset=utf-8' }],
+    ['data.js', { body: `window.${VIZ_DATA_GLOBAL} = ${JSON.stringify(data)};\n`, type: 'text/javascript; charset=utf-8' }],
+    ['app.js', { body: script, type: 'text/javascript; charset=utf-8' }],
+  ]);
+  for (const chart of charts) {
+    files.set(`charts/${chart.key}.svg`, { body: `${chart.svg}\n`, type: 'image/svg+xml' });
+    files.set(`charts/${chart.key}.dot`, { body: chart.dot, type: 'text/vnd.graphviz; charset=utf-8' });
+  }
+  return files;
+}
+
+/** Write the page's files under `dir` (created if needed); returns the paths written. */
+export function writeVizPage(page: VizPage, dir: string): string[] {
+  const written: string[] = [];
+  for (const [path, file] of page) {
+    const target = join(dir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, file.body);
+    written.push(target);
+  }
+  return written;
+}
