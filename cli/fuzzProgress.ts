@@ -16,6 +16,8 @@ export interface FuzzFigures {
 
 /** A progress display for a campaign of `total` runs (or `totalMs` of wall time for a timed one). */
 export interface FuzzProgress {
+  /** Print a message (a failure) without garbling the bar. */
+  note(text: string): void;
   update(figures: FuzzFigures): void;
   stop(figures: FuzzFigures): void;
 }
@@ -25,6 +27,7 @@ function plainProgress(io: Io, total: string, everyMs: number): FuzzProgress {
   let last = performance.now();
   const line = (f: FuzzFigures): string => `fuzz: ${f.runs}${total} runs, ${f.failures} failure${f.failures === 1 ? '' : 's'}${f.coverage ? `, coverage ${f.coverage} transitions` : ''}\n`;
   return {
+    note: (text) => io.err(text),
     update(f) {
       const now = performance.now();
       if (now - last < everyMs) return;
@@ -50,6 +53,9 @@ function barProgress(io: Io, options: { total?: number; totalMs?: number }, colu
   const value = (f: FuzzFigures) => (byTime ? Math.round((performance.now() - started) / 1000) : f.runs);
   const payload = (f: FuzzFigures) => ({ failures: f.failures, coverage: f.coverage || '-', elapsed: Math.round((performance.now() - started) / 1000) });
   return {
+    note(text) {
+      io.err(`\r\x1b[2K${text}`); // clear the bar's line; it is drawn again at the next update
+    },
     update(f) {
       bar.update(value(f), payload(f));
     },

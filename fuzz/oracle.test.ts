@@ -3,8 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildFrame } from '../bus-protocol/frame.ts';
 import { V3_PROFILE, V4_REFERENCE, parseProfile } from '../board-model/profiles.ts';
-import { applyDamage } from './arbitraries/damagedFrames.ts';
-import { effectiveChecks, expectedReaction } from './oracle.ts';
+import { applyDamage, effectiveChecks, expectedReaction } from './index.ts';
 
 const hex = (s: string) => Uint8Array.from(s.split(' ').map((b) => parseInt(b, 16)));
 

@@ -1,5 +1,6 @@
 /** hil: the Node side of the rig, talking to real boards over a serial adapter. */
-export { CLOSED_BY_HOST, SerialTransport, openSerialTransport } from './SerialTransport.ts';
+export { CLOSED_BY_HOST, LinkTransport } from './LinkTransport.ts';
+export { SerialTransport, openSerialTransport } from './SerialTransport.ts';
 export type { SerialBinding, SerialTransportOptions } from './SerialTransport.ts';
 export { realClock } from './realClock.ts';
 export { PacedLink } from './PacedLink.ts';
@@ -33,3 +34,12 @@ export { compareOutcomes, describeOutcome, replayExchanges, withUnits } from './
 export type { ExchangeResult, FieldDiff, ReplayOptions, ReplayResult, ReplayTiming } from './session/replay.ts';
 export { TapError, startTap } from './tap.ts';
 export type { TapHandle, TapOptions, TapOutcome, TapStats } from './tap.ts';
+export { BENCH_REPORT_FORMAT, runBench } from './bench/runBench.ts';
+export type { BenchOptions, BenchProgress, BenchResult, BenchStatus, CleanupReport, StepResult } from './bench/runBench.ts';
+export { PLANS_DIR, builtinPlanNames, loadPlan, planFromText } from './bench/loadPlan.ts';
+export { PLAN_FORMAT, PLAN_VERSION, STEP_KINDS, parsePlan, planSchema } from './bench/planSchema.ts';
+export type { Limits, Plan, PlanStep } from './bench/planSchema.ts';
+export { reportStem, writeReports } from './bench/reports.ts';
+export type { ReportPaths } from './bench/reports.ts';
+export { characterize } from './characterize/characterize.ts';
+export type { CharacterizeOptions, CharacterizeResult, Finding, Unobserved } from './characterize/characterize.ts';

@@ -4,15 +4,16 @@
  * test only). Prints the seed first; saves each failure, shrunk, as a regression file with the
  * command that replays it; exit code 1 on any failure. `--replay FILE` replays a saved one.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { V4_REFERENCE } from '../../board-model/profiles.ts';
 import { coverageTable } from '../../fuzz/coverage/report.ts';
 import { profileFromPatch, regressionSession } from '../../fuzz/regressions/regressionFile.ts';
 import { replayCase, replaySession } from '../../fuzz/regressions/replay.ts';
-import { loadRegressions, saveRegression } from '../../fuzz/regressions/saveRegression.ts';
-import type { BatchResult } from '../../fuzz/runner/campaign.ts';
-import { runBatch } from '../../fuzz/runner/campaign.ts';
+import { loadRegression, saveRegression } from '../../fuzz/regressions/saveRegression.ts';
+import type { ModelCoverage, CoverageReport } from '../../fuzz/coverage/ModelCoverage.ts';
+import { batchSeed, runBatch, type BatchResult } from '../../fuzz/runner/campaign.ts';
 import { runCampaign } from '../../fuzz/runner/parallel.ts';
 import type { WorkerPlan } from '../../fuzz/runner/workerLoop.ts';
 import { failureReport } from '../../fuzz/target.ts';
@@ -20,7 +21,7 @@ import { TARGETS, targetByName } from '../../fuzz/targets.ts';
 import { openPort, parsePortSpec } from '../../hil/ports.ts';
 import { fuzzProgress } from '../fuzzProgress.ts';
 import { CliError, ioOf, parseInteger, printJson } from '../output.ts';
-import { loadProfile } from '../simFiles.ts';
+import { loadProfile, loading } from '../simFiles.ts';
 
 interface FuzzOptions {
   runs?: string;
@@ -47,10 +48,8 @@ function randomSeed(): number {
 /** `--replay FILE`: the case on its recorded board and on v4-reference, and its session played back. */
 async function replay(cmd: Command, file: string): Promise<void> {
   const io = ioOf(cmd);
-  const dir = file.replace(/[^/\\]*$/, '') || '.';
-  const found = loadRegressions(dir).find((r) => r.file === file || r.file.endsWith(file.replace(/^\.\//, '')));
-  if (!found) throw new CliError(`"--replay": no regression file ${file}`);
-  const r = found.regression;
+  if (!existsSync(file)) throw new CliError(`"--replay": no regression file ${file}`);
+  const r = loading(() => loadRegression(file));
   regressionSession(r, file);
   const recorded = await replayCase(r, profileFromPatch(r.profile, `${file} (profile)`));
   const reference = await replayCase(r, V4_REFERENCE);
@@ -94,8 +93,7 @@ async function fuzz(cmd: Command, options: FuzzOptions): Promise<void> {
   const figures = { runs: 0, failures: 0, coverage: '' };
   const saved = new Map<string, string>();
   const failed: BatchResult[] = [];
-  const profileArg = options.profile ? ` --profile ${options.profile}` : '';
-  const onBatch = (result: BatchResult, coverage: { report(): { transitions: { visited: number; total: number; percent: number } } } | undefined): void => {
+  const onBatch = (result: BatchResult, coverage: ModelCoverage | undefined): void => {
     figures.runs += result.runs;
     if (coverage) {
       const c = coverage.report().transitions;
@@ -107,12 +105,12 @@ async function fuzz(cmd: Command, options: FuzzOptions): Promise<void> {
       if (result.regression && !saved.has(result.batch.target)) {
         const file = saveRegression(out, result.regression, (f) => `pistack fuzz --replay ${f}`);
         saved.set(result.batch.target, file);
-        io.err(`FAIL ${result.batch.target} (seed ${result.batch.seed}, path ${result.regression.path}): ${result.regression.error.split('\n')[0]}\n  saved ${file}\n  replay: pistack fuzz --replay ${file}\n  fast-check: { seed: ${result.batch.seed}, path: "${result.regression.path}" }${result.regression.replayPath ? `, commands replayPath "${result.regression.replayPath}"` : ''}, target ${result.batch.target}${profileArg}\n`);
-      } else if (!result.regression) io.err(`FAIL ${result.batch.target} (seed ${result.batch.seed}): ${(result.report ?? '').split('\n')[0]}\n`);
+        progress.note(`FAIL ${result.batch.target} (seed ${result.batch.seed}, path ${result.regression.path}): ${result.regression.error.split('\n')[0]}\n  saved ${file}\n  replay: pistack fuzz --replay ${file}\n  fast-check: { seed: ${result.batch.seed}, path: "${result.regression.path}" }${result.regression.replayPath ? `, commands replayPath "${result.regression.replayPath}"` : ''} on target ${result.batch.target}\n`);
+      } else if (!result.regression) progress.note(`FAIL ${result.batch.target} (seed ${result.batch.seed}): ${(result.report ?? '').split('\n')[0]}\n`);
     }
     progress.update(figures);
   };
-  let coverageReport: ReturnType<NonNullable<Awaited<ReturnType<typeof runCampaign>>['coverage']>['report']> | undefined;
+  let coverageReport: CoverageReport | undefined;
   if (onSim) {
     const plan: WorkerPlan = { targets, seed, workers, deadline: minutes === undefined ? undefined : Date.now() + minutes * 60_000, profile, variants, shrink: options.shrink !== false, coverage: true };
     const outcome = await runCampaign(plan, { onBatch });
@@ -125,7 +123,7 @@ async function fuzz(cmd: Command, options: FuzzOptions): Promise<void> {
       const plan = targets[0]!;
       for (let k = 0; deadline === undefined ? k * 10 < plan.runs : Date.now() < deadline; k++) {
         const numRuns = deadline === undefined ? Math.min(10, plan.runs - k * 10) : 10;
-        const result = await runBatch({ target: 'model', index: k, seed: seed + k, numRuns }, { profile, variants: false, openPort: async () => shared, boardId: id, shrink: options.shrink !== false });
+        const result = await runBatch({ target: 'model', index: k, seed: batchSeed(seed, 'model', k), numRuns }, { profile, variants: false, openPort: async () => shared, boardId: id, shrink: options.shrink !== false });
         onBatch(result, undefined);
         if (result.failed) break;
       }

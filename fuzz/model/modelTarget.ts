@@ -115,7 +115,7 @@ async function hardwareEnv(port: HostPort, id: number, options: TargetOptions): 
 
 /** The `model` target; `options.openPort` (with `boardId`) runs it against that port instead of a simulator. */
 export const modelTarget = defineTarget(
-  { name: 'model', summary: 'model-based: random command sequences (time and faults included) against a plain host-side model of the board', ciRuns: 150, simOnly: false },
+  { name: 'model', summary: 'model-based: random command sequences (time and faults included) against a plain host-side model of the board', ciRuns: 300, simOnly: false },
   (options) => {
     const hardware = options.openPort;
     const setup: fc.Arbitrary<SimSetup | undefined> = hardware ? fc.constant(undefined) : simSetup(options.variants ?? false);

@@ -21,7 +21,7 @@ const hostOps = fc.array(fc.constantFrom('read' as const, 'read' as const, 'on' 
 
 /** The `fault-recovery` target. */
 export const faultRecoveryTarget = defineTarget(
-  { name: 'fault-recovery', summary: 'any fault schedule: no exception, only well-formed prompted replies, full recovery once the faults are undone', ciRuns: 25, simOnly: true },
+  { name: 'fault-recovery', summary: 'any fault schedule: no exception, only well-formed prompted replies, full recovery once the faults are undone', ciRuns: 30, simOnly: true },
   (options) =>
     fc.asyncProperty(faultSchedule({ boards: BOARDS.length, durationMs: SCHEDULE_MS, maxFaults: 10 }), fc.integer({ min: 1, max: 1000 }), hostOps, async (schedule, seed, ops) => {
       const profile = options.profile;

@@ -60,16 +60,23 @@ export async function replaySession(r: Regression, source: string): Promise<stri
   const heard: Array<{ t: number; hex: string }> = [];
   sim.host.onData((bytes) => heard.push({ t: sim.clock.now() - origin, hex: toHex(bytes) }));
   sim.start();
-  type Item = { t: number; order: number; act: () => void };
-  const items: Item[] = [
-    ...r.faults.map((f, i): Item => ({ t: f.t, order: i, act: () => applyLoggedFault(sim, f.fault, f.params) })),
-    ...session.events.filter((e) => e.dir === 'host').map((e, i): Item => ({ t: e.t, order: 1e6 + i, act: () => void sim.host.write(e.bytes) })),
-  ].sort((a, b) => a.t - b.t || a.order - b.order);
+  // A host write answers what the host had heard by then: it waits for the bus chunks recorded
+  // before it (times are rounded to the microsecond, so a reply may end a fraction after them).
+  type Item = { t: number; order: number; after: number; act: () => void };
+  let busSoFar = 0;
+  const writes: Item[] = [];
+  session.events.forEach((e, i) => {
+    if (e.dir === 'bus') busSoFar++;
+    else writes.push({ t: e.t, order: 1e6 + i, after: busSoFar, act: () => void sim.host.write(e.bytes) });
+  });
+  const items: Item[] = [...r.faults.map((f, i): Item => ({ t: f.t, order: i, after: 0, act: () => applyLoggedFault(sim, f.fault, f.params) })), ...writes]
+    .sort((a, b) => a.t - b.t || a.order - b.order);
   for (const item of items) {
     await sim.runUntil(origin + item.t);
+    while (heard.length < item.after && sim.clock.runNextUntil(origin + item.t + 1)) { /* one timer at a time until that chunk is in */ }
     item.act();
   }
-  await sim.runUntil(origin + (session.end?.t ?? items[items.length - 1]?.t ?? 0));
+  await sim.runUntil(origin + (session.end?.t ?? items[items.length - 1]?.t ?? 0) + 0.001); // + the rounding of recorded times
   sim.stop();
   const recorded = session.events.filter((e) => e.dir === 'bus').map((e) => ({ t: e.t, hex: toHex(e.bytes) }));
   const differences: string[] = [];

@@ -1,6 +1,7 @@
 /** Writing and listing regression files (Node side). */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseJsonText } from '../../board-model/ConfigError.ts';
 import { parseRegression, type Regression } from './regressionFile.ts';
 
 /** Save a regression as `<dir>/<target>-<seed>.json` (a free name), with `replay` set from the path; returns the path. */
@@ -19,6 +20,11 @@ export function formatRegression(regression: Regression): string {
   return `${head.slice(0, -2)},\n  "session": [\n${session.map((line) => `    ${JSON.stringify(line)}`).join(',\n')}\n  ]\n}\n`;
 }
 
+/** One regression file, parsed and validated (a ConfigError names the field). */
+export function loadRegression(file: string): Regression {
+  return parseRegression(parseJsonText(readFileSync(file, 'utf8'), file), file);
+}
+
 /** Every regression file in `dir` (`*.json`; a README and other files are ignored), parsed and validated. */
 export function loadRegressions(dir: string): Array<{ file: string; regression: Regression }> {
   if (!existsSync(dir)) return [];
@@ -27,6 +33,6 @@ export function loadRegressions(dir: string): Array<{ file: string; regression: 
     .sort()
     .map((name) => {
       const file = join(dir, name);
-      return { file, regression: parseRegression(JSON.parse(readFileSync(file, 'utf8')) as unknown, file) };
+      return { file, regression: loadRegression(file) };
     });
 }

@@ -12,7 +12,7 @@ import type { HostPort } from '../ports.ts';
 import { loadPlan } from './loadPlan.ts';
 import { noPromptOperator, promptOperator, simOperator, type Operator } from './operator.ts';
 import { parsePlan } from './planSchema.ts';
-import { simReconnect } from './reconnect.ts';
+import { reopenPort, simReconnect } from './reconnect.ts';
 import { runBench, type BenchOptions, type BenchResult } from './runBench.ts';
 import { inspector, openBench } from './testing/benchRig.ts';
 
@@ -196,6 +196,15 @@ test('adapter lost and no way back: the result lists the settings still changed,
   assert.is(result.cleanup.settingsRestored, false);
   assert.equal(result.cleanup.pending.map((p) => [p.setting, p.pi, p.original]), [['OFF_DELAY', 0, 30], ['SIG_OFF_DELAY', 0, 30]]);
   await port.close();
+});
+
+test('reopenPort: opens the --port again, a few tries apart, and gives up with the last error', async () => {
+  const again = await reopenPort('sim:', { bootMs: 10 }, 2, 1)();
+  assert.match(again.description, /^sim:/);
+  await again.close();
+  const failure = async (work: () => Promise<unknown>): Promise<string> => work().then(() => 'resolved', (e: unknown) => (e as Error).message);
+  assert.match(await failure(reopenPort('sim:nonsense', {}, 2, 1)), /"--port"/);
+  assert.match(await failure(simReconnect({ ...again, sim: undefined } as HostPort)), /not a simulated port/);
 });
 
 test.run();

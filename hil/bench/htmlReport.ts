@@ -69,6 +69,7 @@ export function benchHtml(result: BenchResult): string {
     ['Manual steps by', result.fixture],
     ['Plan', `${result.plan.name} (${result.plan.source}), ${result.plan.steps} steps`],
     ['Checks', `${c.passed} passed, ${c.failed} failed, ${c.errors} errors, ${c.skipped} skipped`],
+    ...(c.failed + c.errors > 0 ? ([['Not passed', result.steps.filter((s) => s.status === 'failed' || s.status === 'error').map((s) => s.name).join(', ')]] as Array<[string, string]>) : []),
     ['Duration', `${(result.boardMs / 1000).toFixed(1)} s on the board's clock, ${(result.wallMs / 1000).toFixed(1)} s wall time`],
     ['Left as', `${cleanup.poweredOff === true ? 'both ports off' : cleanup.poweredOff === false ? 'A PORT IS STILL POWERED' : 'power state unknown'}; ${cleanup.settingsRestored ? 'settings restored' : `SETTINGS NOT RESTORED: ${cleanup.pending.map((p) => `${p.setting} pi${p.pi} was ${p.original}`).join(', ')}`}`],
     ...(result.stoppedBy ? ([['Stopped', result.stoppedBy]] as Array<[string, string]>) : []),
