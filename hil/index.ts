@@ -13,7 +13,7 @@ export { BUSY_MESSAGE, ServeError, serve } from './serve/serve.ts';
 export { OneClientServer } from './serve/OneClientServer.ts';
 export type { OneClientServerOptions } from './serve/OneClientServer.ts';
 export type { ServeEndpoint, ServeHandle, ServeOptions, ServeOutcome } from './serve/serve.ts';
-export { PORT_FORMS, SerialOpenError, formatPortSpec, openPort, parsePortSpec } from './ports.ts';
+export { PORT_FORMS, SerialOpenError, formatPortSpec, openPort, parsePortSpec, simPort } from './ports.ts';
 export type { HostPort, OpenPortOptions, PortSpec } from './ports.ts';
 export { CLOSED_BY_SERVER, DEFAULT_CONNECT_TIMEOUT_MS, RESET_BY_SERVER, TcpConnectError, TcpTransport, openTcpTransport, tcpUrl } from './TcpTransport.ts';
 export type { TcpTransportOptions } from './TcpTransport.ts';

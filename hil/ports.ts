@@ -9,7 +9,7 @@ import { ArgumentError } from '../bus-protocol/errors.ts';
 import type { ByteTransport } from '../bus-protocol/transport.ts';
 import { BUILTIN_PROFILES, V4_REFERENCE } from '../board-model/profiles.ts';
 import type { FirmwareProfile } from '../board-model/profileSchema.ts';
-import { SimStack } from '../board-model/SimStack.ts';
+import { SimStack, type SimStackOptions } from '../board-model/SimStack.ts';
 import { BUILTIN_STACKS, DEFAULT_STACK, type Stack } from '../board-model/stack.ts';
 import { realClock } from './realClock.ts';
 import { openSerialTransport, type SerialBinding } from './SerialTransport.ts';
@@ -131,11 +131,16 @@ async function openSim(options: OpenPortOptions): Promise<HostPort> {
   const stack = lookup(options.stack, BUILTIN_STACKS, DEFAULT_STACK, 'stack');
   const bootMs = options.bootMs ?? 100;
   if (!Number.isFinite(bootMs) || bootMs < 0) throw new ArgumentError('bootMs', `must be a number of ms >= 0, got ${String(bootMs)}`);
-  const sim = new SimStack({ stack, profile, ...(options.seed === undefined ? {} : { seed: options.seed }) }).start();
+  return simPort({ stack, profile, ...(options.seed === undefined ? {} : { seed: options.seed }) }, bootMs);
+}
+
+/** Start a simulated stack (any SimStack options, e.g. an inspection hook), let its MCUs boot for bootMs of virtual time, and give it a HostPort face. */
+export async function simPort(options: SimStackOptions, bootMs = 100): Promise<HostPort & { readonly sim: SimStack }> {
+  const sim = new SimStack(options).start();
   await sim.runFor(bootMs);
   let closed = false;
   return {
-    description: `sim: (stack ${stack.name}, profile ${profile.name}, seed ${sim.seed})`,
+    description: `sim: (stack ${options.stack.name}, profile ${(options.profile ?? V4_REFERENCE).name}, seed ${sim.seed})`,
     transport: sim.host,
     clock: sim.hostClock,
     run: (work) => sim.settle(work),
