@@ -129,7 +129,8 @@ export async function runHost<T>(options: HostOptions, work: (ctx: HostContext) 
   let elapsed = () => 0; // ms since the recording started, on the port's clock
   const fail = (e: unknown): never => {
     const message = hostErrorMessage(e, spec);
-    recorder?.end('error', message ?? (e instanceof Error ? e.message : String(e)), elapsed());
+    // The link going away is 'disconnected' whichever notices first: this handler or the recorder's close listener.
+    recorder?.end(e instanceof DisconnectedError ? 'disconnected' : 'error', message ?? (e instanceof Error ? e.message : String(e)), elapsed());
     if (message === undefined) throw e;
     throw e instanceof CliError ? e : new CliError(message);
   };
