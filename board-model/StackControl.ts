@@ -4,7 +4,7 @@
  */
 import type { Board } from './Board.ts';
 import type { EventLog } from './events.ts';
-import type { FaultName } from './faults.ts';
+import { FAULTS, type FaultName } from './faults.ts';
 import type { Rs485Bus } from './Rs485Bus.ts';
 import type { Clock } from '../bus-protocol/clock.ts';
 import type { BlockName } from './firmware/flashBlocks.ts';
@@ -119,7 +119,7 @@ export class StackControl {
     const pi = target.pi ?? 0;
     const num = typeof target.value === 'number' ? target.value : undefined;
     const b = this.board(board);
-    this.events.add({ t: this.clock.now(), type: 'fault', fault, id: b.id, board, ...(FAULT_PI.has(fault) ? { pi } : {}), ...(target.value === undefined ? {} : { value: target.value }) });
+    this.events.add({ t: this.clock.now(), type: 'fault', fault, id: b.id, board, ...(FAULTS[fault].target === 'pi' ? { pi } : {}), ...(target.value === undefined ? {} : { value: target.value }) });
     switch (fault) {
       case 'crash': return this.crashPi(board, pi);
       case 'hang-boot': return this.hangBoot(board, pi, true);
@@ -143,4 +143,3 @@ export class StackControl {
   }
 }
 
-const FAULT_PI = new Set<FaultName>(['crash', 'hang-boot', 'no-daemon', 'slow-shutdown', 'short-circuit', 'pi-load', 'clear-fault', 'pi-shutdown', 'pi-remove', 'pi-insert']);

@@ -5,14 +5,11 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { describeValue } from './ConfigError.ts';
-
-function hex(n: number): string {
-  return `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
-}
+import { hexByte } from '../bus-protocol/hex.ts';
 
 /** Whole number in min..max inclusive (unitless; the caller documents the unit); `asHex` prints bounds as 0xNN. */
 export function intIn(min: number, max: number, asHex = false) {
-  const show = asHex ? hex : String;
+  const show = asHex ? hexByte : String;
   return z.number().superRefine((v, ctx) => {
     if (Number.isInteger(v) && v >= min && v <= max) return;
     const kind = Number.isInteger(v) ? '' : 'a whole number ';

@@ -15,6 +15,7 @@ import { durationField, intIn, u8 } from './fields.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
 import { boardId } from './stack.ts';
 import type { Stack } from './stack.ts';
+import { hexByte } from '../bus-protocol/hex.ts';
 
 /** Send one command to board `id` at atMs (ms); args holds pi and the command's other request fields. */
 export interface HostStep {
@@ -53,8 +54,6 @@ const hostSchema = z.strictObject({ at: durationField, host: z.string(), id: u8,
 const faultSchema = z.strictObject({
   at: durationField, fault: z.enum(FAULT_NAMES), id: u8.optional(), board: intIn(0, 255).optional(), pi: z.literal([0, 1]).optional(), value: z.unknown().optional(),
 });
-
-const hex = (n: number): string => `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
 
 function hostStep(raw: unknown, path: string, issues: ConfigIssue[]): HostStep | undefined {
   const s = check(hostSchema, raw, path, issues);
@@ -138,8 +137,8 @@ function targetBoard(s: { fault: FaultName; id?: number | undefined; board?: num
     if (matches.length === 1) return matches[0];
     const message =
       matches.length === 0
-        ? `no board has ID ${hex(s.id)} (IDs in the stack: ${[...new Set(ids)].sort((a, b) => a - b).map(hex).join(', ') || 'none'})`
-        : `ID ${hex(s.id)} is shared by ${matches.map((i) => `boards[${i}]`).join(' and ')}; name one with "board" instead`;
+        ? `no board has ID ${hexByte(s.id)} (IDs in the stack: ${[...new Set(ids)].sort((a, b) => a - b).map(hexByte).join(', ') || 'none'})`
+        : `ID ${hexByte(s.id)} is shared by ${matches.map((i) => `boards[${i}]`).join(' and ')}; name one with "board" instead`;
     issues.push({ path: `${path}.id`, message });
   } else {
     issues.push({ path, message: `${s.fault} needs "id" (the board's ID at the start) or "board" (its index in the stack)` });

@@ -9,6 +9,7 @@ import { defectSchema } from './defects.ts';
 import { intIn, nonEmpty, nonNegative, prefixField, seedField } from './fields.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
 import { BUILTIN_PROFILES, V4_REFERENCE } from './profiles.ts';
+import { hexByte } from '../bus-protocol/hex.ts';
 
 /** The `format` tag of a stack description file. */
 export const STACK_FORMAT = 'pistack-stack';
@@ -141,10 +142,6 @@ export const SINGLE_BOARD_STACK: Stack = { ...DEFAULT_STACK, name: 'single', boa
 /** Built-in stacks by name (scenario files may name one instead of giving a stack). */
 export const BUILTIN_STACKS: Readonly<Record<string, Stack>> = Object.freeze({ default: DEFAULT_STACK, single: SINGLE_BOARD_STACK });
 
-function hex(n: number): string {
-  return `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
-}
-
 function list(items: string[]): string {
   return items.length <= 2 ? items.join(' and ') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
@@ -163,7 +160,7 @@ export function stackWarnings(stack: Stack): string[] {
   for (const [id, indexes] of [...byId].sort((a, b) => a[0] - b[0])) {
     const names = indexes.map((i) => `boards[${i}]`);
     if (indexes.length > 1) {
-      warnings.push(`${list(names)} share ID ${hex(id)}: they all answer its requests and their replies collide`);
+      warnings.push(`${list(names)} share ID ${hexByte(id)}: they all answer its requests and their replies collide`);
     }
     if (id === MASTER_ADDRESS) {
       warnings.push(`${list(names)} ${indexes.length > 1 ? 'have' : 'has'} ID 0xFF, the master address: it would read other boards' replies as requests`);

@@ -1,4 +1,6 @@
 /** Status and error codes of the firmware, PROTOCOL.md section 6. Codes above 0x0E are logged. */
+import { hexByte } from './hex.ts';
+
 export const ERROR_CODES = {
   0x00: { name: 'SUCCESS', description: 'success; also what an unused error-log slot reads as' },
   0x02: { name: 'OTHER_BOARD', description: 'frame was for another board (internal; never sent, never logged)' },
@@ -39,6 +41,5 @@ export const LAST_STATUS_CODE = 0x0e;
 /** Human description of a code, also for codes the table does not know. */
 export function describeErrorCode(code: number): string {
   const known = (ERROR_CODES as Record<number, { name: string; description: string } | undefined>)[code];
-  const hex = `0x${code.toString(16).padStart(2, '0').toUpperCase()}`;
-  return known ? `${hex} ${known.name}: ${known.description}` : `${hex} (unknown code)`;
+  return known ? `${hexByte(code)} ${known.name}: ${known.description}` : `${hexByte(code)} (unknown code)`;
 }

@@ -2,6 +2,7 @@
 import { COMMANDS, STATUS, commandByCode, fieldSize, requestLen, responseLen, type CommandName, type FieldSpec } from './commands.ts';
 import { crc8 } from './crc8.ts';
 import { ArgumentError } from './errors.ts';
+import { hexByte } from './hex.ts';
 import type { ArgsParam, DecodeResult, RequestArgs, RequestFrame, ResponseFrame, ResponsePayload } from './types.ts';
 
 /** Byte 1 of every response: the master address (PROTOCOL.md section 2). */
@@ -95,8 +96,7 @@ export function checkFraming(bytes: Uint8Array, maxLen = 0xff): DecodeResult<num
   if (bytes.length < len + 1) return { kind: 'incomplete', needed: len + 1 - bytes.length };
   const expected = crc8(bytes, 0, len);
   if (expected !== bytes[len]) {
-    const hex = (n: number) => `0x${n.toString(16).padStart(2, '0').toUpperCase()}`;
-    return { kind: 'invalid', reason: 'crc', message: `CRC byte is ${hex(bytes[len]!)}, expected ${hex(expected)}` };
+    return { kind: 'invalid', reason: 'crc', message: `CRC byte is ${hexByte(bytes[len]!)}, expected ${hexByte(expected)}` };
   }
   return { kind: 'frame', frame: len + 1, length: len + 1 };
 }

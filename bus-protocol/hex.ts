@@ -7,6 +7,11 @@ export function toHex(bytes: Uint8Array): string {
   return out;
 }
 
+/** One value as 0x and at least two upper-case hex digits, e.g. 0x0F, 0xFF (codes, IDs, prefixes). */
+export function hexByte(n: number): string {
+  return `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
 /** Bytes as compact lower-case hex, e.g. "020003ad" (session files). */
 export function toCompactHex(bytes: Uint8Array): string {
   let out = '';

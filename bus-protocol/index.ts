@@ -19,7 +19,7 @@ export {
   ArgumentError, BoardError, CrcError, DisconnectedError, MalformedReplyError, NoReplyError, ReplyTimeoutError,
 } from './errors.ts';
 export type { ClientError } from './errors.ts';
-export { HexParseError, fromHex, toCompactHex, toHex } from './hex.ts';
+export { HexParseError, fromHex, hexByte, toCompactHex, toHex } from './hex.ts';
 export {
   ADC_FULL_SCALE, ADC_REF_V, fullScale, rawPowerProduct, rawPowerToWatts, rawToUnits, scaleFor, unitOf, unitsToRaw,
 } from './conversions.ts';

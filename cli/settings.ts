@@ -41,6 +41,11 @@ export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 /** The per-Pi settings, in table order (what `status` shows per Pi). */
 export const PI_SETTINGS = SETTING_NAMES.filter((n) => SETTINGS[n].perPi);
 
+/** The help text block listing every setting with its meaning and unit (get and set). */
+export function settingsHelp(): string {
+  return `Settings:\n${SETTING_NAMES.map((n) => `  ${n.padEnd(14)} ${SETTINGS[n].summary} (${SETTINGS[n].unit})`).join('\n')}`;
+}
+
 /** Resolve a typed setting name: any case, '-' or '_', an optional GET_/SET_ prefix. */
 export function parseSettingName(text: string): SettingName {
   const wanted = text.trim().toUpperCase().replace(/-/g, '_').replace(/^(GET|SET)_/, '');

@@ -8,6 +8,7 @@ import { rawPowerToWatts, rawToUnits, type HardwareVersion, type PowerReading, t
 import { BoardError } from '../bus-protocol/errors.ts';
 import type { StackClient } from '../bus-protocol/StackClient.ts';
 import { PI_SETTINGS, SETTINGS, formatSetting, readSetting, type SettingName } from './settings.ts';
+import { hexByte } from '../bus-protocol/hex.ts';
 
 /** A converted reading: `value` in `unit`, with the raw count it came from. */
 export interface StatusReading {
@@ -106,10 +107,6 @@ export function formatReading(r: StatusReading | null): string {
   return `${r.value.toFixed(r.unit === 'A' ? 3 : 2)} ${r.unit}`;
 }
 
-function hex(n: number): string {
-  return `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
-}
-
 /** The report as an aligned text table. */
 export function statusLines(s: StatusReport, port: string): string[] {
   const [p0, p1] = s.pis;
@@ -117,8 +114,8 @@ export function statusLines(s: StatusReport, port: string): string[] {
   const yesNo = (v: boolean) => (v ? 'yes' : 'no');
   const setting = (name: SettingName, v: number | null) => (v === null ? 'n/a' : formatSetting(name, v));
   return [
-    `board ${s.id} (${hex(s.id)}) on ${port}`,
-    `  ID ${s.reportedId} (${hex(s.reportedId)}), prefix ${hex(s.prefix)}, DIP ${s.reportedId & 0x0f}; hardware v${s.hardwareVersion}, firmware v${s.firmwareVersion}`,
+    `board ${s.id} (${hexByte(s.id)}) on ${port}`,
+    `  ID ${s.reportedId} (${hexByte(s.reportedId)}), prefix ${hexByte(s.prefix)}, DIP ${s.reportedId & 0x0f}; hardware v${s.hardwareVersion}, firmware v${s.firmwareVersion}`,
     `  errors logged ${s.errorCount}, boots ${s.bootCount ?? 'n/a'}`,
     '',
     `  input           ${formatReading(s.input.voltage).padEnd(10)} ${formatReading(s.input.current).padEnd(10)} ${formatReading(s.input.power)}`,

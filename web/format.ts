@@ -21,10 +21,8 @@ export function hexBytes(bytes: ArrayLike<number>): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
 }
 
-/** A byte as 0xNN. */
-export function hexByte(n: number): string {
-  return `0x${n.toString(16).padStart(2, '0').toUpperCase()}`;
-}
+/** A byte as 0xNN (the protocol's own formatter). */
+export { hexByte } from '../bus-protocol/hex.ts';
 
 /** A value with a fixed number of decimals and its unit, e.g. (5.0912, 'V', 2) → "5.09 V". */
 export function formatUnit(value: number, unit: string, decimals = 2): string {

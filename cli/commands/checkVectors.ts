@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import {
-  BYTE_TIME_9600_MS, FrameParser, crc8, fromHex, toHex, type CommandName, type ParserEvent, type ParserStats,
+  BYTE_TIME_9600_MS, FrameParser, crc8, fromHex, hexByte, toHex, type CommandName, type ParserEvent, type ParserStats,
 } from '../../bus-protocol/index.ts';
 import { decodeFrames } from '../decodeFrames.ts';
 import { CliError, printJson, printLines, withJson } from '../output.ts';
@@ -97,8 +97,7 @@ export function register(program: Command): void {
         if (!c.encodeOk) lines.push(`            encode gave ${c.encoded}, expected ${c.vector.hex}`);
         if (!c.decodeOk) lines.push(`            decode gave ${c.decoded}, expected ${JSON.stringify(c.vector.fields)}`);
       }
-      const hex = (n: number) => `0x${n.toString(16).padStart(2, '0').toUpperCase()}`;
-      lines.push('', `CRC-8/MAXIM check value of "${file.crcCheck.ascii}": ${hex(crc)} (expected ${hex(file.crcCheck.crc)}) ${crcOk ? 'OK' : 'MISMATCH'}`);
+      lines.push('', `CRC-8/MAXIM check value of "${file.crcCheck.ascii}": ${hexByte(crc)} (expected ${hexByte(file.crcCheck.crc)}) ${crcOk ? 'OK' : 'MISMATCH'}`);
       lines.push('', 'Stream parser on a noisy 9600-baud stream:');
       for (const chunk of PARSER_DEMO) lines.push(`  in        ${chunk.hex.padEnd(18)}  ${chunk.what}`);
       for (const e of parser.events) lines.push(`  ${e.kind === 'frame' ? 'found  ' : 'dropped'}   ${e.hex.padEnd(18)}  ${e.text}`);

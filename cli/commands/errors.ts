@@ -7,13 +7,10 @@ import { BoardError } from '../../bus-protocol/errors.ts';
 import { countCodes, decodeErrorLog } from '../errorLog.ts';
 import { printJson, printLines, withJson } from '../output.ts';
 import { idOption, runHost, withHostOptions, type HostOptions } from '../hostCommand.ts';
+import { hexByte } from '../../bus-protocol/hex.ts';
 
 interface ErrorsOptions extends HostOptions {
   id?: string;
-}
-
-function hex(n: number): string {
-  return `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
 /** Register `errors` on the program. */
@@ -45,8 +42,8 @@ export function register(program: Command): void {
     }
     printLines(this, [
       `board ${id} error log: ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} in ${read.log.length} slots, pointer ${read.pointer}; error count ${read.errorCount}, boot count ${read.bootCount ?? 'n/a (firmware without GET_BOOT_COUNT)'}`,
-      ...(entries.length ? ['newest first:', ...entries.map((e) => `  ${String(e.age + 1).padStart(3)}. slot ${String(e.slot).padStart(2)}  ${hex(e.code)} ${e.name.padEnd(22)} ${e.description}`)] : ['the log is empty']),
-      ...(counts.length ? ['by code:', ...counts.map((c) => `  ${hex(c.code)} ${c.name.padEnd(22)} ${c.count}`)] : []),
+      ...(entries.length ? ['newest first:', ...entries.map((e) => `  ${String(e.age + 1).padStart(3)}. slot ${String(e.slot).padStart(2)}  ${hexByte(e.code)} ${e.name.padEnd(22)} ${e.description}`)] : ['the log is empty']),
+      ...(counts.length ? ['by code:', ...counts.map((c) => `  ${hexByte(c.code)} ${c.name.padEnd(22)} ${c.count}`)] : []),
     ]);
   });
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { CliError, printJson, printLines, withJson } from '../output.ts';
 import { idOption, piOption, runHost, withHostOptions, type HostOptions } from '../hostCommand.ts';
-import { SETTINGS, SETTING_NAMES, formatSetting, parseSettingName, readSetting, type SettingName } from '../settings.ts';
+import { SETTINGS, SETTING_NAMES, formatSetting, parseSettingName, readSetting, settingsHelp, type SettingName } from '../settings.ts';
 
 interface GetOptions extends HostOptions {
   id?: string;
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .argument('<SETTING>', 'setting name, any case, "-" or "_" (e.g. hbt-time)')
     .option('--id <N>', 'board ID, 0..254')
     .option('--pi <P>', 'Pi 0 or 1 (default: both, for per-Pi settings)')
-    .addHelpText('after', `\nSettings:\n${SETTING_NAMES.map((n) => `  ${n.padEnd(14)} ${SETTINGS[n].summary} (${SETTINGS[n].unit})`).join('\n')}\n\nExample:\n  pistack get HBT_TIME --port /dev/ttyUSB0 --id 3 --pi 0`);
+    .addHelpText('after', `\n${settingsHelp()}\n\nExample:\n  pistack get HBT_TIME --port /dev/ttyUSB0 --id 3 --pi 0`);
   withJson(withHostOptions(cmd)).action(async function (this: Command, settingText: string, options: GetOptions) {
     const name = parseSettingName(settingText);
     const id = idOption(options.id);

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { ScanResult } from '../../bus-protocol/scan.ts';
 import { CliError, parseInteger, plural, printJson, printLines, withJson } from '../output.ts';
 import { runHost, withHostOptions, type HostOptions } from '../hostCommand.ts';
+import { hexByte } from '../../bus-protocol/hex.ts';
 
 interface ScanOptions extends HostOptions {
   range?: string;
@@ -23,10 +24,6 @@ export function parseRange(text: string): { from: number; to: number } {
   return { from, to };
 }
 
-function hex(n: number): string {
-  return `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
-}
-
 function version(v: number | undefined): string {
   return v === undefined ? '?' : `v${v}`;
 }
@@ -36,7 +33,7 @@ export function scanLines(result: ScanResult, elapsed: string): string[] {
   const lines: string[] = [];
   if (result.found.length) {
     lines.push('   ID        hardware  firmware');
-    for (const b of result.found) lines.push(`  ${String(b.id).padStart(3)} ${hex(b.id)}  ${version(b.hardwareVersion).padEnd(9)} ${version(b.firmwareVersion)}`);
+    for (const b of result.found) lines.push(`  ${String(b.id).padStart(3)} ${hexByte(b.id)}  ${version(b.hardwareVersion).padEnd(9)} ${version(b.firmwareVersion)}`);
   } else {
     lines.push('no boards found');
   }

@@ -6,16 +6,13 @@
 import type { Command } from 'commander';
 import { CliError, printJson, printLines, withJson } from '../output.ts';
 import { idOption, runHost, withHostOptions, type HostOptions } from '../hostCommand.ts';
-import { SETTINGS, SETTING_NAMES, formatSetting, parseSettingName, parseSettingValue, readSetting, writeSetting } from '../settings.ts';
+import { SETTINGS, SETTING_NAMES, formatSetting, parseSettingName, parseSettingValue, readSetting, settingsHelp, writeSetting } from '../settings.ts';
 import { pisFor } from './get.ts';
+import { hexByte } from '../../bus-protocol/hex.ts';
 
 interface SetOptions extends HostOptions {
   id?: string;
   pi?: string;
-}
-
-function hex(n: number): string {
-  return `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
 /** Register `set` on the program. */
@@ -27,14 +24,14 @@ export function register(program: Command): void {
     .argument('<VALUE>', 'new value: seconds (HBT_TIME, HBT_DELAY, OFF_DELAY, SIG_OFF_DELAY), x100 ms (SIG_WIDTH), 0/1 (PI_ON_STARTUP), high nibble (ID_PREFIX, e.g. 0x10)')
     .option('--id <N>', 'board ID, 0..254')
     .option('--pi <P>', 'Pi 0 or 1 (required for per-Pi settings)')
-    .addHelpText('after', `\nSettings:\n${SETTING_NAMES.map((n) => `  ${n.padEnd(14)} ${SETTINGS[n].summary} (${SETTINGS[n].unit})`).join('\n')}\n\nExamples:\n  pistack set HBT_TIME --port /dev/ttyUSB0 --id 3 --pi 0 30\n  pistack set id-prefix --port tcp://127.0.0.1:5000 --id 3 0x10`);
+    .addHelpText('after', `\n${settingsHelp()}\n\nExamples:\n  pistack set HBT_TIME --port /dev/ttyUSB0 --id 3 --pi 0 30\n  pistack set id-prefix --port tcp://127.0.0.1:5000 --id 3 0x10`);
   withJson(withHostOptions(cmd)).action(async function (this: Command, settingText: string, valueText: string, options: SetOptions) {
     const name = parseSettingName(settingText);
     const value = parseSettingValue(name, valueText);
     const id = idOption(options.id);
     const pi = pisFor(name, options.pi, true)[0]!;
     const newId = name === 'ID_PREFIX' ? (value & 0xf0) | (id & 0x0f) : id;
-    if (newId === 0xff) throw new CliError(`"VALUE": prefix ${hex(value)} would give board ${id} the ID 0xFF, the master address`);
+    if (newId === 0xff) throw new CliError(`"VALUE": prefix ${hexByte(value)} would give board ${id} the ID 0xFF, the master address`);
     const result = await runHost(options, async ({ client }) => {
       const was = await readSetting(client, name, id, pi ?? 0);
       await writeSetting(client, name, id, pi ?? 0, value);
@@ -49,7 +46,7 @@ export function register(program: Command): void {
     const where = `board ${id}${pi === null ? '' : ` Pi ${pi}`}`;
     printLines(this, [
       `${where}: ${name} = ${formatSetting(name, result.now)}, was ${formatSetting(name, result.was)}; read back OK`,
-      ...(newId === id ? [] : [`board ${id} now answers at ID ${newId} (${hex(newId)})`]),
+      ...(newId === id ? [] : [`board ${id} now answers at ID ${newId} (${hexByte(newId)})`]),
     ]);
   });
 }

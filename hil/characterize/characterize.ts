@@ -15,6 +15,7 @@ import { BoardSession, InterruptedError, type RestoreOutcome } from '../bench/Bo
 import { SETTING_NAMES, type SettingName } from '../bench/settings.ts';
 import { ERROR_PROBES, commandSupport, errorReplies, observeLog, type Answer, type ErrorProbe } from './probes.ts';
 import { GRACEFUL_RUNS, TrafficLog, WATCHDOG_RUN, gracefulOff, hbtTimeZeroDisables, piOnCancelsShutdown, replyDelays, watchdog } from './timing.ts';
+import { hexByte } from '../../bus-protocol/hex.ts';
 
 /** One measured profile field. */
 export interface Finding {
@@ -89,13 +90,9 @@ function round1(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-function hex(code: number): string {
-  return `0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
-}
-
 function answerText(answer: Answer | undefined): string {
   if (answer === undefined) return 'not sent';
-  return answer.kind === 'error' ? `error ${hex(answer.code)}` : answer.kind === 'ok' ? 'answered OK' : answer.why;
+  return answer.kind === 'error' ? `error ${hexByte(answer.code)}` : answer.kind === 'ok' ? 'answered OK' : answer.why;
 }
 
 const PROBE_HOW: Readonly<Record<ErrorProbe, string>> = {
@@ -143,7 +140,7 @@ export async function characterize(options: CharacterizeOptions): Promise<Charac
     const settings = await readSettings(session);
     const prefix = await session.do((c) => c.getIdPrefix(id));
     const current = 'the board\'s current settings, which are its factory defaults only if nobody changed them';
-    found({ field: 'defaults.prefix', value: prefix, measured: hex(prefix), how: 'GET_ID_PREFIX', note: current });
+    found({ field: 'defaults.prefix', value: prefix, measured: hexByte(prefix), how: 'GET_ID_PREFIX', note: current });
     const FIELD: Record<SettingName, string> = { HBT_TIME: 'hbtTime', HBT_DELAY: 'hbtDelay', OFF_DELAY: 'offDelay', SIG_OFF_DELAY: 'sigOffDelay', SIG_WIDTH: 'sigWidth', PI_ON_STARTUP: 'piOnStartup' };
     for (const setting of SETTING_NAMES) {
       const [a, b] = [settings[0][setting], settings[1][setting]];
@@ -189,10 +186,10 @@ export async function characterize(options: CharacterizeOptions): Promise<Charac
       (command: CommandName) => (command === 'SET_SIG_WIDTH' ? settings[pi].SIG_WIDTH ?? V4_REFERENCE.defaults.sigWidth : command === 'SET_PI_ON_STARTUP' ? settings[pi].PI_ON_STARTUP ?? 0 : 0),
     );
     const how = 'each command after v3 once: reads as they are, writes with one byte too many (never executed)';
-    const list = support.answers.map((a) => `${a.command} ${a.status}${a.code === undefined ? '' : ` (${hex(a.code)})`}`).join(', ');
+    const list = support.answers.map((a) => `${a.command} ${a.status}${a.code === undefined ? '' : ` (${hexByte(a.code)})`}`).join(', ');
     found({ field: 'release', value: support.release, measured: support.release, how, note: list });
     found({ field: 'notImplemented', value: support.notImplemented, measured: support.notImplemented.length ? support.notImplemented.join(', ') : 'none', how });
-    if (support.unknownReleaseCode !== undefined) found({ field: 'unknownReleaseCode', value: support.unknownReleaseCode, measured: hex(support.unknownReleaseCode), how: 'the code answered to commands newer than the release' });
+    if (support.unknownReleaseCode !== undefined) found({ field: 'unknownReleaseCode', value: support.unknownReleaseCode, measured: hexByte(support.unknownReleaseCode), how: 'the code answered to commands newer than the release' });
     else unobserved.push({ field: 'unknownReleaseCode', why: 'the board knows every command of the newest release' });
 
     note(`reply delay (${options.replySamples ?? 50} requests)`);
