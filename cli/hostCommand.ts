@@ -40,7 +40,7 @@ export interface HostContext {
 }
 
 /** Exit code after SIGINT (128 + 2) and SIGTERM (128 + 15), as shells report them. */
-const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+export const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 /** Add the options shared by every host command to `cmd`. */
 export function withHostOptions(cmd: Command): Command {
