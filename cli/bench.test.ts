@@ -189,6 +189,51 @@ test('characterize: missing --out or a bad --pi is named', async () => {
   assert.match((await cli('characterize', '--port', 'sim:', '--id', '0', '--out', join(dir, 'x.json'), '--pi', '2')).err, /"--pi" must be 0\.\.1/);
 });
 
+test('characterize --out: a missing folder, a folder, an existing file: error naming --out before any bus traffic; the file untouched (regression: measured, then crashed or replaced it)', async () => {
+  const existing = file('existing.json', 'my profile');
+  const bus = await countingBus();
+  try {
+    const cases: Array<[string, RegExp]> = [
+      [join(dir, 'missing-dir', 'c.json'), /"--out": the folder .*missing-dir does not exist/],
+      [dir, /"--out": .* is a folder; give a file name/],
+      [existing, /"--out": .*existing\.json exists; pass --overwrite to replace it/],
+    ];
+    for (const [out, message] of cases) {
+      const r = await cli('characterize', '--port', bus.url, '--id', '2', '--out', out);
+      assert.is(r.code, 1, r.err);
+      assert.match(r.err, message);
+      assert.is(r.err.split('\n').length, 2, 'one line');
+    }
+    assert.is(bus.traffic(), 0, 'nothing was measured');
+  } finally {
+    await bus.close();
+  }
+  assert.is(readFileSync(existing, 'utf8'), 'my profile');
+  assert.not.ok(existsSync(join(dir, 'missing-dir')));
+});
+
+test('characterize --out: never the --profile file it reads, even with --overwrite; --overwrite replaces another file', async () => {
+  const input = file('input-profile.json', { name: 'input', cycleOffTimeMs: 3000 });
+  const r = await cli('characterize', '--port', 'sim:', '--id', '2', '--profile', input, '--out', input, '--overwrite');
+  assert.is(r.code, 1);
+  assert.match(r.err, /"--out": .*input-profile\.json is the --profile file, which is read, never written over \(even with --overwrite\)/);
+  assert.equal(JSON.parse(readFileSync(input, 'utf8')), { name: 'input', cycleOffTimeMs: 3000 });
+  const old = file('old.json', 'old');
+  const ok = await cli('characterize', '--port', 'sim:', '--id', '2', '--profile', input, '--out', old, '--overwrite', '--json');
+  assert.is(ok.code, 0, ok.err);
+  assert.is(profileFromText(readFileSync(old, 'utf8'), old).cycleOffTimeMs, 3000);
+});
+
+test('characterize interrupted (SIGINT, SIGTERM): exit 130 / 143, no profile written (regression: exit 1)', async () => {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    const out = join(dir, `stopped-${signal}.json`);
+    const r = await interrupted(/characterize: /, [signal], 'characterize', '--port', 'sim:', '--id', '2', '--out', out);
+    assert.is(r.code, code, r.err);
+    assert.match(r.err, /error: stopped before the end \(interrupted: SIG\w+\); no profile written/);
+    assert.not.ok(existsSync(out));
+  }
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test.run();
