@@ -34,7 +34,7 @@ export interface InputFile {
 export interface OutputFileRules {
   /** `--overwrite` was given: an existing file (not an input) may be replaced. */
   readonly overwrite?: boolean;
-  /** Files the command reads (or writes under another option): never written over. */
+  /** Files the command reads (or writes under another option): never written over, even when they do not exist yet. */
   readonly inputs?: readonly InputFile[];
 }
 
@@ -73,7 +73,7 @@ export function checkOutputFile(path: string, option: string, rules: OutputFileR
   const full = resolve(path);
   try {
     for (const input of rules.inputs ?? []) {
-      if (input.path !== undefined && sameFile(full, input.path)) {
+      if (input.path !== undefined && (resolve(input.path) === full || sameFile(full, input.path))) {
         throw new CliError(`"${option}": ${path} is ${input.what}, which is read, never written over (even with ${OVERWRITE_FLAG}); choose another file`);
       }
     }
