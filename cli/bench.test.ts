@@ -8,7 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { profileFromText } from '../board-model/profiles.ts';
-import { cli } from './testing/runCli.ts';
+import { createServer, type Server } from 'node:net';
+import { run } from './pistack.ts';
+import { cli, type Ran } from './testing/runCli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pistack-bench-cli-'));
 function file(name: string, content: unknown): string {
@@ -69,6 +71,94 @@ test('bench: missing or bad options are named', async () => {
   assert.match((await cli('bench', '--port', 'sim:', '--id', '0', '--plan', join(dir, 'missing.json'))).err, /cannot read the plan: no such file/);
 });
 
+/** Run the CLI in-process, sending `signals` (in-process, as Ctrl-C would) when stderr first matches `when`. */
+async function interrupted(when: RegExp, signals: NodeJS.Signals[], ...args: string[]): Promise<Ran> {
+  let out = '';
+  let err = '';
+  let sent = false;
+  const code = await run(args, {
+    out: (t) => void (out += t),
+    err: (t) => {
+      err += t;
+      if (!sent && when.test(t)) {
+        sent = true;
+        for (const signal of signals) process.emit(signal, signal);
+      }
+    },
+  });
+  return { code, out, err };
+}
+
+/** A TCP "bus" that counts connections and bytes: a command that fails up front never reaches it. */
+async function countingBus(): Promise<{ url: string; traffic: () => number; close: () => Promise<void> }> {
+  let traffic = 0;
+  const server: Server = createServer((socket) => {
+    traffic++;
+    socket.on('data', (d) => (traffic += d.length));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `tcp://127.0.0.1:${(server.address() as { port: number }).port}`,
+    traffic: () => traffic,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+test('bench: two runs at once keep all six reports (regression: same-second runs overwrote each other)', async () => {
+  const reports = join(dir, 'twice');
+  const [a, b] = await Promise.all([
+    cli('bench', '--port', 'sim:', '--id', '3', '--no-prompt', '--report', reports),
+    cli('bench', '--port', 'sim:', '--id', '3', '--no-prompt', '--report', reports),
+  ]);
+  assert.is(a!.code, 0, a!.err);
+  assert.is(b!.code, 0, b!.err);
+  assert.is(readdirSync(reports).length, 6);
+});
+
+test('bench --report at a regular file, or under one: error naming --report, exit 1, before any bus traffic (regression: crashed after the whole run)', async () => {
+  const regular = file('regular.txt', 'keep me');
+  const bus = await countingBus();
+  try {
+    for (const report of [regular, join(regular, 'sub')]) {
+      const r = await cli('bench', '--port', bus.url, '--id', '3', '--report', report);
+      assert.is(r.code, 1, r.err);
+      assert.match(r.err, /^error: "--report": (.*regular\.txt is not a folder|cannot create the folder .*sub: .*regular\.txt is not a folder)\n$/);
+    }
+    assert.is(bus.traffic(), 0, 'the board was never touched');
+  } finally {
+    await bus.close();
+  }
+  assert.is(readFileSync(regular, 'utf8'), 'keep me');
+});
+
+test('bench interrupted (SIGINT, SIGTERM): exit 130 / 143, the board put back, the report says "interrupted" (regression: exit 1)', async () => {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    const reports = join(dir, `sig-${signal}`);
+    const r = await interrupted(/pi0\.watchdog/, [signal], 'bench', '--port', 'sim:', '--id', '3', '--report', reports, '--json');
+    assert.is(r.code, code, r.err);
+    assert.match(r.err, new RegExp(`${signal}: stopping; powering the board off`));
+    assert.match(r.err, new RegExp(`error: interrupted by ${signal}; partial report written`));
+    assert.not.match(r.err, /not fully put back/);
+    const doc = JSON.parse(r.out) as { status: string; reports: { json: string } };
+    assert.is(doc.status, 'interrupted');
+    assert.is((JSON.parse(readFileSync(doc.reports.json, 'utf8')) as { status: string }).status, 'interrupted');
+  }
+});
+
+test('bench, a second Ctrl-C: the partial report is written and every setting left changed is listed with its original value (regression: exit at once, nothing said)', async () => {
+  const reports = join(dir, 'quit');
+  const r = await interrupted(/Pi 0 on with HBT_DELAY/, ['SIGINT', 'SIGINT'], 'bench', '--port', 'sim:', '--id', '3', '--report', reports);
+  assert.is(r.code, 130, r.err);
+  assert.match(r.err, /SIGINT again: quitting without finishing the clean-up/);
+  assert.match(r.err, /warning: the board was not fully put back: HBT_TIME pi0 should be 15, HBT_DELAY pi0 should be 90, the power state is unknown \(clean-up abandoned\)/);
+  assert.match(r.out, /^FAIL \(interrupted\) {2}board 3/);
+  const json = readdirSync(reports).find((f) => f.endsWith('.json'))!;
+  const doc = JSON.parse(readFileSync(join(reports, json), 'utf8')) as { status: string; cleanup: { pending: unknown[]; abandoned: string } };
+  assert.is(doc.status, 'interrupted');
+  assert.equal(doc.cleanup.pending, [{ setting: 'HBT_TIME', pi: 0, original: 15 }, { setting: 'HBT_DELAY', pi: 0, original: 90 }]);
+  assert.match(doc.cleanup.abandoned, /quit \(SIGINT\)/);
+});
+
 test('characterize: writes a profile the simulator loads, and prints measured against reference', async () => {
   const different = file('different.json', { name: 'different', settingUnitMs: { offDelay: 500 }, cycleOffTimeMs: 3000, errorLog: { size: 16 } });
   const out = join(dir, 'measured.json');
@@ -97,6 +187,51 @@ test('characterize: writes a profile the simulator loads, and prints measured ag
 test('characterize: missing --out or a bad --pi is named', async () => {
   assert.match((await cli('characterize', '--port', 'sim:', '--id', '0')).err, /error: missing "--out"/);
   assert.match((await cli('characterize', '--port', 'sim:', '--id', '0', '--out', join(dir, 'x.json'), '--pi', '2')).err, /"--pi" must be 0\.\.1/);
+});
+
+test('characterize --out: a missing folder, a folder, an existing file: error naming --out before any bus traffic; the file untouched (regression: measured, then crashed or replaced it)', async () => {
+  const existing = file('existing.json', 'my profile');
+  const bus = await countingBus();
+  try {
+    const cases: Array<[string, RegExp]> = [
+      [join(dir, 'missing-dir', 'c.json'), /"--out": the folder .*missing-dir does not exist/],
+      [dir, /"--out": .* is a folder; give a file name/],
+      [existing, /"--out": .*existing\.json exists; pass --overwrite to replace it/],
+    ];
+    for (const [out, message] of cases) {
+      const r = await cli('characterize', '--port', bus.url, '--id', '2', '--out', out);
+      assert.is(r.code, 1, r.err);
+      assert.match(r.err, message);
+      assert.is(r.err.split('\n').length, 2, 'one line');
+    }
+    assert.is(bus.traffic(), 0, 'nothing was measured');
+  } finally {
+    await bus.close();
+  }
+  assert.is(readFileSync(existing, 'utf8'), 'my profile');
+  assert.not.ok(existsSync(join(dir, 'missing-dir')));
+});
+
+test('characterize --out: never the --profile file it reads, even with --overwrite; --overwrite replaces another file', async () => {
+  const input = file('input-profile.json', { name: 'input', cycleOffTimeMs: 3000 });
+  const r = await cli('characterize', '--port', 'sim:', '--id', '2', '--profile', input, '--out', input, '--overwrite');
+  assert.is(r.code, 1);
+  assert.match(r.err, /"--out": .*input-profile\.json is the --profile file, which is read, never written over \(even with --overwrite\)/);
+  assert.equal(JSON.parse(readFileSync(input, 'utf8')), { name: 'input', cycleOffTimeMs: 3000 });
+  const old = file('old.json', 'old');
+  const ok = await cli('characterize', '--port', 'sim:', '--id', '2', '--profile', input, '--out', old, '--overwrite', '--json');
+  assert.is(ok.code, 0, ok.err);
+  assert.is(profileFromText(readFileSync(old, 'utf8'), old).cycleOffTimeMs, 3000);
+});
+
+test('characterize interrupted (SIGINT, SIGTERM): exit 130 / 143, no profile written (regression: exit 1)', async () => {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    const out = join(dir, `stopped-${signal}.json`);
+    const r = await interrupted(/characterize: /, [signal], 'characterize', '--port', 'sim:', '--id', '2', '--out', out);
+    assert.is(r.code, code, r.err);
+    assert.match(r.err, /error: stopped before the end \(interrupted: SIG\w+\); no profile written/);
+    assert.not.ok(existsSync(out));
+  }
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@
  * Opening the one board `pistack bench` and `pistack characterize` work on: `--port`, `--id`,
  * `--reply-timeout`, and for `sim:` the stack, profile and seed (default: a bench with one board
  * at the given ID and nothing plugged into its ports). SIGINT and SIGTERM become an AbortSignal
- * so the command can put the board back before exiting; a second one exits at once.
+ * so the command can put the board back before exiting (see withInterrupt for a second one).
  */
 import type { Command } from 'commander';
 import { ArgumentError } from '../bus-protocol/errors.ts';
@@ -10,6 +10,7 @@ import { parseStack, type Stack } from '../board-model/stack.ts';
 import type { FirmwareProfile } from '../board-model/profileSchema.ts';
 import { PORT_FORMS, SerialOpenError, openPort, parsePortSpec, type HostPort, type OpenPortOptions, type PortSpec } from '../hil/ports.ts';
 import { TcpConnectError } from '../hil/TcpTransport.ts';
+import { SIGNAL_EXIT } from './hostCommand.ts';
 import { CliError, parseInteger } from './output.ts';
 import { loadProfile, loadStack } from './simFiles.ts';
 
@@ -82,22 +83,35 @@ export async function openBoardPort(options: BoardPortOptions): Promise<OpenedBo
 }
 
 /**
- * While `work` runs, the first SIGINT or SIGTERM aborts the returned signal (the command cleans
- * up and reports "interrupted"); a second one exits at once with 130.
+ * While `work` runs, the first SIGINT or SIGTERM aborts `signal` with the signal's name (the
+ * command cleans up and reports "interrupted"). A second one exits at once with 130 (SIGINT) or
+ * 143 (SIGTERM), or, with `secondQuits`, aborts `quit` so the command can write what it has and
+ * say what it left undone; a third one then exits at once.
  */
-export async function withInterrupt<T>(say: (line: string) => void, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withInterrupt<T>(say: (line: string) => void, work: (signal: AbortSignal, quit: AbortSignal) => Promise<T>, options: { secondQuits?: boolean } = {}): Promise<T> {
   const controller = new AbortController();
+  const quitter = new AbortController();
   const handler = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(130);
+    if (controller.signal.aborted && (!options.secondQuits || quitter.signal.aborted)) process.exit(SIGNAL_EXIT[signal] ?? 130);
+    if (controller.signal.aborted) {
+      say(`${signal} again: quitting without finishing the clean-up; the partial report lists what was left changed (again to exit at once)`);
+      quitter.abort(signal);
+      return;
+    }
     say(`${signal}: stopping; powering the board off and restoring its settings (again to quit at once)`);
     controller.abort(signal);
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   try {
-    return await work(controller.signal);
+    return await work(controller.signal, quitter.signal);
   } finally {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   }
+}
+
+/** The exit code for a run stopped by `signal` (aborted with a signal name): 130 for SIGINT, 143 for SIGTERM. */
+export function interruptExitCode(signal: AbortSignal): number {
+  return (typeof signal.reason === 'string' ? SIGNAL_EXIT[signal.reason] : undefined) ?? 130;
 }

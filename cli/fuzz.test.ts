@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRegressions } from '../fuzz/regressions/saveRegression.ts';
@@ -37,6 +37,18 @@ test('a broken board (--profile) is found, saved under --out with its replay com
   assert.match(replay.out, /on the recorded board: fails\n/);
   assert.match(replay.out, /on v4-reference: passes\n/);
   assert.match(replay.out, /session: played back identically\n/);
+});
+
+test('fuzz --out at a regular file (or under one): error naming --out, exit 1, before fuzzing (regression: the counterexample was lost)', async () => {
+  const regular = join(dir, 'regular.txt');
+  writeFileSync(regular, 'keep');
+  for (const out of [regular, join(regular, 'sub')]) {
+    const r = await cli('fuzz', '--profile', broken, '--target', 'replies', '--runs', '20', '--seed', '5', '--workers', '1', '--out', out);
+    assert.is(r.code, 1);
+    assert.match(r.err, /^error: "--out": (.*regular\.txt is not a folder|cannot create the folder .*sub: .*regular\.txt is not a folder)\n$/);
+    assert.not.match(r.err, /pistack fuzz: seed/, 'no fuzzing started');
+  }
+  assert.is(readFileSync(regular, 'utf8'), 'keep');
 });
 
 test('a clean run on two worker threads: no failures, merged runs and coverage, exit 0', async () => {

@@ -14,6 +14,7 @@ import { PORT_FORMS, SerialOpenError, openPort, parsePortSpec, type HostPort, ty
 import { SessionRecorder, recordTransport } from '../hil/session/SessionRecorder.ts';
 import { TcpConnectError } from '../hil/TcpTransport.ts';
 import { CliError, parseInteger } from './output.ts';
+import { withOverwrite } from './outputPaths.ts';
 import { loadProfile, loadStack } from './simFiles.ts';
 
 /** Options every host command takes (commander fills them from the command line). */
@@ -25,6 +26,8 @@ export interface HostOptions {
   profile?: string;
   seed?: string;
   json?: boolean;
+  /** `--overwrite`: the --record file may replace an existing file. */
+  overwrite?: boolean;
 }
 
 /** What a host command's work gets: the client and the open port (the work runs under port.run, in virtual time on `sim:`). */
@@ -40,13 +43,13 @@ export interface HostContext {
 }
 
 /** Exit code after SIGINT (128 + 2) and SIGTERM (128 + 15), as shells report them. */
-const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+export const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 
-/** Add the options shared by every host command to `cmd`. */
-export function withHostOptions(cmd: Command): Command {
-  return cmd
+/** Add the options shared by every host command to `cmd`; `overwrites` names what --overwrite may replace. */
+export function withHostOptions(cmd: Command, overwrites = 'the --record file'): Command {
+  return withOverwrite(cmd, overwrites)
     .option('--port <PORT>', 'the bus: a serial device (/dev/ttyUSB0), tcp://HOST:PORT, or sim: (built-in simulator)')
-    .option('--record <FILE>', 'record the session (every byte both ways, with times) to FILE (JSON Lines, docs/session-format.md)')
+    .option('--record <FILE>', 'record the session (every byte both ways, with times) to FILE (JSON Lines, docs/session-format.md); must not exist (see --overwrite)')
     .option('--reply-timeout <MS>', 'reply allowance after the wire time, ms (default 40; more for slow network links)')
     .option('--stack <FILE>', 'sim: only: stack description (JSON) or builtin name: default, single')
     .option('--profile <FILE>', 'sim: only: firmware profile (JSON) or builtin name: v4-reference, v3')
@@ -121,7 +124,7 @@ export async function runHost<T>(options: HostOptions, work: (ctx: HostContext) 
   let recorder: SessionRecorder | undefined;
   if (options.record !== undefined) {
     try {
-      recorder = SessionRecorder.create({ path: options.record, port: spec, clock: parsed.kind === 'sim' ? 'virtual' : 'wall' });
+      recorder = SessionRecorder.create({ path: options.record, port: spec, clock: parsed.kind === 'sim' ? 'virtual' : 'wall', overwrite: options.overwrite === true });
     } catch (e) {
       throw new CliError(`"--record": ${(e as Error).message}`);
     }

@@ -200,7 +200,7 @@ test('--record: a complete session that parses; a failed command ends it with an
   const unopened = newPath();
   await fails(['status', '--port', join(dir, 'ttyGONE'), '--id', '3', '--record', unopened], 'no serial device');
   assert.is(parseSession(readFileSync(unopened, 'utf8'), unopened).end?.end, 'error');
-  await fails(['status', '--port', 'sim:', '--id', '3', '--record', good], /"--record": cannot record to .*: the file already exists/);
+  await fails(['status', '--port', 'sim:', '--id', '3', '--record', good], /"--record": cannot record to .*: the file already exists; pass --overwrite to replace it/);
 });
 
 test('a link that goes away mid-command: TCP closed by the server, a serial device (PTY) vanishing', async () => {

@@ -9,13 +9,14 @@ import junitModule, { type Builder } from 'junit-report-builder';
 // the builder itself (module.exports), which the NodeNext typings cannot express.
 const junit = junitModule as unknown as Builder;
 
-/** One test case; `failure` or `skipped` when it did not pass. */
+/** One test case; `failure`, `error` (it could not run to its end) or `skipped` when it did not pass. */
 export interface JUnitCase {
   readonly name: string;
   readonly classname: string;
   /** Duration, seconds. */
   readonly timeSeconds: number;
   readonly failure?: { readonly message: string; readonly type: string; readonly text: string };
+  readonly error?: { readonly message: string; readonly type: string; readonly text: string };
   readonly skipped?: string;
 }
 
@@ -37,6 +38,7 @@ export function junitXml(suite: JUnitSuite): string {
   for (const c of suite.cases) {
     const tc = ts.testCase().className(c.classname).name(c.name).time(c.timeSeconds);
     if (c.failure) tc.failure(c.failure.message, c.failure.type).stacktrace(c.failure.text);
+    else if (c.error) tc.error(c.error.message, c.error.type, c.error.text);
     else if (c.skipped !== undefined) tc.skipped().standardOutput(c.skipped);
   }
   return builder.build();

@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,7 +148,7 @@ test('replay against a served stack (TCP, wall clock): clean, then a changed set
   }
 });
 
-test('a link lost mid-replay stops it: exit 1 with the reason, the rest skipped in the JUnit report', async () => {
+test('a link lost mid-replay stops it: exit 1 with the reason, the run an <error> in the JUnit report (regression: failures="0" errors="0"), the rest skipped', async () => {
   const path = await record('get', 'HBT_DELAY', '--port', 'sim:', '--id', '3');
   const server: Server = createServer((socket) => socket.once('data', () => socket.end()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -163,7 +163,8 @@ test('a link lost mid-replay stops it: exit 1 with the reason, the rest skipped 
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
   const xml = readFileSync(junit, 'utf8');
-  assert.match(xml, /tests="2" failures="0" errors="0" skipped="2"/);
+  assert.match(xml, /tests="3" failures="0" errors="1" skipped="2"/);
+  assert.match(xml, /<testcase [^>]*name="replay run to its end"[^>]*>\s*<error message="aborted after 0 of 2 exchanges: transport disconnected: connection closed by the server" type="aborted">/);
   assert.match(xml, /<skipped\/>\n\s*<system-out><!\[CDATA\[not run: transport disconnected: connection closed by the server\]\]><\/system-out>/);
 });
 
@@ -194,6 +195,72 @@ test('bad session files, tolerance files and options are explained, exit 1', asy
   assert.match(bad.err, /extra: unknown field/);
   const timing = await cli('replay', good, '--port', 'sim:', '--timing', 'fast');
   assert.match(timing.err, /"--timing" must be "recorded" .* or "asap"/);
+});
+
+test('replay --junit never writes over an input, even with --overwrite: the session file stays byte-identical, exit 1 (regression: replaced by XML, exit 0)', async () => {
+  const path = await record('get', 'HBT_TIME', '--port', 'sim:', '--id', '3', '--pi', '0');
+  const before = readFileSync(path);
+  const tolerance = newPath('json');
+  writeFileSync(tolerance, '{}');
+  const link = join(dir, 'link-to-session.jsonl');
+  symlinkSync(path, link);
+  const cases: Array<[string[], RegExp]> = [
+    [['--junit', path], /"--junit": .* is the session file being replayed, which is read, never written over \(even with --overwrite\)/],
+    [['--junit', path, '--overwrite'], /"--junit": .* is the session file being replayed/],
+    [['--junit', link, '--overwrite'], /"--junit": .*link-to-session\.jsonl is the session file being replayed/],
+    [['--junit', tolerance, '--tolerance', tolerance, '--overwrite'], /"--junit": .* is the --tolerance file/],
+    [['--record', path, '--overwrite'], /"--record": .* is the session file being replayed/],
+    [['--record', join(dir, 'both.out'), '--junit', join(dir, 'both.out')], /"--junit": .*both\.out is the --record file/],
+  ];
+  for (const [extra, message] of cases) {
+    const r = await cli('replay', path, '--port', 'sim:', ...extra);
+    assert.is(r.code, 1, `${extra.join(' ')}: ${r.err}`);
+    assert.match(r.err, message);
+    assert.ok(readFileSync(path).equals(before), `${extra.join(' ')}: the session is untouched`);
+  }
+  assert.is(readFileSync(tolerance, 'utf8'), '{}');
+  assert.not.ok(existsSync(join(dir, 'both.out')), 'checked before the recording was created');
+});
+
+test('replay --junit and --record: an existing file is refused before replaying unless --overwrite (the option the message names exists)', async () => {
+  const path = await record('get', 'HBT_TIME', '--port', 'sim:', '--id', '3', '--pi', '0');
+  const existing = newPath('xml');
+  writeFileSync(existing, 'keep');
+  const refused = await cli('replay', path, '--port', 'sim:', '--junit', existing);
+  assert.is(refused.code, 1);
+  assert.is(refused.err, `error: "--junit": ${existing} exists; pass --overwrite to replace it\n`);
+  assert.is(readFileSync(existing, 'utf8'), 'keep');
+  assert.is(refused.out, '', 'nothing was replayed');
+  const replaced = await cli('replay', path, '--port', 'sim:', '--junit', existing, '--overwrite');
+  assert.is(replaced.code, 0, replaced.err);
+  assert.match(readFileSync(existing, 'utf8'), /^<\?xml/);
+  const recording = newPath();
+  writeFileSync(recording, 'old');
+  const again = await cli('get', 'HBT_TIME', '--port', 'sim:', '--id', '3', '--pi', '0', '--record', recording);
+  assert.match(again.err, /"--record": cannot record to .*: the file already exists; pass --overwrite to replace it/);
+  assert.is(readFileSync(recording, 'utf8'), 'old');
+  const over = await cli('get', 'HBT_TIME', '--port', 'sim:', '--id', '3', '--pi', '0', '--record', recording, '--overwrite');
+  assert.is(over.code, 0, over.err);
+  assert.is(parseSession(readFileSync(recording, 'utf8'), recording).end?.end, 'closed');
+});
+
+test('an interrupted replay (SIGINT) exits 130 and still writes JUnit with the run in error', async () => {
+  const path = await record('status', '--port', 'sim:', '--id', '3');
+  let requests = 0;
+  const server: Server = createServer((socket) => socket.on('data', () => ++requests === 1 && process.emit('SIGINT', 'SIGINT'))); // never answers
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `tcp://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const junit = newPath('xml');
+  try {
+    const r = await cli('replay', path, '--port', url, '--junit', junit);
+    assert.is(r.code, 130, r.err);
+    assert.match(r.err, /error: interrupted by SIGINT/);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+  const xml = readFileSync(junit, 'utf8');
+  assert.match(xml, /errors="1"/);
+  assert.match(xml, /<error message="aborted after \d+ of 33 exchanges: interrupted by SIGINT" type="aborted">/);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

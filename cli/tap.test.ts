@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,19 @@ test('tap: --port, --pty and --out are required; sim: is refused with a hint', a
   assert.is(sim.code, 1);
   assert.match(sim.err, /tap needs a real link .* run `pistack serve --tcp :5000` and tap tcp:\/\/127\.0\.0\.1:5000/);
   assert.not.ok(existsSync(join(dir, 'x.jsonl')));
+});
+
+test('tap --out: an existing file is refused naming --overwrite, which exists and allows replacing it', async () => {
+  const existing = join(dir, 'existing.jsonl');
+  writeFileSync(existing, 'keep');
+  const refused = await cli('tap', '--port', 'tcp://127.0.0.1:9', '--pty', join(dir, 'ttyNEVER'), '--out', existing);
+  assert.is(refused.code, 1);
+  assert.match(refused.err, /^error: "--out": cannot record to .*existing\.jsonl: the file already exists; pass --overwrite to replace it\n$/);
+  assert.is(readFileSync(existing, 'utf8'), 'keep');
+  const replaced = await cli('tap', '--port', 'tcp://127.0.0.1:9', '--pty', join(dir, 'ttyNEVER'), '--out', existing, '--overwrite');
+  assert.is(replaced.code, 1, 'port 9 is closed');
+  assert.not.match(replaced.err, /unknown option/);
+  assert.match(readFileSync(existing, 'utf8'), /^\{"format":"pistack-session"/);
 });
 
 test('tap in-process: the server going away ends it with exit 1 and a "disconnected" trailer', async () => {

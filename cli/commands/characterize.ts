@@ -2,15 +2,16 @@
  * `pistack characterize --port P --id N --out PROFILE.json`: measure a live board's ASSUMED
  * behaviours over the bus (hil/characterize/), restore every setting touched, write a partial
  * firmware profile over v4-reference that `--profile` loads, and print what was found next to
- * the reference values.
+ * the reference values. `--out` is checked before measuring and never replaced without
+ * `--overwrite`; Ctrl-C restores the settings and exits 130 (SIGTERM 143) without a profile.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../../board-model/ConfigError.ts';
 import { characterize, type CharacterizeResult } from '../../hil/characterize/characterize.ts';
 import { checkProfile, compare, profileFrom, tableLines } from '../../hil/characterize/profileOut.ts';
-import { openBoardPort, withBoardPortOptions, withInterrupt, type BoardPortOptions } from '../boardPort.ts';
+import { interruptExitCode, openBoardPort, withBoardPortOptions, withInterrupt, type BoardPortOptions } from '../boardPort.ts';
 import { CliError, ioOf, parseInteger, printJson, printLines } from '../output.ts';
+import { checkOutputFile, withOverwrite, writeOutputFile } from '../outputPaths.ts';
 
 interface CharacterizeCliOptions extends BoardPortOptions {
   out?: string;
@@ -18,6 +19,7 @@ interface CharacterizeCliOptions extends BoardPortOptions {
   name?: string;
   poll?: string;
   json?: boolean;
+  overwrite?: boolean;
 }
 
 /** The text report: table, raw figures, caveats, what could not be measured, what was restored. */
@@ -52,12 +54,15 @@ async function run(cmd: Command, options: CharacterizeCliOptions): Promise<void>
   if (options.out === undefined) throw new CliError('missing "--out": give the file to write the measured profile to, e.g. --out board3.json');
   const pi = options.pi === undefined ? undefined : (parseInteger(options.pi, '--pi', { min: 0, max: 1, hint: 'each board has Pi 0 and Pi 1' }) as 0 | 1);
   const pollMs = options.poll === undefined ? undefined : parseInteger(options.poll, '--poll', { min: 10, max: 1000 });
+  const overwrite = options.overwrite === true;
+  checkOutputFile(options.out, '--out', { overwrite, inputs: [{ path: options.profile, what: 'the --profile file' }, { path: options.stack, what: 'the --stack file' }] });
   const opened = await openBoardPort(options);
   let result: CharacterizeResult;
+  let stop: AbortSignal | undefined;
   try {
     result = await withInterrupt((line) => io.err(`${line}\n`), (signal) =>
       characterize({
-        port: opened.port, id: opened.id, signal,
+        port: opened.port, id: opened.id, signal: (stop = signal),
         ...(pi === undefined ? {} : { pi }),
         ...(pollMs === undefined ? {} : { pollMs }),
         ...(opened.replyTimeoutMs === undefined ? {} : { replyTimeoutMs: opened.replyTimeoutMs }),
@@ -73,7 +78,9 @@ async function run(cmd: Command, options: CharacterizeCliOptions): Promise<void>
   if (result.pending.length > 0) {
     io.err(`warning: not restored: ${result.pending.map((p) => `${p.setting} pi${p.pi} should be ${p.original}`).join(', ')}\n`);
   }
-  if (result.stopped !== undefined) throw new CliError(`stopped before the end (${result.stopped}); no profile written`);
+  if (result.stopped !== undefined) {
+    throw new CliError(`stopped before the end (${result.stopped}); no profile written`, stop?.aborted ? interruptExitCode(stop) : 1);
+  }
   const profile = profileFrom(result, options.name ?? `measured-board-${result.id}`);
   try {
     checkProfile(profile, options.out);
@@ -81,19 +88,19 @@ async function run(cmd: Command, options: CharacterizeCliOptions): Promise<void>
     if (e instanceof ConfigError) throw new CliError(`the measured profile does not validate (a bug):\n${e.message}`);
     throw e;
   }
-  writeFileSync(options.out, `${JSON.stringify(profile, null, 2)}\n`);
+  writeOutputFile(options.out, `${JSON.stringify(profile, null, 2)}\n`, '--out', overwrite);
   if (options.json) printJson(cmd, { ...result, comparison: compare(result.findings), profile, out: options.out });
   else printLines(cmd, reportLines(result, options.out));
 }
 
 /** Register `characterize` on the program. */
 export function register(program: Command): void {
-  withBoardPortOptions(
+  withOverwrite(withBoardPortOptions(
     program
       .command('characterize')
       .description("measure a board's firmware behaviour over the bus and write it as a firmware profile (restores every setting it touches)"),
   )
-    .option('--out <FILE>', 'write the measured profile (partial, over v4-reference) here')
+    .option('--out <FILE>', 'write the measured profile (partial, over v4-reference) here; must not exist (see --overwrite)'), 'the --out file')
     .option('--pi <P>', 'port to time power behaviour on (default: the first one that is off); it is switched on and off')
     .option('--name <NAME>', 'name of the written profile (default measured-board-<id>)')
     .option('--poll <MS>', 'GET_PI_POWERED polling interval for timings, ms (default 50)')

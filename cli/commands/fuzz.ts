@@ -21,6 +21,7 @@ import { TARGETS, targetByName } from '../../fuzz/targets.ts';
 import { openPort, parsePortSpec } from '../../hil/ports.ts';
 import { fuzzProgress } from '../fuzzProgress.ts';
 import { CliError, ioOf, parseInteger, printJson } from '../output.ts';
+import { checkOutputDir } from '../outputPaths.ts';
 import { loadProfile, loading } from '../simFiles.ts';
 
 interface FuzzOptions {
@@ -86,6 +87,7 @@ async function fuzz(cmd: Command, options: FuzzOptions): Promise<void> {
   const workers = onSim ? (options.workers === undefined ? Math.min(4, availableParallelism()) : parseInteger(options.workers, '--workers', { min: 1, max: 64 })) : 1;
   const id = options.id === undefined ? 0 : parseInteger(options.id, '--id', { min: 0, max: 254 });
   const out = options.out ?? DEFAULT_REGRESSION_DIR;
+  checkOutputDir(out, '--out'); // before fuzzing: a shrunk counterexample must have somewhere to go
   const targets = names.map((name) => ({ name, runs: runs ?? targetByName(name)!.ciRuns }));
   const total = minutes === undefined ? targets.reduce((n, t) => n + t.runs, 0) : undefined;
   io.err(`pistack fuzz: seed ${seed}, ${onSim ? `simulator, ${workers} worker${workers === 1 ? '' : 's'}` : `board ${id} at ${portSpec}`}, profile ${profile.name}${variants ? ' (+ behaviour variants)' : ''}, targets ${names.join(', ')}\n`);

@@ -2,8 +2,10 @@
  * `pistack replay FILE --port P [--timing recorded|asap] [--tolerance FILE] [--junit FILE]`:
  * send a recorded session's requests again and compare every reply with the recorded one
  * (hil/session/replay.ts). Prints a diff per mismatch and a summary; exit 1 on any mismatch.
+ * The --junit and --record files are checked before replaying: never an input (the session, the
+ * --tolerance file), never an existing file without --overwrite. A replay that does not run to its
+ * end (lost link, Ctrl-C, an error) still writes its JUnit report, with the run as an <error>.
  */
-import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../board-model/ConfigError.ts';
@@ -14,6 +16,7 @@ import { DEFAULT_TOLERANCE, parseTolerance, type Tolerance } from '../../hil/ses
 import { junitXml } from '../junit.ts';
 import { CliError, ioOf, printJson, printLines, withJson } from '../output.ts';
 import { runHost, withHostOptions, type HostOptions } from '../hostCommand.ts';
+import { checkOutputFile, writeOutputFile, type InputFile } from '../outputPaths.ts';
 import { readText } from '../simFiles.ts';
 
 interface ReplayOptions extends HostOptions {
@@ -58,9 +61,14 @@ export function mismatchLines(r: ExchangeResult): string[] {
   ];
 }
 
+/** The JUnit report; `result.aborted` (the run did not reach its end) adds a testcase in error saying why. */
 function junitReport(path: string, session: Session, port: string, timing: ReplayTiming, result: ReplayResult, total: number, started: Date): string {
   const exchanges = sessionExchanges(session).exchanges;
   const classname = `replay.${basename(path).replace(/\.[^.]*$/, '').replace(/[^\w-]/g, '_')}`;
+  const aborted = result.aborted === undefined ? [] : [{
+    name: 'replay run to its end', classname, timeSeconds: result.elapsedMs / 1000,
+    error: { message: `aborted after ${result.results.length} of ${total} exchanges: ${result.aborted}`, type: 'aborted', text: `The replay did not run to its end: ${result.aborted}. ${total - result.results.length} exchanges were not run.` },
+  }];
   const cases = exchanges.map((exchange, i) => {
     const r = result.results[i];
     const name = `#${exchange.index} ${exchange.label}`;
@@ -73,7 +81,7 @@ function junitReport(path: string, session: Session, port: string, timing: Repla
   return junitXml({
     name: `pistack replay ${basename(path)} against ${port}`, timestamp: started, timeSeconds: result.elapsedMs / 1000,
     properties: { session: path, recordedOn: session.header.port, recordedAt: session.header.startedAt, port, timing, exchanges: String(total) },
-    cases,
+    cases: [...aborted, ...cases],
   });
 }
 
@@ -87,7 +95,7 @@ export function register(program: Command): void {
     .option('--tolerance <FILE>', 'JSON overriding the default bands: {"replyTimeMs", "analog": {"percent", "counts"}, "power": {...}, "commands": {"GET_VIN": {...}}}')
     .option('--junit <FILE>', 'also write a JUnit XML report (one testcase per exchange) for CI')
     .addHelpText('after', '\nDefaults: analog readings within 3 % or 50 counts (power readings 6 % or 50 x 65535 counts),\nreply times within 20 ms, everything else exact.\n\nExample:\n  pistack status --port sim: --id 3 --record s.jsonl && pistack replay s.jsonl --port sim:');
-  withJson(withHostOptions(cmd)).action(async function (this: Command, file: string, options: ReplayOptions) {
+  withJson(withHostOptions(cmd, 'the --junit and --record files')).action(async function (this: Command, file: string, options: ReplayOptions) {
     const timing = parseTiming(options.timing);
     const tolerance = loadTolerance(options.tolerance);
     const session = loadSession(file);
@@ -95,20 +103,37 @@ export function register(program: Command): void {
     const io = ioOf(this);
     for (const w of [...session.warnings, ...warnings]) io.err(`warning: ${w}\n`);
     if (exchanges.length === 0) throw new CliError(`${file}: no requests to replay`);
+    const overwrite = options.overwrite === true;
+    const inputs: InputFile[] = [{ path: file, what: 'the session file being replayed' }, { path: options.tolerance, what: 'the --tolerance file' }];
+    if (options.record !== undefined) checkOutputFile(options.record, '--record', { overwrite, inputs });
+    if (options.junit !== undefined) checkOutputFile(options.junit, '--junit', { overwrite, inputs: [...inputs, { path: options.record, what: 'the --record file' }] });
     const started = new Date();
-    const result = await runHost(options, ({ client, port }) =>
-      replayExchanges(exchanges, client, port.clock, {
-        timing, tolerance,
-        ...(options.json ? {} : { onResult: (r: ExchangeResult) => r.diffs.length && printLines(this, mismatchLines(r)) }),
-      }),
-    );
-    if (options.junit !== undefined) {
+    const done: ExchangeResult[] = [];
+    const report = (result: ReplayResult): void => {
+      if (options.junit !== undefined) writeOutputFile(options.junit, junitReport(file, session, options.port!, timing, result, exchanges.length, started), '--junit', overwrite);
+    };
+    let result: ReplayResult;
+    try {
+      result = await runHost(options, ({ client, port }) =>
+        replayExchanges(exchanges, client, port.clock, {
+          timing, tolerance,
+          onResult: (r: ExchangeResult) => {
+            done.push(r);
+            if (!options.json && r.diffs.length) printLines(this, mismatchLines(r));
+          },
+        }),
+      );
+    } catch (e) {
+      // Interrupted or failed: the JUnit report still says what ran, and that the run did not finish.
+      const why = e instanceof Error ? e.message : String(e);
       try {
-        writeFileSync(options.junit, junitReport(file, session, options.port!, timing, result, exchanges.length, started));
-      } catch (e) {
-        throw new CliError(`"--junit": cannot write ${options.junit}: ${(e as Error).message}`);
+        report({ results: done, mismatched: done.filter((r) => r.diffs.length).length, notRun: exchanges.length - done.length, aborted: why, elapsedMs: 0 });
+      } catch (written) {
+        io.err(`warning: ${(written as Error).message}\n`);
       }
+      throw e;
     }
+    report(result);
     const matched = result.results.length - result.mismatched;
     if (options.json) {
       printJson(this, {

@@ -8,21 +8,24 @@ import type { Command } from 'commander';
 import { TapError, startTap, type TapHandle } from '../../hil/tap.ts';
 import { onInterrupt } from '../hostCommand.ts';
 import { CliError, printLines } from '../output.ts';
+import { withOverwrite } from '../outputPaths.ts';
 
 interface TapCliOptions {
   port?: string;
   pty?: string;
   out?: string;
+  overwrite?: boolean;
 }
 
 /** Register `tap` on the program. */
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('tap')
     .description('record the traffic between a host program and a real bus: the program opens a PTY, tap forwards to the adapter')
     .option('--port <DEVICE>', 'the real bus: a serial device (/dev/ttyUSB0) or tcp://HOST:PORT')
     .option('--pty <PATH>', 'create a PTY linked at PATH (via socat) for the host program to open instead of the adapter')
-    .option('--out <FILE>', 'session file to write (JSON Lines, docs/session-format.md); must not exist')
+    .option('--out <FILE>', 'session file to write (JSON Lines, docs/session-format.md); must not exist (see --overwrite)');
+  withOverwrite(cmd, 'the --out file')
     .addHelpText('after', '\nExample:\n  pistack tap --port /dev/ttyUSB0 --pty /tmp/ttyTAP --out session.jsonl\n  (then point the host program at /tmp/ttyTAP; Ctrl-C stops)')
     .action(async function (this: Command, options: TapCliOptions) {
       for (const [key, hint] of [['port', 'the real adapter, e.g. /dev/ttyUSB0'], ['pty', 'where to link the PTY, e.g. /tmp/ttyTAP'], ['out', 'the session file to write']] as const) {
@@ -31,7 +34,7 @@ export function register(program: Command): void {
       const sig = onInterrupt();
       let handle: TapHandle;
       try {
-        handle = await startTap({ device: options.port!, pty: options.pty!, out: options.out! });
+        handle = await startTap({ device: options.port!, pty: options.pty!, out: options.out!, overwrite: options.overwrite === true });
       } catch (e) {
         sig.off();
         if (e instanceof TapError) throw new CliError(e.message);

@@ -5,12 +5,14 @@
  * `--out DIR` writes it as static files that also work from file://.
  */
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildVizPage, writeVizPage, type VizPage } from '../../web/node/buildPage.ts';
 import { GraphvizError } from '../../web/node/renderSvg.ts';
 import { ListenError, serveVizPage } from '../../web/node/server.ts';
 import { CliError, ioOf, parseInteger, type Io } from '../output.ts';
+import { checkOutputDir, existsMessage } from '../outputPaths.ts';
 import { resolveScenario, type SimFileOptions } from '../simFiles.ts';
 
 interface VizCliOptions extends SimFileOptions {
@@ -18,6 +20,7 @@ interface VizCliOptions extends SimFileOptions {
   listen?: string;
   open?: boolean;
   out?: string;
+  overwrite?: boolean;
 }
 
 /** Default address: loopback only, so the page is not exposed to the network by accident. */
@@ -69,14 +72,22 @@ function signals(): { received: Promise<string>; off: () => void } {
   return { received, off: () => (process.off('SIGINT', handler), process.off('SIGTERM', handler)) };
 }
 
+/** `--out` without `--overwrite`: no file of the page may exist in the folder yet. */
+function refuseToReplace(dir: string, files: Iterable<string>, overwrite: boolean | undefined): void {
+  if (overwrite) return;
+  for (const file of files) if (existsSync(join(dir, file))) throw new CliError(existsMessage('--out', join(dir, file)));
+}
+
 async function start(cmd: Command, options: VizCliOptions): Promise<void> {
   const io = ioOf(cmd);
   if (options.out !== undefined && options.listen !== undefined) throw new CliError('give "--out DIR" (write static files) or "--listen HOST:PORT" (serve), not both');
   if (options.out !== undefined && options.out.trim() === '') throw new CliError('"--out" needs a directory');
   const listen = options.listen === undefined ? { host: DEFAULT_VIZ_HOST, port: 0 } : parseListen(options.listen);
+  if (options.out !== undefined) refuseToReplace(checkOutputDir(options.out, '--out'), ['index.html'], options.overwrite);
   const page = await buildPage(options);
   if (options.out !== undefined) {
     const dir = resolve(options.out);
+    refuseToReplace(dir, page.keys(), options.overwrite);
     let written: string[];
     try {
       written = writeVizPage(page, dir);
@@ -115,7 +126,8 @@ export function register(program: Command): void {
     .option('--seed <N>', 'seed of every random stream (default: the scenario\'s, else 1)')
     .option('--listen <HOST:PORT>', `where to serve (default ${DEFAULT_VIZ_HOST}, any free port)`)
     .option('--open', 'open the page in the desktop browser (xdg-open)')
-    .option('--out <DIR>', 'write the page as static files (index.html, app.js, data.js, style.css, charts/) instead of serving')
+    .option('--out <DIR>', 'write the page as static files (index.html, app.js, data.js, style.css, charts/) instead of serving; existing files are not replaced (see --overwrite)')
+    .option('--overwrite', 'with --out: replace the page files already in the folder')
     .action(async function (this: Command, options: VizCliOptions) {
       await start(this, options);
     });

@@ -165,6 +165,55 @@ test('interrupted (AbortSignal) mid-watchdog: the board is powered off, settings
   await port.close();
 });
 
+test('quit (a second Ctrl-C) mid-watchdog: returns at once, listing every setting left changed with its original value (regression: nothing said, no report)', async () => {
+  const port = await openBench(4);
+  const stop = new AbortController();
+  const quit = new AbortController();
+  const progress: string[] = [];
+  const result = await bench(port, 4, {
+    signal: stop.signal, quit: quit.signal,
+    onProgress: (e) => {
+      progress.push(e.type);
+      if (e.type === 'note' && /nothing heartbeating/.test(e.text)) {
+        stop.abort('SIGINT');
+        quit.abort('SIGINT');
+      }
+    },
+  });
+  assert.is(result.status, 'interrupted');
+  const wd = result.steps.find((s) => s.name === 'pi0.watchdog')!;
+  assert.is(wd.status, 'error');
+  assert.match(wd.reason ?? '', /^abandoned \(quit \(SIGINT\) before the clean-up was done\)/);
+  assert.equal(result.cleanup.pending, [{ setting: 'HBT_TIME', pi: 0, original: 15 }, { setting: 'HBT_DELAY', pi: 0, original: 90 }]);
+  assert.is(result.cleanup.settingsRestored, false);
+  assert.is(result.cleanup.poweredOff, undefined);
+  assert.match(result.cleanup.abandoned ?? '', /quit/);
+  assert.match(result.cleanup.notes[0] ?? '', /settings left changed: HBT_TIME pi0 \(was 15\), HBT_DELAY pi0 \(was 90\)/);
+  assert.not.ok(progress.includes('cleanup'), 'no clean-up was attempted');
+  assert.is(progress.at(-1), 'end');
+  await port.close();
+});
+
+test('quit during the clean-up: the clean-up is abandoned, the report says so', async () => {
+  const port = await openBench(4);
+  const stop = new AbortController();
+  const quit = new AbortController();
+  const result = await bench(port, 4, {
+    signal: stop.signal, quit: quit.signal,
+    onProgress: (e) => {
+      if (e.type === 'note' && /nothing heartbeating/.test(e.text)) {
+        stop.abort('SIGINT');
+        port.clock.setTimeout(() => quit.abort('SIGTERM'), 1); // inside the clean-up's first PI_FORCE_OFF
+      }
+    },
+  });
+  assert.is(result.status, 'interrupted');
+  assert.is(result.stoppedBy, 'interrupted: SIGINT, then quit (SIGTERM) before the clean-up was done');
+  assert.is(result.steps.find((s) => s.name === 'pi0.watchdog')!.reason, 'interrupted (SIGINT)');
+  assert.is(result.cleanup.pending.length, 2);
+  await port.close();
+});
+
 test('adapter lost mid-step: reconnects, powers off, restores; the result says "adapter lost"', async () => {
   const port = await openBench(5);
   const result = await bench(port, 5, {

@@ -31,6 +31,7 @@ export function junitXml(result: BenchResult): string {
     .property('cleanup.poweredOff', String(result.cleanup.poweredOff ?? 'unknown'))
     .property('cleanup.settingsRestored', String(result.cleanup.settingsRestored));
   if (result.stoppedBy) suite.property('stoppedBy', result.stoppedBy);
+  if (result.cleanup.pending.length > 0) suite.property('cleanup.leftChanged', result.cleanup.pending.map((p) => `${p.setting} pi${p.pi} (was ${p.original})`).join(', '));
   if (result.cleanup.notes.length > 0) suite.multilineProperty('cleanup', result.cleanup.notes.join('\n'));
   for (const step of result.steps) {
     const testCase = suite.testCase().className(`bench.${result.plan.name}`).name(step.name).time(step.durationMs / 1000);

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { escapeHtml } from './htmlReport.ts';
@@ -105,6 +105,42 @@ test('an interrupted run: the reports say so, and that the board was put back', 
   const html = readFileSync(paths.html, 'utf8');
   assert.match(html, /<th>Status<\/th><td>interrupted<\/td>/);
   assert.match(readFileSync(paths.junit, 'utf8'), /<property name="status" value="interrupted"\/>/);
+});
+
+test('two runs in the same second keep all six reports: a FAIL report is never overwritten by a PASS (regression)', async () => {
+  const failing = await run([{ kind: 'switch-stuck', pi: 0, state: 'off' }]);
+  const passing = await run();
+  assert.is(reportStem(failing), reportStem(passing), 'the same second: the same stem');
+  const target = join(dir, 'same-second');
+  const first = writeReports(failing, target);
+  const failText = readFileSync(first.json, 'utf8');
+  const second = writeReports(passing, target);
+  const third = writeReports(passing, target);
+  assert.is(readdirSync(target).length, 9);
+  assert.is(readFileSync(first.json, 'utf8'), failText, 'the FAIL report is untouched');
+  assert.match(second.json, /-20250304-050607-2\.json$/);
+  assert.match(third.html, /-20250304-050607-3\.html$/);
+  assert.is((JSON.parse(readFileSync(second.json, 'utf8')) as BenchResult).verdict, 'PASS');
+});
+
+test('a name taken by one file of the three: the next suffix for all three, nothing left half-claimed', async () => {
+  const result = await run();
+  const target = join(dir, 'half-taken');
+  mkdirSync(target);
+  writeFileSync(join(target, `${reportStem(result)}.html`), 'someone else');
+  const paths = writeReports(result, target);
+  assert.match(paths.junit, /-2\.xml$/);
+  assert.equal(readdirSync(target).sort(), [`${reportStem(result)}-2.html`, `${reportStem(result)}-2.json`, `${reportStem(result)}-2.xml`, `${reportStem(result)}.html`]);
+  assert.is(readFileSync(join(target, `${reportStem(result)}.html`), 'utf8'), 'someone else');
+});
+
+test('an abandoned clean-up (second Ctrl-C): the JUnit properties list each setting left changed with its original value', async () => {
+  const result = await run();
+  const pending = [{ setting: 'HBT_TIME' as const, pi: 0 as const, original: 15 }];
+  const abandoned = { ...result, status: 'interrupted' as const, cleanup: { ...result.cleanup, settingsRestored: false, pending, abandoned: 'quit' } };
+  const paths = writeReports(abandoned, join(dir, 'abandoned'));
+  assert.match(readFileSync(paths.junit, 'utf8'), /<property name="cleanup.leftChanged" value="HBT_TIME pi0 \(was 15\)"\/>/);
+  assert.match(readFileSync(paths.html, 'utf8'), /SETTINGS NOT RESTORED: HBT_TIME pi0 was 15/);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

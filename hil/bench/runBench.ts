@@ -4,7 +4,9 @@
  * do not need it; a step whose `needs` (or an earlier gate) did not pass is skipped. However the
  * run ends (finished, interrupted by the AbortSignal, adapter lost), the clean-up powers both
  * ports off and restores every setting the run changed, reconnecting first if the adapter went
- * away and a `reconnect` is given; the result says what it managed.
+ * away and a `reconnect` is given; the result says what it managed. A second interruption
+ * (`quit`, a second Ctrl-C) abandons whatever is under way, clean-up included, and returns at once
+ * with the settings still changed and their original values, for the partial report.
  */
 import { BoardError, CrcError, DisconnectedError, MalformedReplyError, NoReplyError } from '../../bus-protocol/errors.ts';
 import type { HostPort } from '../ports.ts';
@@ -56,6 +58,8 @@ export interface CleanupReport {
   /** Settings still changed (restore them by hand: the original values are here). */
   readonly pending: LedgerEntry[];
   readonly notes: string[];
+  /** Why the clean-up was abandoned (a second Ctrl-C), if it was: power state unknown, `pending` lists what is left changed. */
+  readonly abandoned?: string;
 }
 
 /** A whole run, as written to the JSON report. */
@@ -111,6 +115,8 @@ export interface BenchOptions {
   readonly serial?: string;
   /** Interrupt the run (SIGINT): stops before the next bus operation or inside a wait, then cleans up. */
   readonly signal?: AbortSignal;
+  /** Quit at once (a second SIGINT): the step or clean-up under way is abandoned; the result lists what was left changed. */
+  readonly quit?: AbortSignal;
   /** Client reply allowance, ms. */
   readonly replyTimeoutMs?: number;
   readonly onProgress?: (event: BenchProgress) => void;
@@ -125,8 +131,9 @@ const BUS_ERRORS = [BoardError, NoReplyError, CrcError, MalformedReplyError];
 
 /** Run a plan against one board; never throws for anything the board or the link does. */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
-  const { plan, signal, onProgress } = options;
+  const { plan, signal, quit, onProgress } = options;
   const emit = (event: BenchProgress): void => onProgress?.(event);
+  const live = (event: BenchProgress): void => void (quit?.aborted || emit(event)); // work abandoned by a quit stays quiet
   const wallNow = options.wallNow ?? realClock.now;
   const startedAt = (options.date ?? (() => new Date()))();
   const wallStart = wallNow();
@@ -153,7 +160,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       if (step.gate) gates.push(step.name);
       emit({ type: 'step-end', index, total, result });
     };
-    if (stoppedBy === undefined && signal?.aborted) [stoppedBy, stopDetail] = ['interrupted', 'interrupted'];
+    if (stoppedBy === undefined && (signal?.aborted || quit?.aborted)) [stoppedBy, stopDetail] = ['interrupted', 'interrupted'];
     if (stoppedBy !== undefined) {
       finish({ ...base, status: 'skipped', reason: `not run (${stoppedBy})`, measurements: [], notes: [], startMs: session.now() - t0, durationMs: 0 });
       continue;
@@ -170,18 +177,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       session, operator: options.operator, ...(signal === undefined ? {} : { signal }),
       measure: (m) => {
         measurements.push(m);
-        emit({ type: 'measurement', index, measurement: m });
+        live({ type: 'measurement', index, measurement: m });
       },
       note: (text) => {
         notes.push(text);
-        emit({ type: 'note', index, text });
+        live({ type: 'note', index, text });
       },
     };
     const start = session.now();
     let status: StepResult['status'];
     let reason: string | undefined;
     try {
-      const verdict = await runStep(step, ctx);
+      const verdict = await untilQuit(runStep(step, ctx), quit);
       if (verdict.kind === 'skipped') [status, reason] = ['skipped', verdict.reason];
       else {
         const failed = measurements.filter((m) => m.outcome === 'fail');
@@ -190,7 +197,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       }
     } catch (error) {
       status = 'error';
-      if (error instanceof InterruptedError || (signal?.aborted && !(error instanceof DisconnectedError))) {
+      if (error instanceof QuitError) {
+        [stoppedBy, stopDetail] = ['interrupted', error.message];
+        reason = `abandoned (${stopDetail})`;
+      } else if (error instanceof InterruptedError || (signal?.aborted && !(error instanceof DisconnectedError))) {
         [stoppedBy, stopDetail] = ['interrupted', error instanceof InterruptedError ? error.reason : 'interrupted'];
         reason = `interrupted (${stopDetail})`;
       } else if (error instanceof DisconnectedError || session.lost !== undefined) {
@@ -202,10 +212,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         reason = `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
       }
     }
-    finish({ ...base, status, ...(reason === undefined ? {} : { reason }), measurements, notes, startMs: tenth(start - t0), durationMs: tenth(session.now() - start) });
+    finish({ ...base, status, ...(reason === undefined ? {} : { reason }), measurements: [...measurements], notes: [...notes], startMs: tenth(start - t0), durationMs: tenth(session.now() - start) });
   }
 
-  const cleanup = await cleanUp(session, options, (text) => emit({ type: 'cleanup', text }));
+  let cleanup: CleanupReport;
+  try {
+    if (quit?.aborted) throw new QuitError(quitReason(quit));
+    cleanup = await untilQuit(cleanUp(session, options, (text) => live({ type: 'cleanup', text })), quit);
+  } catch (error) {
+    if (!(error instanceof QuitError)) throw error;
+    cleanup = abandonedCleanup(session, error.message);
+    stopDetail = stopDetail === undefined || stopDetail === error.message ? error.message : `${stopDetail}, then ${error.message}`;
+    stoppedBy = 'interrupted';
+  }
   session.dispose();
   const counts = {
     passed: results.filter((r) => r.status === 'passed').length,
@@ -230,6 +249,34 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   };
   emit({ type: 'end', result });
   return result;
+}
+
+/** Thrown in place of the work under way when `quit` fires. */
+class QuitError extends Error {
+  override name = 'QuitError';
+}
+
+function quitReason(quit: AbortSignal): string {
+  return `quit (${typeof quit.reason === 'string' ? quit.reason : 'again'}) before the clean-up was done`;
+}
+
+/** `work`, or a QuitError as soon as `quit` fires (the work goes on unobserved). */
+function untilQuit<T>(work: Promise<T>, quit: AbortSignal | undefined): Promise<T> {
+  if (quit === undefined) return work;
+  work.catch(() => undefined); // abandoned work may still fail later
+  return new Promise<T>((resolve, reject) => {
+    const onQuit = (): void => reject(new QuitError(quitReason(quit)));
+    if (quit.aborted) return onQuit();
+    quit.addEventListener('abort', onQuit, { once: true });
+    work.then(resolve, reject).finally(() => quit.removeEventListener('abort', onQuit));
+  });
+}
+
+/** The clean-up report when a quit cut it short: the power state unknown, every setting still changed listed with its original value. */
+function abandonedCleanup(session: BoardSession, why: string): CleanupReport {
+  const pending = session.changed;
+  const left = pending.length === 0 ? 'no setting was left changed' : `settings left changed: ${pending.map((p) => `${p.setting} pi${p.pi} (was ${p.original})`).join(', ')}`;
+  return { attempted: false, reconnected: false, poweredOff: undefined, settingsRestored: pending.length === 0, restored: [], pending, notes: [`clean-up abandoned: ${why}; power state unknown; ${left}`], abandoned: why };
 }
 
 /** ms to 0.1 ms. */

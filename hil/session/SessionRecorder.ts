@@ -58,7 +58,7 @@ export class SessionRecorder {
       fd = openSync(options.path, flags, 0o644);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'EEXIST' ? 'the file already exists (choose another name or allow overwriting)' : (error as Error).message;
+      const why = code === 'EEXIST' ? 'the file already exists; pass --overwrite to replace it' : (error as Error).message;
       throw new Error(`cannot record to ${options.path}: ${why}`, { cause: error });
     }
     const header = makeSessionHeader({

@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -76,6 +76,29 @@ test('viz --out: static files with classic scripts only, no outside resources, t
   assert.ok(parsed.lessons.length >= 20);
   assert.match(parsed.charts[0]!.svg.replace(/&#45;/g, '-'), /^<svg[\s\S]*id="st-powerPort-power-cycling"/);
   for (const f of ['powerPort', 'raspberryPi', 'regulator', 'boardMcu']) assert.ok(existsSync(join(out, 'charts', `${f}.svg`)), f);
+});
+
+test('viz --out never replaces page files without --overwrite (regression: an existing index.html was replaced); --out at a file is refused', async () => {
+  const out = join(dir, 'mine');
+  mkdirSync(out);
+  writeFileSync(join(out, 'index.html'), 'my page');
+  const refused = await cli('viz', '--out', out);
+  assert.is(refused.code, 1);
+  assert.is(refused.err, `error: "--out": ${join(out, 'index.html')} exists; pass --overwrite to replace it\n`);
+  assert.is(readFileSync(join(out, 'index.html'), 'utf8'), 'my page');
+  const other = join(dir, 'other');
+  mkdirSync(other);
+  writeFileSync(join(other, 'app.js'), 'my script');
+  const partly = await cli('viz', '--out', other);
+  assert.is(partly.code, 1);
+  assert.match(partly.err, /"--out": .*app\.js exists; pass --overwrite to replace it/);
+  assert.is(readdirSync(other).join(), 'app.js', 'nothing written');
+  const replaced = await cli('viz', '--out', out, '--overwrite');
+  assert.is(replaced.code, 0, replaced.err);
+  assert.match(readFileSync(join(out, 'index.html'), 'utf8'), /^<!DOCTYPE html>/i);
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'x');
+  assert.match((await cli('viz', '--out', file)).err, /^error: "--out": .*a-file is not a folder\n$/);
 });
 
 test('chart --out writes DOT and SVG for every machine; --out is required; --dot-only needs no Graphviz', async () => {
