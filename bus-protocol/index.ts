@@ -32,5 +32,5 @@ export { BusClient, DEFAULT_REPLY_TIMEOUT_MS, DEFAULT_RETRIES } from './BusClien
 export type { ClientStats, ExchangeError, RawOutcome, StackClientOptions, TrafficEvent } from './BusClient.ts';
 export { StackClient } from './StackClient.ts';
 export type { MeasureCommand, Measurement, PiIndex } from './StackClient.ts';
-export { corruptMessage, scanBus } from './scan.ts';
-export type { CorruptReply, FoundBoard, ProbeOutcome, ScanOptions, ScanProbes, ScanProgress, ScanResult } from './scan.ts';
+export { corruptMessage, scanBus, scanFailed } from './scan.ts';
+export type { CorruptReply, FirmwareOutcome, FoundBoard, ProbeOutcome, ScanOptions, ScanProbes, ScanProgress, ScanResult } from './scan.ts';
