@@ -31,6 +31,7 @@ export type { ReplyWaitOptions, WaitResult } from './ReplyWaiter.ts';
 export { BusClient, DEFAULT_REPLY_TIMEOUT_MS, DEFAULT_RETRIES } from './BusClient.ts';
 export type { ClientStats, ExchangeError, RawOutcome, StackClientOptions, TrafficEvent } from './BusClient.ts';
 export { StackClient } from './StackClient.ts';
-export type { MeasureCommand, Measurement, PiIndex } from './StackClient.ts';
+export type { GuardedClientOptions, MeasureCommand, Measurement, PiIndex } from './StackClient.ts';
+export { CommandNotInFirmwareError, FIRST_V4_VERSION, releaseOfVersion, versionHas } from './firmwareRelease.ts';
 export { corruptMessage, scanBus, scanFailed } from './scan.ts';
 export type { CorruptReply, FirmwareOutcome, FoundBoard, ProbeOutcome, ScanOptions, ScanProbes, ScanProgress, ScanResult } from './scan.ts';

@@ -23,6 +23,8 @@ export interface TcpTransportOptions {
   port: number;
   /** Give up connecting after this many ms; default DEFAULT_CONNECT_TIMEOUT_MS. */
   connectTimeoutMs?: number;
+  /** How long after connecting refusal() waits for a silent server's verdict, ms; default SERVER_REFUSAL_GRACE_MS. */
+  refusalGraceMs?: number;
 }
 
 /** Default connect timeout, ms: long enough for a LAN host, short enough for a CLI to fail fast. */
@@ -83,7 +85,7 @@ export class TcpTransport extends LinkTransport {
   private refusedBusy = false;
 
   /** Wrap a connected socket; its 'data', 'end', 'error' and 'close' events drive the transport. */
-  constructor(private readonly socket: Socket, description: string) {
+  constructor(private readonly socket: Socket, description: string, private readonly refusalGraceMs = SERVER_REFUSAL_GRACE_MS) {
     super(description);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.chunk(chunk));
@@ -104,11 +106,11 @@ export class TcpTransport extends LinkTransport {
 
   /**
    * The server's verdict on a client that has heard nothing: waits until the link goes or
-   * SERVER_REFUSAL_GRACE_MS after connecting, whichever is first. TcpServerBusyError when the
+   * the refusal grace (SERVER_REFUSAL_GRACE_MS) after connecting, whichever is first. TcpServerBusyError when the
    * server said it is busy, DisconnectedError when it hung up without a byte, else undefined.
    */
   async refusal(): Promise<Error | undefined> {
-    const left = this.connectedAt + SERVER_REFUSAL_GRACE_MS - performance.now();
+    const left = this.connectedAt + this.refusalGraceMs - performance.now();
     if (!this.heardFromServer && this.goneReason === undefined && left > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, left);
@@ -208,7 +210,7 @@ function connectError(error: NodeJS.ErrnoException, url: string, host: string): 
  * TcpConnectError naming the URL when nobody answers (refused, unknown host, timeout).
  */
 export function openTcpTransport(options: TcpTransportOptions): Promise<TcpTransport> {
-  const { host, port, connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS } = options;
+  const { host, port, connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, refusalGraceMs = SERVER_REFUSAL_GRACE_MS } = options;
   if (typeof host !== 'string' || host === '') return Promise.reject(new ArgumentError('host', 'needs a host name or address such as 127.0.0.1'));
   if (!Number.isInteger(port) || port < 1 || port > 65535) return Promise.reject(new ArgumentError('port', `must be an integer 1..65535, got ${String(port)}`));
   if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0) {
@@ -229,7 +231,7 @@ export function openTcpTransport(options: TcpTransportOptions): Promise<TcpTrans
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.off('error', onError);
-      resolve(new TcpTransport(socket, url));
+      resolve(new TcpTransport(socket, url, refusalGraceMs));
     });
   });
 }
