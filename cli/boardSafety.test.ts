@@ -9,7 +9,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inRelease, commandByCode } from '../bus-protocol/commands.ts';
@@ -103,6 +103,17 @@ test('the CLI on a v3 board: status, errors and get send nothing the firmware la
   assert.equal([refused.code, refused.out], [1, '']);
   assert.is(refused.err, 'error: board 3 runs firmware v3, which has no GET_SIG_WIDTH (added in firmware v4); not sent, so the board logs no error\n');
   assert.equal(parseSession(readFileSync(file, 'utf8'), file).events.filter((e) => e.dir === 'host').map((e) => e.bytes[0]), [0x02], 'only GET_SW_VERSION');
+});
+
+test('a firmware that reports v4 but refuses a v4.1 command (0x15): status and errors show it as unavailable, not a failure', async () => {
+  const profile = join(dir, 'partial-v4.json');
+  writeFileSync(profile, JSON.stringify({ base: 'v4-reference', notImplemented: ['GET_POWER', 'GET_BOOT_COUNT'] }));
+  const status = await cli('status', '--port', 'sim:', '--profile', profile, '--id', '3');
+  assert.is(status.code, 0, status.err);
+  assert.match(status.out, /not available from this firmware: GET_POWER: board 3 answered GET_POWER with error 0x15/);
+  const errors = await cli('errors', '--port', 'sim:', '--profile', profile, '--id', '3', '--json');
+  assert.is(errors.code, 0, errors.err);
+  assert.is((JSON.parse(errors.out) as { bootCount: number | null }).bootCount, null);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

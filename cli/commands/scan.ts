@@ -37,9 +37,9 @@ export function scanLines(result: ScanResult, elapsed: string): string[] {
   if (result.found.length) {
     lines.push('   ID        hardware  firmware');
     for (const b of result.found) {
-    lines.push(`  ${String(b.id).padStart(3)} ${hexByte(b.id)}  ${version(b.hardwareVersion).padEnd(9)} ${version(b.firmwareVersion)}${b.problems.length ? '  INCOMPLETE' : ''}`);
-    for (const problem of b.problems) lines.push(`    ${problem}`);
-  }
+      lines.push(`  ${String(b.id).padStart(3)} ${hexByte(b.id)}  ${version(b.hardwareVersion).padEnd(9)} ${version(b.firmwareVersion)}${b.problems.length ? '  INCOMPLETE' : ''}`);
+      for (const problem of b.problems) lines.push(`    ${problem}`);
+    }
   } else {
     lines.push('no boards found');
   }
@@ -64,7 +64,7 @@ export function scanVerdict(result: ScanResult, range: string): string | undefin
 export function register(program: Command): void {
   const cmd = program
     .command('scan')
-    .description('find the boards on the bus: ID, hardware and firmware version; corrupt answers flagged')
+    .description('find the boards on the bus: ID, hardware and firmware version; corrupt answers and half-answering boards flagged (exit 1, as for an empty bus)')
     .option('--range <FROM-TO>', 'IDs to probe (default 0-15, one stack; 0-254 for the whole bus)', '0-15')
     .addHelpText('after', '\nExamples:\n  pistack scan --port /dev/ttyUSB0\n  pistack scan --port tcp://127.0.0.1:5000 --range 0-254 --json');
   withJson(withHostOptions(cmd)).action(async function (this: Command, options: ScanOptions) {
