@@ -93,6 +93,7 @@ export class StackClient extends BusClient {
       throw error;
     }
   }
+
   /**
    * Read an analog command as `{ raw, value, unit }`, e.g. measure('GET_PI_C', 3, { pi: 0 }).
    * Pi voltages use the `hardwareVersion` option.

@@ -105,9 +105,10 @@ export class TcpTransport extends LinkTransport {
   }
 
   /**
-   * The server's verdict on a client that has heard nothing: waits until the link goes or
-   * the refusal grace (SERVER_REFUSAL_GRACE_MS) after connecting, whichever is first. TcpServerBusyError when the
-   * server said it is busy, DisconnectedError when it hung up without a byte, else undefined.
+   * The server's verdict on a client that has heard nothing: waits until the link goes or the
+   * refusal grace (default SERVER_REFUSAL_GRACE_MS) after connecting, whichever is first.
+   * TcpServerBusyError when the server said it is busy, DisconnectedError when it hung up
+   * without a byte, else undefined (at once for a client that has heard from the server).
    */
   async refusal(): Promise<Error | undefined> {
     const left = this.connectedAt + this.refusalGraceMs - performance.now();
