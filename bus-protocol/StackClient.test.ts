@@ -4,9 +4,10 @@ import * as assert from 'uvu/assert';
 import { VirtualClock } from '../board-model/VirtualClock.ts';
 import { COMMANDS, COMMAND_NAMES, type CommandName } from './commands.ts';
 import { rawPowerToWatts, rawToUnits, type HardwareVersion } from './conversions.ts';
-import { ArgumentError, BoardError, DisconnectedError } from './errors.ts';
+import { ArgumentError, BoardError, DisconnectedError, NoReplyError } from './errors.ts';
 import { buildFrame, encodeErrorResponse, encodeOkResponse, encodeRequest } from './frame.ts';
-import { corruptMessage, type ScanProgress } from './scan.ts';
+import { CommandNotInFirmwareError, FIRST_V4_VERSION, releaseOfVersion, versionHas } from './firmwareRelease.ts';
+import { corruptMessage, scanFailed, type ScanProgress, type ScanResult } from './scan.ts';
 import { StackClient } from './StackClient.ts';
 import { LoopbackTransport, boardResponder } from './testing/LoopbackTransport.ts';
 import { rejection, settle } from './testing/settle.ts';
@@ -162,11 +163,15 @@ test('scan: found, absent and corrupt IDs; no retries while probing; garbled is 
   assert.ok(outcome.ok);
   if (!outcome.ok) return;
   const result = outcome.value;
-  assert.equal(result.found, [
-    { id: 0, hardwareVersion: 3, firmwareVersion: 4 },
-    { id: 3, hardwareVersion: undefined, firmwareVersion: undefined },
-    { id: 5, hardwareVersion: 2, firmwareVersion: undefined },
+  assert.equal(result.found.map(({ problems, ...b }) => ({ ...b, problems: problems.length })), [
+    { id: 0, hardwareVersion: 3, firmwareVersion: 4, problems: 0 },
+    { id: 3, hardwareVersion: undefined, firmwareVersion: undefined, problems: 2 },
+    { id: 5, hardwareVersion: 2, firmwareVersion: undefined, problems: 1 },
   ]);
+  assert.match(result.found[1]!.problems[0]!, 'board 3 answered GET_HW_VERSION with error 0x12');
+  assert.match(result.found[1]!.problems[1]!, 'board 3 answered GET_SW_VERSION with error 0x12');
+  assert.match(result.found[2]!.problems[0]!, /board 5: reply to GET_SW_VERSION failed its CRC check/);
+  assert.ok(scanFailed(result), 'corrupt answers and half-answering boards fail the scan');
   assert.equal(result.absent, [1, 7]);
   assert.equal(result.corrupt.map((c) => c.id), [2, 4, 6]);
   for (const c of result.corrupt) assert.is(c.message, corruptMessage(c.id));
@@ -202,6 +207,85 @@ test('scan: a disconnect during the version phase aborts too', async () => {
     return req.id === 0 ? encodeOkResponse('GET_HW_VERSION', { version: 3 }) : undefined;
   });
   assert.instance(await rejection(client.scan({ from: 0, to: 1 }), clock), DisconnectedError);
+});
+
+test('scanFailed: only a scan that found boards, all of them whole, and nothing corrupt is a pass', () => {
+  const board = { id: 1, hardwareVersion: 3, firmwareVersion: 4, problems: [] };
+  const clean: ScanResult = { found: [board], corrupt: [], absent: [2] };
+  assert.not.ok(scanFailed(clean));
+  assert.ok(scanFailed({ found: [], corrupt: [], absent: [0, 1] }), 'an empty bus is not a success');
+  assert.ok(scanFailed({ ...clean, found: [{ ...board, firmwareVersion: undefined, problems: ['no reply'] }] }));
+  assert.ok(scanFailed({ ...clean, corrupt: [{ id: 2, detail: 'CRC', message: corruptMessage(2) }] }));
+});
+
+test('firmware releases: v3 and below have the original set, 4 and up everything (the v4-reference assumption)', () => {
+  assert.is(FIRST_V4_VERSION, 4);
+  assert.equal([2, 3, 4, 5].map(releaseOfVersion), ['v3', 'v3', 'v4.1', 'v4.1']);
+  assert.ok(versionHas(3, 'GET_ERROR_BUFFER'));
+  assert.not.ok(versionHas(3, 'GET_SIG_WIDTH'));
+  assert.not.ok(versionHas(3, 'GET_BOOT_COUNT'));
+  assert.ok(versionHas(4, 'GET_BOOT_COUNT'));
+  const error = new CommandNotInFirmwareError('GET_POWER', 3, 3);
+  assert.is(error.message, 'board 3 runs firmware v3, which has no GET_POWER (added in firmware v4.1); not sent, so the board logs no error');
+  assert.equal([error.kind, error.command, error.id, error.version], ['not-in-firmware', 'GET_POWER', 3, 3]);
+});
+
+/** A board with firmware `version` that answers 0x12 (and would log it) to commands that version lacks. */
+function firmwareSetup(version: number, checkFirmware: boolean) {
+  const clock = new VirtualClock();
+  const bus = new LoopbackTransport(
+    boardResponder((req) => {
+      if (!versionHas(version, req.command)) return encodeErrorResponse(0x12);
+      return req.command === 'GET_SW_VERSION' ? encodeOkResponse('GET_SW_VERSION', { version }) : encodeOkResponse(req.command, PAYLOADS[req.command]);
+    }),
+  );
+  return { clock, bus, client: new StackClient(bus, { clock, checkFirmware }) };
+}
+
+test('checkFirmware: a command the board\'s firmware lacks is never sent (each would log 0x12 on the board)', async () => {
+  const { clock, bus, client } = firmwareSetup(3, true);
+  const error = await rejection(client.getSigWidth(3, 0), clock);
+  assert.instance(error, CommandNotInFirmwareError);
+  assert.match((error as Error).message, 'board 3 runs firmware v3, which has no GET_SIG_WIDTH (added in firmware v4)');
+  assert.instance(await rejection(client.getBootCount(3), clock), CommandNotInFirmwareError);
+  assert.instance(await rejection(client.measure('GET_POWER', 3), clock), CommandNotInFirmwareError);
+  assert.equal(bus.written.map((f) => f[0]), [0x02], 'only GET_SW_VERSION, once: the version is remembered per ID');
+  assert.is(await client.getHbtTime(3, 0), 30, 'v3 commands go out without asking');
+  assert.ok(await client.has(3, 'GET_ERROR_COUNT'));
+  assert.not.ok(await client.has(3, 'GET_PI_ON_STARTUP'));
+  assert.equal(bus.written.map((f) => f[0]), [0x02, 0x14]);
+});
+
+test('checkFirmware: a v4 board gets its v4 and v4.1 commands after one version read; off by default', async () => {
+  const v4 = firmwareSetup(4, true);
+  assert.is(await v4.client.getBootCount(3), 7);
+  assert.is(await v4.client.getSigWidth(3, 1), 2);
+  assert.equal(v4.bus.written.map((f) => f[0]), [0x02, 0x29, 0x24]);
+  const unchecked = firmwareSetup(3, false);
+  const error = await rejection(unchecked.client.getBootCount(3), unchecked.clock);
+  assert.instance(error, BoardError, 'without the check the request goes out and the board refuses it');
+  assert.equal(unchecked.bus.written.map((f) => f[0]), [0x29]);
+});
+
+test('checkFirmware: a board whose version cannot be read gets nothing newer than v3 (the version error is raised)', async () => {
+  const { clock, bus, client } = firmwareSetup(3, true);
+  bus.responder = undefined;
+  const error = await rejection(client.getSigWidth(5, 0), clock);
+  assert.instance(error, NoReplyError);
+  assert.match((error as Error).message, 'no reply to GET_SW_VERSION');
+  assert.ok(bus.written.every((f) => f[0] === 0x02));
+});
+
+test('probe: one ID with a retry budget: found, absent, corrupt; only a disconnect rejects', async () => {
+  const { clock, bus, client, perId } = scanSetup();
+  const probed = await settle(Promise.all([client.probe(0, 2), client.probe(1, 2), client.probe(2, 2), client.probe(3)]), clock);
+  assert.ok(probed.ok);
+  if (!probed.ok) return;
+  assert.equal(probed.value.map((o) => o.kind), ['found', 'absent', 'corrupt', 'found']);
+  assert.match((probed.value[3] as { problem: string }).problem, 'answered GET_HW_VERSION with error 0x12');
+  assert.is(perId(1, 0x03), 3, 'an absent ID is asked 1 + retries times');
+  bus.disconnect('adapter unplugged');
+  assert.instance(await rejection(client.probe(0), clock), DisconnectedError);
 });
 
 test.run();

@@ -3,11 +3,14 @@
  * to V, A and W (section 7), and bus discovery. Transactions, timeouts and retries live in
  * BusClient; this file only names and converts.
  */
-import { BusClient } from './BusClient.ts';
+import { BusClient, type StackClientOptions } from './BusClient.ts';
+import { COMMANDS, type CommandName } from './commands.ts';
 import { rawPowerToWatts, rawToUnits, type PowerReading, type Reading } from './conversions.ts';
 import { BoardError, CrcError, MalformedReplyError, NoReplyError } from './errors.ts';
-import { scanBus, type ScanOptions, type ScanResult } from './scan.ts';
-import type { ArgsParam } from './types.ts';
+import { CommandNotInFirmwareError, versionHas } from './firmwareRelease.ts';
+import { scanBus, type FirmwareOutcome, type ProbeOutcome, type ScanOptions, type ScanResult } from './scan.ts';
+import type { ByteTransport } from './transport.ts';
+import type { ArgsParam, ResponsePayload } from './types.ts';
 
 /** How each analog command converts: an ADC reading or a u32 power product. */
 const MEASURES = {
@@ -34,8 +37,63 @@ export interface Measurement {
 /** Pi port number on a board (PROTOCOL.md section 2). */
 export type PiIndex = 0 | 1;
 
+/** StackClient options: the BusClient ones plus the firmware check. */
+export interface GuardedClientOptions extends StackClientOptions {
+  /**
+   * Before the first command newer than v3 to a board, ask its firmware version (GET_SW_VERSION,
+   * once per ID) and refuse, with CommandNotInFirmwareError and nothing sent, a command that
+   * firmware does not have (each one would cost an entry in its error log). Default false: tests
+   * and the fuzzer send such commands on purpose.
+   */
+  checkFirmware?: boolean;
+}
+
 /** The host client for a stack of Pi Stack boards; every method takes the board ID first. */
 export class StackClient extends BusClient {
+  private readonly checkFirmware: boolean;
+  /** Firmware version per board ID, as GET_SW_VERSION last answered. */
+  private readonly versions = new Map<number, number>();
+
+  constructor(transport: ByteTransport, options: GuardedClientOptions) {
+    super(transport, options);
+    this.checkFirmware = options.checkFirmware ?? false;
+  }
+
+  /**
+   * Send a command (BusClient.request). With `checkFirmware`, a command newer than v3 first
+   * learns the board's firmware version and rejects with CommandNotInFirmwareError, sending
+   * nothing, when that firmware does not have it.
+   */
+  override async request<N extends CommandName>(name: N, id: number, ...args: ArgsParam<N>): Promise<ResponsePayload<N>> {
+    if (this.checkFirmware && !(await this.has(id, name))) throw new CommandNotInFirmwareError(name, id, this.versions.get(id)!);
+    return super.request(name, id, ...args);
+  }
+
+  /** True when board `id`'s firmware has `command`; asks GET_SW_VERSION once per ID for commands newer than v3. */
+  async has(id: number, command: CommandName): Promise<boolean> {
+    if (COMMANDS[command].since === 'v3') return true;
+    const version = this.versions.get(id) ?? (await this.getSwVersion(id));
+    return versionHas(version, command);
+  }
+
+  /**
+   * Probe one ID with GET_HW_VERSION (`retries` re-sends, default none, so an absent ID costs one
+   * timeout): found (with its hardware version, or the error it answered), corrupt (a garbled
+   * answer, never absent) or absent. Only a disconnect rejects.
+   */
+  async probe(id: number, retries = 0): Promise<ProbeOutcome> {
+    try {
+      return { kind: 'found', hardwareVersion: (await this.exchange('GET_HW_VERSION', id, [], retries)).version };
+    } catch (error) {
+      if (error instanceof BoardError) return { kind: 'found', hardwareVersion: undefined, problem: error.message };
+      if (error instanceof NoReplyError && error.partial.length === 0) return { kind: 'absent' };
+      if (error instanceof NoReplyError || error instanceof CrcError || error instanceof MalformedReplyError) {
+        return { kind: 'corrupt', detail: error.message };
+      }
+      throw error;
+    }
+  }
+
   /**
    * Read an analog command as `{ raw, value, unit }`, e.g. measure('GET_PI_C', 3, { pi: 0 }).
    * Pi voltages use the `hardwareVersion` option.
@@ -57,38 +115,24 @@ export class StackClient extends BusClient {
    * reported as corrupt, never absent; only a disconnect aborts the scan.
    */
   scan(options: ScanOptions = {}): Promise<ScanResult> {
-    return scanBus(
-      {
-        probe: async (id) => {
-          try {
-            return { kind: 'found', hardwareVersion: (await this.exchange('GET_HW_VERSION', id, [], 0)).version };
-          } catch (error) {
-            if (error instanceof BoardError) return { kind: 'found', hardwareVersion: undefined };
-            if (error instanceof NoReplyError && error.partial.length === 0) return { kind: 'absent' };
-            if (error instanceof NoReplyError || error instanceof CrcError || error instanceof MalformedReplyError) {
-              return { kind: 'corrupt', detail: error.message };
-            }
-            throw error;
-          }
-        },
-        firmware: async (id) => {
-          try {
-            return (await this.request('GET_SW_VERSION', id)).version;
-          } catch (error) {
-            if (error instanceof BoardError || error instanceof NoReplyError || error instanceof CrcError || error instanceof MalformedReplyError) {
-              return undefined;
-            }
-            throw error;
-          }
-        },
-      },
-      options,
-    );
+    const firmware = async (id: number): Promise<FirmwareOutcome> => {
+      try {
+        return { version: await this.getSwVersion(id) };
+      } catch (error) {
+        if (error instanceof BoardError || error instanceof NoReplyError || error instanceof CrcError || error instanceof MalformedReplyError) {
+          return { problem: error.message };
+        }
+        throw error;
+      }
+    };
+    return scanBus({ probe: (id) => this.probe(id), firmware }, options);
   }
 
-  /** Firmware version (4 for firmware v4). */
+  /** Firmware version (4 for firmware v4); remembered for the firmware check. */
   async getSwVersion(id: number): Promise<number> {
-    return (await this.request('GET_SW_VERSION', id)).version;
+    const { version } = await this.request('GET_SW_VERSION', id);
+    this.versions.set(id, version);
+    return version;
   }
   /** Hardware version (2 or 3). */
   async getHwVersion(id: number): Promise<number> {

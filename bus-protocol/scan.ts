@@ -24,11 +24,15 @@ export interface ScanProgress {
   readonly outcome: 'found' | 'corrupt' | 'absent';
 }
 
-/** A board that answered; versions are undefined when it answered with an error or garbled the version reply. */
+/**
+ * A board that answered; a version is undefined when the board answered that question with an
+ * error or not at all, and `problems` then says what went wrong (empty for a healthy board).
+ */
 export interface FoundBoard {
   readonly id: number;
   readonly hardwareVersion: number | undefined;
   firmwareVersion: number | undefined;
+  readonly problems: string[];
 }
 
 /** Something answered at an ID but its reply was unusable; `detail` is the client error's message. */
@@ -45,16 +49,25 @@ export interface ScanResult {
   readonly absent: number[];
 }
 
-/** What one probe of an ID concluded. */
+/** What one probe of an ID concluded; `problem` says why a found board gave no hardware version. */
 export type ProbeOutcome =
-  | { readonly kind: 'found'; readonly hardwareVersion: number | undefined }
+  | { readonly kind: 'found'; readonly hardwareVersion: number; readonly problem?: undefined }
+  | { readonly kind: 'found'; readonly hardwareVersion: undefined; readonly problem: string }
   | { readonly kind: 'corrupt'; readonly detail: string }
   | { readonly kind: 'absent' };
+
+/** The firmware question's answer: the version, or why there is none (an error reply, no reply, a garbled reply). */
+export type FirmwareOutcome = { readonly version: number; readonly problem?: undefined } | { readonly version?: undefined; readonly problem: string };
 
 /** The two questions a scan asks; errors other than "no board / bad reply" must be thrown. */
 export interface ScanProbes {
   probe(id: number): Promise<ProbeOutcome>;
-  firmware(id: number): Promise<number | undefined>;
+  firmware(id: number): Promise<FirmwareOutcome>;
+}
+
+/** True when a scan is not a clean bill of health: no board found, a corrupt answer, or a board with problems. */
+export function scanFailed(result: ScanResult): boolean {
+  return result.found.length === 0 || result.corrupt.length > 0 || result.found.some((b) => b.problems.length > 0);
 }
 
 /** The operator-facing text for a corrupt answer. */
@@ -78,11 +91,18 @@ export async function scanBus(probes: ScanProbes, options: ScanOptions = {}): Pr
   const total = to - from + 1;
   for (let id = from; id <= to; id++) {
     const outcome = await probes.probe(id);
-    if (outcome.kind === 'found') result.found.push({ id, hardwareVersion: outcome.hardwareVersion, firmwareVersion: undefined });
+    if (outcome.kind === 'found') {
+      const problems = outcome.problem === undefined ? [] : [outcome.problem];
+      result.found.push({ id, hardwareVersion: outcome.hardwareVersion, firmwareVersion: undefined, problems });
+    }
     else if (outcome.kind === 'corrupt') result.corrupt.push({ id, detail: outcome.detail, message: corruptMessage(id) });
     else result.absent.push(id);
     options.onProgress?.({ id, done: id - from + 1, total, outcome: outcome.kind });
   }
-  for (const board of result.found) board.firmwareVersion = await probes.firmware(board.id);
+  for (const board of result.found) {
+    const answer = await probes.firmware(board.id);
+    board.firmwareVersion = answer.version;
+    if (answer.problem !== undefined) board.problems.push(answer.problem);
+  }
   return result;
 }

@@ -4,6 +4,36 @@
  * slots read 0x00 and are skipped.
  */
 import { ERROR_CODES } from '../bus-protocol/errorCodes.ts';
+import { BoardError } from '../bus-protocol/errors.ts';
+import type { StackClient } from '../bus-protocol/StackClient.ts';
+
+/** What `pistack errors` reads: the log slots, the pointer, the error count and (firmware v4.1) the boot count. */
+export interface ErrorLogRead {
+  readonly log: Uint8Array;
+  readonly pointer: number;
+  readonly errorCount: number;
+  /** null when the firmware has no GET_BOOT_COUNT (it is then not sent) or refused it. */
+  readonly bootCount: number | null;
+}
+
+/**
+ * Read board `id`'s error log without adding to it: GET_BOOT_COUNT only when the firmware has it
+ * (asked of a v3 board it would log 0x12 into the very log being read).
+ */
+export async function readErrorLog(client: StackClient, id: number): Promise<ErrorLogRead> {
+  const log = await client.getErrorBuffer(id);
+  const pointer = await client.getErrorPointer(id);
+  const errorCount = await client.getErrorCount(id);
+  let bootCount: number | null = null;
+  if (await client.has(id, 'GET_BOOT_COUNT')) {
+    try {
+      bootCount = await client.getBootCount(id);
+    } catch (e) {
+      if (!(e instanceof BoardError)) throw e; // a firmware that reports v4 but refuses it (0x15)
+    }
+  }
+  return { log, pointer, errorCount, bootCount };
+}
 
 /** One logged code; `age` 0 is the newest entry. */
 export interface ErrorLogEntry {

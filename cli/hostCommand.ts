@@ -12,7 +12,8 @@ import { StackClient } from '../bus-protocol/StackClient.ts';
 import type { ByteTransport } from '../bus-protocol/transport.ts';
 import { PORT_FORMS, SerialOpenError, openPort, parsePortSpec, type HostPort, type OpenPortOptions, type PortSpec } from '../hil/ports.ts';
 import { SessionRecorder, recordTransport } from '../hil/session/SessionRecorder.ts';
-import { TcpConnectError } from '../hil/TcpTransport.ts';
+import { TcpConnectError, serverRefusal } from '../hil/TcpTransport.ts';
+import { CommandNotInFirmwareError } from '../bus-protocol/firmwareRelease.ts';
 import { CliError, parseInteger } from './output.ts';
 import { withOverwrite } from './outputPaths.ts';
 import { loadProfile, loadStack } from './simFiles.ts';
@@ -101,6 +102,7 @@ export function hostErrorMessage(error: unknown, port: string): string | undefin
   }
   if (error instanceof BoardError || error instanceof NoReplyError || error instanceof CrcError || error instanceof MalformedReplyError) return error.message;
   if (error instanceof ArgumentError || error instanceof SerialOpenError || error instanceof TcpConnectError || error instanceof CliError) return error.message;
+  if (error instanceof CommandNotInFirmwareError) return error.message;
   return undefined;
 }
 
@@ -146,7 +148,8 @@ export async function runHost<T>(options: HostOptions, work: (ctx: HostContext) 
   const startMs = port.clock.now();
   elapsed = () => port.clock.now() - startMs;
   const transport: ByteTransport = recorder ? recordTransport(port.transport, recorder, port.clock, { startMs }) : port.transport;
-  const client = new StackClient(transport, { clock: port.clock, ...(replyTimeoutMs === undefined ? {} : { replyTimeoutMs }) });
+  // checkFirmware: never send a board a command its firmware lacks (it would log 0x12).
+  const client = new StackClient(transport, { clock: port.clock, checkFirmware: true, ...(replyTimeoutMs === undefined ? {} : { replyTimeoutMs }) });
   const ctx: HostContext = { client, port, spec, now: () => port.clock.now() };
   const interrupt = onInterrupt();
   try {
@@ -159,7 +162,8 @@ export async function runHost<T>(options: HostOptions, work: (ctx: HostContext) 
     }
     return outcome.value;
   } catch (e) {
-    return fail(e);
+    // A TCP server that kept us waiting may be about to refuse us: its verdict beats "no reply".
+    return fail(e instanceof CliError ? e : ((await serverRefusal(port.transport)) ?? e));
   } finally {
     interrupt.off();
     await client.close().catch(() => undefined);

@@ -41,22 +41,27 @@ test('scan: the 16 boards of the default stack with versions, an elapsed time, J
   assert.match(out, /\n +3 0x03 +v3 +v4\n/);
   assert.match(out, /16 found, 0 corrupt, 0 absent in \d+\.\d\d s of virtual bus time/);
   const json = JSON.parse(await ok('scan', '--port', 'sim:', '--range', '14-17', '--json')) as Record<string, unknown>;
-  assert.equal(json['found'], [{ id: 14, hardwareVersion: 3, firmwareVersion: 4 }, { id: 15, hardwareVersion: 3, firmwareVersion: 4 }]);
+  assert.equal(json['found'], [{ id: 14, hardwareVersion: 3, firmwareVersion: 4, problems: [] }, { id: 15, hardwareVersion: 3, firmwareVersion: 4, problems: [] }]);
+  assert.is(json['ok'], true);
   assert.equal(json['absent'], [16, 17]);
   assert.equal(json['counts'], { found: 2, corrupt: 0, absent: 2 });
   assert.is(json['clock'], 'virtual');
   assert.ok((json['elapsedMs'] as number) > 2 * 40, 'two absent IDs cost at least two reply timeouts');
 });
 
-test('scan: two boards on one DIP setting are reported corrupt, never absent', async () => {
+test('scan: two boards on one DIP setting are reported corrupt, never absent, and the scan exits 1', async () => {
   const stack = join(dir, 'dup.json');
   writeFileSync(stack, JSON.stringify({ name: 'dup', boards: [{ dip: 0, pis: ['pi3b+', null] }, { dip: 0, pis: [null, null] }, { dip: 2, pis: [null, null] }] }));
-  const out = await ok('scan', '--port', 'sim:', '--stack', stack, '--range', '0-3');
-  assert.match(out, /something answered at ID 0 but the reply was corrupt \(duplicate DIP setting\?\)/);
-  assert.match(out, /1 found, 1 corrupt, 2 absent/);
-  const json = JSON.parse(await ok('scan', '--port', 'sim:', '--stack', stack, '--range', '0-3', '--json')) as { corrupt: Array<{ id: number }>; absent: number[] };
+  const text = await cli('scan', '--port', 'sim:', '--stack', stack, '--range', '0-3');
+  assert.match(text.out, /something answered at ID 0 but the reply was corrupt \(duplicate DIP setting\?\)/);
+  assert.match(text.out, /1 found, 1 corrupt, 2 absent/);
+  assert.equal([text.code, text.err], [1, 'error: scan: 1 corrupt answer (ID 0)\n']);
+  const run = await cli('scan', '--port', 'sim:', '--stack', stack, '--range', '0-3', '--json');
+  assert.is(run.code, 1);
+  const json = JSON.parse(run.out) as { corrupt: Array<{ id: number }>; absent: number[]; ok: boolean };
   assert.equal(json.corrupt.map((c) => c.id), [0]);
   assert.equal(json.absent, [1, 3]);
+  assert.is(json.ok, false);
 });
 
 test('scan: --range errors name the option', async () => {
@@ -88,9 +93,10 @@ test('status: every reading with units, Pi states and settings; JSON has raw and
   assert.equal(json.unavailable, []);
 });
 
-test('status: a v3 firmware reports the newer commands as not available instead of failing', async () => {
+test('status: a v3 firmware reports the newer commands as not available (not sent) instead of failing', async () => {
   const out = await ok('status', '--port', 'sim:', '--profile', 'v3', '--id', '0');
-  assert.match(out, /not available from this firmware: GET_POWER: board 0 answered GET_POWER with error/);
+  assert.match(out, /not available from this firmware: GET_POWER: not in firmware v3 \(added in v4\.1\), not sent/);
+  assert.match(out, /not available from this firmware: GET_PI_ON_STARTUP: not in firmware v3 \(added in v4\), not sent/);
   assert.match(out, /SIG_WIDTH +n\/a +n\/a/);
 });
 

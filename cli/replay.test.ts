@@ -111,7 +111,7 @@ test('digital fields match exactly: a tampered setting, a different stack', asyn
 });
 
 test('with recorded timing a reply-time difference beyond the window is a mismatch; asap does not check it', async () => {
-  const path = await record('get', 'SIG_WIDTH', '--port', 'sim:', '--id', '3');
+  const path = await record('get', 'HBT_TIME', '--port', 'sim:', '--id', '3');
   const session = parseSession(readFileSync(path, 'utf8'), path);
   // The first reply 25 ms later than recorded (everything after it shifted, so times stay ordered).
   const events = session.events.map((e, i) => (i >= 1 ? { ...e, t: e.t + 25 } : e));
@@ -119,7 +119,7 @@ test('with recorded timing a reply-time difference beyond the window is a mismat
   writeFileSync(late, formatSession({ header: session.header, events, end: session.end ? { ...session.end, t: session.end.t + 25 } : undefined }));
   const r = await cli('replay', late, '--port', 'sim:');
   assert.is(r.code, 1);
-  assert.match(r.out, /mismatch #1 GET_SIG_WIDTH to 3 pi=0 \(line 2\):\n  reply time: recorded (\d+\.\d\d) ms, now (\d+\.\d\d) ms; off by 25\.00 ms, allowed ±20 ms\n/);
+  assert.match(r.out, /mismatch #1 GET_HBT_TIME to 3 pi=0 \(line 2\):\n  reply time: recorded (\d+\.\d\d) ms, now (\d+\.\d\d) ms; off by 25\.00 ms, allowed ±20 ms\n/);
   assert.match(r.out, /1 matched, 1 mismatched/);
   assert.is((await cli('replay', late, '--port', 'sim:', '--timing', 'asap')).code, 0);
   const wide = newPath('json');

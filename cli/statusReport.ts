@@ -1,7 +1,8 @@
 /**
  * Everything `pistack status` reads from one board, converted to units (PROTOCOL.md section 7,
- * with the hardware version the board reports), and its text table. Commands that a firmware
- * does not implement (a v3 board has no GET_POWER) are reported as unavailable, not as failures.
+ * with the hardware version the board reports), and its text table. The firmware version is read
+ * first, and a command that firmware does not have (a v3 board has no GET_POWER) is never sent:
+ * each would log error 0x12 in the board's error log. It is reported as unavailable instead.
  */
 import { COMMANDS, type CommandName } from '../bus-protocol/commands.ts';
 import { rawPowerToWatts, rawToUnits, type HardwareVersion, type PowerReading, type Reading } from '../bus-protocol/conversions.ts';
@@ -41,7 +42,7 @@ export interface StatusReport {
   readonly input: { readonly voltage: StatusReading; readonly current: StatusReading; readonly power: StatusReading | null };
   readonly rail5v: { readonly voltage: StatusReading; readonly power: StatusReading | null };
   readonly pis: readonly [PiStatus, PiStatus];
-  /** Commands the board answered with an error because its firmware predates them. */
+  /** Commands newer than v3 not read: the firmware does not have them (not sent), or refused them. */
   readonly unavailable: string[];
 }
 
@@ -56,13 +57,20 @@ function power(kind: PowerReading, raw: number, hw: HardwareVersion): StatusRead
 /** Read every status figure of board `id`, one request at a time. */
 export async function readStatus(client: StackClient, id: number): Promise<StatusReport> {
   const unavailable: string[] = [];
-  /** Commands newer than firmware v3 may be refused by older boards: null and a note instead of a failure. */
+  const note = (command: CommandName, why: string) => {
+    if (!unavailable.some((u) => u.startsWith(`${command}:`))) unavailable.push(`${command}: ${why}`);
+  };
+  /** A command newer than v3: not sent when the firmware lacks it; a refusal (e.g. 0x15) is a note, not a failure. */
   const optional = async <T>(command: CommandName, work: () => Promise<T>): Promise<T | null> => {
+    if (!(await client.has(id, command))) {
+      note(command, `not in firmware v${firmwareVersion} (added in ${COMMANDS[command].since}), not sent`);
+      return null;
+    }
     try {
       return await work();
     } catch (e) {
       if (e instanceof BoardError && COMMANDS[command].since !== 'v3') {
-        if (!unavailable.some((u) => u.startsWith(`${command}:`))) unavailable.push(`${command}: ${e.message}`);
+        note(command, e.message);
         return null;
       }
       throw e;

@@ -107,7 +107,7 @@ test('scan over the serial port: present, absent and corrupt (duplicate DIP) IDs
   const outcome = await settle(client.scan({ from: 0, to: 3 }), clock, IO_TURNS);
   assert.ok(outcome.ok);
   if (outcome.ok) {
-    assert.equal(outcome.value.found, [{ id: 1, hardwareVersion: 3, firmwareVersion: 4 }]);
+    assert.equal(outcome.value.found, [{ id: 1, hardwareVersion: 3, firmwareVersion: 4, problems: [] }]);
     assert.equal(outcome.value.absent, [0, 3]);
     assert.equal(outcome.value.corrupt.map((c) => c.id), [2]);
   }

@@ -5,9 +5,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type Server, type Socket } from 'node:net';
-import { ArgumentError } from '../bus-protocol/errors.ts';
+import { ArgumentError, DisconnectedError } from '../bus-protocol/errors.ts';
 import { CLOSED_BY_HOST } from './SerialTransport.ts';
-import { CLOSED_BY_SERVER, RESET_BY_SERVER, TcpConnectError, TcpTransport, openTcpTransport, tcpUrl } from './TcpTransport.ts';
+import { LoopbackTransport } from '../bus-protocol/testing/LoopbackTransport.ts';
+import { BUSY_MESSAGE, OneClientServer } from './serve/OneClientServer.ts';
+import {
+  CLOSED_BY_SERVER, RESET_BY_SERVER, SERVER_BUSY, TcpConnectError, TcpServerBusyError, TcpTransport, openTcpTransport, serverRefusal, tcpUrl,
+} from './TcpTransport.ts';
 
 /** Servers and transports of the current test, closed after it even when an assertion failed. */
 const open = new Set<{ close(): Promise<void> }>();
@@ -17,8 +21,8 @@ test.after.each(async () => {
 });
 
 /** openTcpTransport, closed after the test. */
-async function connectTo(port: number): Promise<TcpTransport> {
-  const transport = await openTcpTransport({ host: '127.0.0.1', port });
+async function connectTo(port: number, refusalGraceMs?: number): Promise<TcpTransport> {
+  const transport = await openTcpTransport({ host: '127.0.0.1', port, ...(refusalGraceMs === undefined ? {} : { refusalGraceMs }) });
   open.add(transport);
   return transport;
 }
@@ -173,6 +177,69 @@ test('close() by the host: flushes, ends the connection, listeners hear "closed 
   assert.equal(reasons, [CLOSED_BY_HOST]);
   assert.instance(await transport.write(Uint8Array.of(1)).catch((e: unknown) => e), Error);
   await server.close();
+});
+
+test('a busy server\'s line (even split over chunks) is the close reason, never bus bytes; refusal() names it', async () => {
+  const server = await listen();
+  const transport = await connectTo(server.port);
+  const remote = await server.accepted();
+  const got: Uint8Array[] = [];
+  transport.onData((bytes) => got.push(bytes));
+  const reason = closeReason(transport);
+  remote.write(BUSY_MESSAGE.slice(0, 7));
+  await new Promise((resolve) => setImmediate(resolve));
+  remote.end(BUSY_MESSAGE.slice(7));
+  assert.is(await reason, SERVER_BUSY);
+  assert.equal(got, [], 'the text never reaches the frame parser');
+  const refusal = await serverRefusal(transport);
+  assert.instance(refusal, TcpServerBusyError);
+  assert.is((refusal as TcpServerBusyError).code, 'EBUSY');
+  assert.is((refusal as Error).message, `${tcpUrl('127.0.0.1', server.port)}: the server is busy with another client (it serves one client at a time); try again once that client has disconnected`);
+  await server.close();
+});
+
+test('a reply is delivered at once (replies start with 0x00/0x01, never like the busy line); refusal() is then undefined', async () => {
+  const server = await listen();
+  const transport = await connectTo(server.port);
+  const remote = await server.accepted();
+  const got = new Promise<Uint8Array>((resolve) => transport.onData(resolve));
+  remote.write(Uint8Array.of(0x00, 0xff, 0x04, 0x04, 0x2b));
+  assert.equal(await got, Uint8Array.of(0x00, 0xff, 0x04, 0x04, 0x2b));
+  assert.ok(transport.heardFromServer);
+  assert.is(await transport.refusal(), undefined, 'a server that answered is serving us: no wait, no verdict');
+  const text = new Promise<Uint8Array>((resolve) => transport.onData(resolve));
+  remote.write(BUSY_MESSAGE);
+  assert.equal(await text, new TextEncoder().encode(BUSY_MESSAGE), 'later bytes are bus bytes, whatever they spell');
+  await server.close();
+});
+
+test('refusal(): a silent server that hangs up is a disconnect; one that stays quiet past the grace is no verdict', async () => {
+  const server = await listen();
+  const hangsUp = await connectTo(server.port, 5000);
+  const remote = await server.accepted();
+  const verdict = hangsUp.refusal();
+  remote.end();
+  const error = await verdict;
+  assert.instance(error, DisconnectedError);
+  assert.is((error as DisconnectedError).detail, CLOSED_BY_SERVER);
+  const quiet = await connectTo(server.port, 20);
+  await server.accepted();
+  assert.is(await quiet.refusal(), undefined);
+  await quiet.close();
+  assert.is(await quiet.refusal(), undefined, 'closed by us: not the server\'s verdict');
+  assert.is(await serverRefusal(new LoopbackTransport()), undefined, 'other links: no verdict, no wait');
+  await server.close();
+});
+
+test('pistack serve\'s one-client server: a second client is told it is busy, not left to time out', async () => {
+  const served = await OneClientServer.listen({ host: '127.0.0.1', port: 0, onClient: () => undefined, handoverMs: 50 });
+  open.add(served);
+  const first = await connectTo(served.port);
+  const second = await connectTo(served.port);
+  void first;
+  const error = await second.refusal();
+  assert.instance(error, TcpServerBusyError);
+  assert.match((error as Error).message, `${served.address}: the server is busy with another client`);
 });
 
 test.run();

@@ -2,10 +2,18 @@
  * ByteTransport over a raw TCP socket, Node only: a serial server such as ser2net (raw mode,
  * no telnet/RFC 2217 negotiation) or `pistack serve` carries the bus bytes unchanged. Nagle is
  * off so a 4-byte request leaves at once; the far end does the 9600-baud pacing.
+ *
+ * A server that serves one client at a time (`pistack serve`) keeps a second client waiting,
+ * then sends it one line of text and hangs up. That line is recognised (it cannot start a reply:
+ * replies start with 0x00 or 0x01) and becomes the link's close reason, never bus bytes; and
+ * serverRefusal() lets a command that heard nothing wait for that verdict before it blames the
+ * boards ("no reply", "no boards found").
  */
 import { connect, type Socket } from 'node:net';
-import { ArgumentError } from '../bus-protocol/errors.ts';
+import { ArgumentError, DisconnectedError } from '../bus-protocol/errors.ts';
+import type { ByteTransport } from '../bus-protocol/transport.ts';
 import { CLOSED_BY_HOST, LinkTransport } from './LinkTransport.ts';
+import { BUSY_MESSAGE } from './serve/OneClientServer.ts';
 
 /** Where to connect; only host and port are required. */
 export interface TcpTransportOptions {
@@ -15,6 +23,8 @@ export interface TcpTransportOptions {
   port: number;
   /** Give up connecting after this many ms; default DEFAULT_CONNECT_TIMEOUT_MS. */
   connectTimeoutMs?: number;
+  /** How long after connecting refusal() waits for a silent server's verdict, ms; default SERVER_REFUSAL_GRACE_MS. */
+  refusalGraceMs?: number;
 }
 
 /** Default connect timeout, ms: long enough for a LAN host, short enough for a CLI to fail fast. */
@@ -29,12 +39,32 @@ export const CLOSED_BY_SERVER = 'connection closed by the server';
 /** Reason given to close listeners when the connection was reset (server killed, cable pulled). */
 export const RESET_BY_SERVER = 'connection reset by the server';
 
+/**
+ * How long after connecting a server that has sent nothing may still turn this client away, ms:
+ * `pistack serve` keeps a second client waiting for its handover (1000 ms) before it refuses it.
+ */
+export const SERVER_REFUSAL_GRACE_MS = 1500;
+
+/** Reason given to close listeners when the server said it is busy with another client. */
+export const SERVER_BUSY = 'the server is busy with another client (it serves one client at a time); try again once that client has disconnected';
+
+const BUSY_BYTES = new TextEncoder().encode(BUSY_MESSAGE);
+
 /** Why a connection could not be made; `code` is the OS error code (ECONNREFUSED, ENOTFOUND, ETIMEDOUT, ...). */
 export class TcpConnectError extends Error {
   override name = 'TcpConnectError';
-  readonly kind = 'tcp-connect' as const;
+  readonly kind: 'tcp-connect' | 'tcp-busy' = 'tcp-connect';
   constructor(readonly code: string, readonly url: string, message: string) {
     super(message);
+  }
+}
+
+/** The server accepted the connection but turned this client away: it serves another one (code EBUSY). */
+export class TcpServerBusyError extends TcpConnectError {
+  override name = 'TcpServerBusyError';
+  override readonly kind = 'tcp-busy' as const;
+  constructor(url: string) {
+    super('EBUSY', url, `${url}: ${SERVER_BUSY}`);
   }
 }
 
@@ -48,12 +78,17 @@ export class TcpTransport extends LinkTransport {
   private lastError: NodeJS.ErrnoException | undefined;
   private closing: Promise<void> | undefined;
   private hostClosing = false;
+  private readonly connectedAt = performance.now();
+  /** Leading bytes that may be the start of the busy line, held back; undefined once anything else (or the line) came. */
+  private held: Uint8Array | undefined = new Uint8Array(0);
+  /** True once the server sent the busy line. */
+  private refusedBusy = false;
 
   /** Wrap a connected socket; its 'data', 'end', 'error' and 'close' events drive the transport. */
-  constructor(private readonly socket: Socket, description: string) {
+  constructor(private readonly socket: Socket, description: string, private readonly refusalGraceMs = SERVER_REFUSAL_GRACE_MS) {
     super(description);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.received(chunk));
+    socket.on('data', (chunk: Buffer) => this.chunk(chunk));
     socket.on('end', () => this.gone(this.hostClosing ? CLOSED_BY_HOST : CLOSED_BY_SERVER));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       this.lastError = error;
@@ -62,6 +97,53 @@ export class TcpTransport extends LinkTransport {
       if (this.hostClosing) this.gone(CLOSED_BY_HOST);
       else this.gone(this.lastError ? describeSocketError(this.lastError) : CLOSED_BY_SERVER);
     });
+  }
+
+  /** True once any byte came from the server (the busy line aside): it is serving this client. */
+  get heardFromServer(): boolean {
+    return this.held === undefined && !this.refusedBusy;
+  }
+
+  /**
+   * The server's verdict on a client that has heard nothing: waits until the link goes or the
+   * refusal grace (default SERVER_REFUSAL_GRACE_MS) after connecting, whichever is first.
+   * TcpServerBusyError when the server said it is busy, DisconnectedError when it hung up
+   * without a byte, else undefined (at once for a client that has heard from the server).
+   */
+  async refusal(): Promise<Error | undefined> {
+    const left = this.connectedAt + this.refusalGraceMs - performance.now();
+    if (!this.heardFromServer && this.goneReason === undefined && left > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        const off = this.onClose(done);
+        function done() {
+          clearTimeout(timer);
+          off();
+          resolve();
+        }
+      });
+    }
+    if (this.refusedBusy) return new TcpServerBusyError(this.description);
+    const reason = this.goneReason;
+    if (!this.heardFromServer && reason !== undefined && reason !== CLOSED_BY_HOST) return new DisconnectedError(reason);
+    return undefined;
+  }
+
+  /** Received bytes: the busy line at the very start becomes the close reason; anything else goes to the listeners. */
+  private chunk(chunk: Uint8Array): void {
+    if (this.held === undefined) return this.received(chunk);
+    const bytes = new Uint8Array(this.held.length + chunk.length);
+    bytes.set(this.held);
+    bytes.set(chunk, this.held.length);
+    const n = Math.min(bytes.length, BUSY_BYTES.length);
+    if (bytes.subarray(0, n).every((b, i) => b === BUSY_BYTES[i])) {
+      if (n < BUSY_BYTES.length) return void (this.held = bytes);
+      this.held = undefined;
+      this.refusedBusy = true;
+      return this.gone(SERVER_BUSY);
+    }
+    this.held = undefined;
+    this.received(bytes);
   }
 
   /** Bytes go to the kernel's socket buffer; done when it accepted them, not when the far end read them. */
@@ -89,6 +171,14 @@ export class TcpTransport extends LinkTransport {
     });
     return this.closing;
   }
+}
+
+/**
+ * For a command that failed or found nothing on a link that has said nothing: the TCP server's
+ * refusal (see TcpTransport.refusal), or undefined (at once for other links).
+ */
+export async function serverRefusal(transport: ByteTransport): Promise<Error | undefined> {
+  return transport instanceof TcpTransport ? transport.refusal() : undefined;
 }
 
 /** A socket error after connecting, in words. */
@@ -121,7 +211,7 @@ function connectError(error: NodeJS.ErrnoException, url: string, host: string): 
  * TcpConnectError naming the URL when nobody answers (refused, unknown host, timeout).
  */
 export function openTcpTransport(options: TcpTransportOptions): Promise<TcpTransport> {
-  const { host, port, connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS } = options;
+  const { host, port, connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, refusalGraceMs = SERVER_REFUSAL_GRACE_MS } = options;
   if (typeof host !== 'string' || host === '') return Promise.reject(new ArgumentError('host', 'needs a host name or address such as 127.0.0.1'));
   if (!Number.isInteger(port) || port < 1 || port > 65535) return Promise.reject(new ArgumentError('port', `must be an integer 1..65535, got ${String(port)}`));
   if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0) {
@@ -142,7 +232,7 @@ export function openTcpTransport(options: TcpTransportOptions): Promise<TcpTrans
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.off('error', onError);
-      resolve(new TcpTransport(socket, url));
+      resolve(new TcpTransport(socket, url, refusalGraceMs));
     });
   });
 }

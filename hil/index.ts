@@ -15,7 +15,10 @@ export type { OneClientServerOptions } from './serve/OneClientServer.ts';
 export type { ServeEndpoint, ServeHandle, ServeOptions, ServeOutcome } from './serve/serve.ts';
 export { PORT_FORMS, SerialOpenError, formatPortSpec, openPort, parsePortSpec, simPort } from './ports.ts';
 export type { HostPort, OpenPortOptions, PortSpec } from './ports.ts';
-export { CLOSED_BY_SERVER, DEFAULT_CONNECT_TIMEOUT_MS, RESET_BY_SERVER, TcpConnectError, TcpTransport, openTcpTransport, tcpUrl } from './TcpTransport.ts';
+export {
+  CLOSED_BY_SERVER, DEFAULT_CONNECT_TIMEOUT_MS, RESET_BY_SERVER, SERVER_BUSY, SERVER_REFUSAL_GRACE_MS, TcpConnectError, TcpServerBusyError, TcpTransport,
+  openTcpTransport, serverRefusal, tcpUrl,
+} from './TcpTransport.ts';
 export type { TcpTransportOptions } from './TcpTransport.ts';
 export { UDEV_MISSING, describePortInfo, findOnPath, listSerialPorts } from './listPorts.ts';
 export type { ListPortsOptions, PortListing, SerialPortInfo } from './listPorts.ts';

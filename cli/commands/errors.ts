@@ -1,10 +1,10 @@
 /**
  * `pistack errors --port P --id N`: the board's error log decoded newest first (code, name,
  * description), how often each code occurs, and the error count, log pointer and boot count.
+ * Read-only: it leaves the log as it found it (no command the firmware lacks is sent).
  */
 import type { Command } from 'commander';
-import { BoardError } from '../../bus-protocol/errors.ts';
-import { countCodes, decodeErrorLog } from '../errorLog.ts';
+import { countCodes, decodeErrorLog, readErrorLog } from '../errorLog.ts';
 import { printJson, printLines, withJson } from '../output.ts';
 import { idOption, runHost, withHostOptions, type HostOptions } from '../hostCommand.ts';
 import { hexByte } from '../../bus-protocol/hex.ts';
@@ -22,18 +22,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  pistack errors --port /dev/ttyUSB0 --id 3');
   withJson(withHostOptions(cmd)).action(async function (this: Command, options: ErrorsOptions) {
     const id = idOption(options.id);
-    const read = await runHost(options, async ({ client }) => {
-      const log = await client.getErrorBuffer(id);
-      const pointer = await client.getErrorPointer(id);
-      const errorCount = await client.getErrorCount(id);
-      let bootCount: number | null = null;
-      try {
-        bootCount = await client.getBootCount(id);
-      } catch (e) {
-        if (!(e instanceof BoardError)) throw e; // firmware before v4.1 has no GET_BOOT_COUNT
-      }
-      return { log, pointer, errorCount, bootCount };
-    });
+    const read = await runHost(options, ({ client }) => readErrorLog(client, id));
     const entries = decodeErrorLog(read.log, read.pointer);
     const counts = countCodes(entries);
     if (options.json) {
