@@ -7,8 +7,9 @@
  * every control is labelled and the page loads nothing from elsewhere. Time moves only through
  * the page's own step hook, never by sleeping (one check runs the page at 1x to cover frame-driven
  * time, and waits on the reply itself). The page draws every panel at the end of each time move,
- * so what a test reads after a step or a reply is current without waiting for a frame. Screenshots of these moments go to docs/screenshots (PISTACK_SCREENSHOTS=DIR
- * elsewhere). Skipped, visibly, without /usr/bin/chromium.
+ * so what a test reads after a step or a reply is current without waiting for a frame.
+ * Screenshots of these moments go to docs/screenshots (PISTACK_SCREENSHOTS=DIR elsewhere).
+ * Skipped, visibly, without /usr/bin/chromium.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
