@@ -2,7 +2,7 @@
 /**
  * The page: lays out the panels, owns the current Session (rebuilt when a lesson loads), the
  * time driver, the selection and the transition tracker, and renders every panel once per
- * animation frame.
+ * animation frame and at the end of every time move (TimeDriver).
  */
 import { ConfigError } from '../board-model/ConfigError.ts';
 import { parseScenario, type Scenario } from '../board-model/scenario.ts';
@@ -74,6 +74,7 @@ export class App {
     this.current = this.build(scenario, lesson);
     if (this.selection.board >= this.current.sim.boards.length) this.selection.set(0, 0);
     for (const view of this.views) view.bind(this.current);
+    this.driver.render(); // the new stack is drawn at once, not one frame later
   }
 
   /** Parse and load a lesson; a scenario the page cannot use is reported, the current stack stays. */

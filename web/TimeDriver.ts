@@ -3,7 +3,9 @@
  * Runs virtual time from requestAnimationFrame: each frame advances the stack's VirtualClock by
  * the wall time since the last frame times the speed (host work runs inside sim.runUntil).
  * Pause, step to the next timer, step by a fixed time. Everything that moves time goes through
- * one queue, so a step and a frame never run the clock at once.
+ * one queue, so a step and a frame never run the clock at once, and every move ends by drawing
+ * every panel in the same task: what anything reads after a move (the host panel's reply, a
+ * test, the next paint) shows one moment, never a reply beside last frame's bus table.
  */
 import type { Session } from './Session.ts';
 
@@ -70,36 +72,41 @@ export class TimeDriver {
     return () => this.stateListeners.delete(listener);
   }
 
-  /** Advance virtual time by `ms` (queued after any running step); resolves with the new time (ms). */
+  /** Advance virtual time by `ms` (queued after any running step); resolves with the new time (ms), every panel drawn. */
   step(ms: number): Promise<number> {
-    return this.exclusive(async () => {
-      const s = this.session();
+    return this.move(async (s) => {
       await s.sim.runUntil(s.now + Math.max(0, ms));
-      s.afterAdvance();
       return s.now;
     });
   }
 
-  /** Advance virtual time to the next pending timer (a heartbeat edge, a delay, a reply); resolves with the new time (ms). */
+  /** Advance virtual time to the next pending timer (a heartbeat edge, a delay, a reply); resolves with the new time (ms), every panel drawn. */
   stepToNextTimer(): Promise<number> {
-    return this.exclusive(async () => {
-      const s = this.session();
+    return this.move(async (s) => {
       const next = s.sim.clock.next();
       if (next !== undefined) await s.sim.runUntil(Math.max(next, s.now));
-      s.afterAdvance();
       return s.now;
     });
   }
 
-  /** Wait for host work: while paused, run virtual time just until it settles; while running, frames do it. */
+  /**
+   * Wait for host work: while paused, run virtual time just until it settles, and draw every
+   * panel before resolving; while running, frames do both.
+   */
   settle<T>(promise: Promise<T>): Promise<T> {
     if (!this.pausedValue) return promise;
-    return this.exclusive(async () => {
-      const s = this.session();
-      const value = await s.sim.settle(promise, 60_000);
-      s.afterAdvance();
-      return value;
-    });
+    return this.move((s) => s.sim.settle(promise, 60_000));
+  }
+
+  /** Draw every panel now; a panel that throws is reported (window error) and the others still draw. */
+  render(): void {
+    for (const listener of this.frameListeners) {
+      try {
+        listener();
+      } catch (e) {
+        reportError(e);
+      }
+    }
   }
 
   /** Run `fn` when nothing else moves time; later calls wait for earlier ones. */
@@ -110,28 +117,44 @@ export class TimeDriver {
     return run;
   }
 
+  /** One time move in the queue: run `fn`, check a lesson's end, then draw every panel (also when `fn` fails). */
+  private move<T>(fn: (s: Session) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const s = this.session();
+      try {
+        const value = await fn(s);
+        s.afterAdvance();
+        return value;
+      } finally {
+        this.render();
+      }
+    });
+  }
+
   private readonly tick = (wall: number): void => {
     this.frames++;
-    if (!this.pausedValue && this.pending === 0) this.advance(wall);
-    else if (this.pausedValue) this.lastWall = undefined;
-    for (const listener of this.frameListeners) listener();
     requestAnimationFrame(this.tick);
+    if (this.pausedValue) this.lastWall = undefined;
+    // A frame that moves time draws when the move is done (same task, before the paint); any other frame draws now.
+    const moving = !this.pausedValue && this.pending === 0 && this.advance(wall);
+    if (!moving) this.render();
   };
 
-  private advance(wall: number): void {
+  /** Queue this frame's time move; false when there is nothing to move (first frame after a pause, no wall time passed). */
+  private advance(wall: number): boolean {
     const dt = this.lastWall === undefined ? 0 : Math.min(Math.max(0, wall - this.lastWall), MAX_FRAME_MS);
     this.lastWall = wall;
-    if (dt === 0) return;
+    if (dt === 0) return false;
     const s = this.session();
     const stopAt = s.stopAt;
     let target = s.now + dt * this.speedValue;
     const stops = stopAt !== undefined && target >= stopAt;
     if (stops) target = stopAt;
-    void this.exclusive(async () => {
+    void this.move(async () => {
       await s.sim.runUntil(Math.max(target, s.now));
-      s.afterAdvance();
       if (stops && s === this.session()) this.setPaused(true); // a lesson's end: stop to read its verdicts
     });
+    return true;
   }
 
   private changed(): void {

@@ -15,13 +15,13 @@ export interface VizHook {
   readonly loadMs: number;
   /** Virtual time now (ms). */
   now(): number;
-  /** Advance virtual time by `ms` (as the step buttons do); resolves with the new time (ms). */
+  /** Advance virtual time by `ms` (as the step buttons do); resolves with the new time (ms) once every panel shows it. */
   advance(ms: number): Promise<number>;
   pause(): void;
   run(speed?: Speed): void;
   /** Animation frames the page has seen. */
   frames(): number;
-  /** Send a command from the host and resolve when it is answered (or not): "reply" or the failure. */
+  /** Send a command from the host and resolve when it is answered (or not), every panel drawn: "reply" or the failure. */
   send(command: CommandName, id: number, args?: Record<string, number>): Promise<string>;
   /** Boards in the current stack. */
   boards(): number;

@@ -3,10 +3,13 @@
  * default stack loads (16 boards); PI_ON from the host panel lights the power LED and, as
  * virtual time advances, the heartbeat blinks; a crash injected from the page leads to the
  * watchdog power cycle, lit in the port's chart and in the event log; the bus monitor decodes
- * a host command's frames; a lesson shows its verdicts; every control is labelled and the page
- * loads nothing from elsewhere. Time moves only through the page's own step hook, never by
- * sleeping. Screenshots of these moments go to docs/screenshots (PISTACK_SCREENSHOTS=DIR
- * elsewhere). Skipped, visibly, without /usr/bin/chromium.
+ * a host command's frames, drawn in the same moment as the reply; a lesson shows its verdicts;
+ * every control is labelled and the page loads nothing from elsewhere. Time moves only through
+ * the page's own step hook, never by sleeping (one check runs the page at 1x to cover frame-driven
+ * time, and waits on the reply itself). The page draws every panel at the end of each time move,
+ * so what a test reads after a step or a reply is current without waiting for a frame.
+ * Screenshots of these moments go to docs/screenshots (PISTACK_SCREENSHOTS=DIR elsewhere).
+ * Skipped, visibly, without /usr/bin/chromium.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -31,11 +34,41 @@ let page: Page;
 const errors: string[] = [];
 const requests: string[] = [];
 
-/** Advance virtual time through the page's hook, then let one frame render. */
-async function advance(ms: number): Promise<number> {
-  const now = await page.evaluate((step) => window.pistackViz!.advance(step), ms);
-  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-  return now;
+/** Advance virtual time through the page's hook; it resolves once every panel shows the new time. */
+function advance(ms: number): Promise<number> {
+  return page.evaluate((step) => window.pistackViz!.advance(step), ms);
+}
+
+/** What the page shows when the host panel's reply appears: at that moment (same task) and one task later. */
+interface ReplyMoment {
+  readonly decoded: string;
+  readonly firstRowAtOnce: string;
+  readonly firstRowAfterTask: string;
+}
+
+/**
+ * Click Send and read the bus monitor's newest row the instant the decoded reply appears
+ * (MutationObserver), and again one task later: the tightest a reader can be. A reply that
+ * never comes fails after 10 s of wall time rather than hanging the suite. (No named functions
+ * inside: tsx would wrap them in a helper the page does not have.)
+ */
+function sendAndWatch(): Promise<ReplyMoment> {
+  return page.evaluate(() => new Promise<ReplyMoment>((done, fail) => {
+    const decoded = document.getElementById('host-decoded')!;
+    const guard = setTimeout(() => fail(new Error(`no reply shown within 10 s (decoded: ${decoded.textContent})`)), 10_000);
+    const watch = new MutationObserver(() => {
+      const text = decoded.textContent ?? '';
+      if (text === '' || text.startsWith('waiting')) return;
+      watch.disconnect();
+      clearTimeout(guard);
+      const firstRowAtOnce = document.querySelector('#bus tbody tr')?.textContent ?? '';
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => done({ decoded: text, firstRowAtOnce, firstRowAfterTask: document.querySelector('#bus tbody tr')?.textContent ?? '' });
+      channel.port2.postMessage(null);
+    });
+    watch.observe(decoded, { childList: true, characterData: true, subtree: true });
+    document.getElementById('host-send')!.click();
+  }));
 }
 
 /** Screenshot of an element, the viewport, or (selector "full") the whole page. */
@@ -47,6 +80,7 @@ async function shot(name: string, selector?: string): Promise<void> {
   else await page.screenshot({ path });
 }
 
+/** Send a command from the host panel, as a user does; resolves with the decoded reply, every panel drawn. */
 async function send(command: string, id: number, pi?: 0 | 1): Promise<string> {
   await page.fill('#host-id', String(id));
   await page.selectOption('#host-command', command);
@@ -154,6 +188,23 @@ if (!chromiumAvailable()) {
     assert.match((await page.locator('#bus tbody tr').first().textContent()) ?? '', /host → board 40GET_ID09 28 03 /);
     assert.match((await page.textContent('#bus .caption')) ?? '', /^\d+ frames on the wire/);
     await shot('bus-monitor', '#bus');
+  });
+
+  test('a host reply and its frames in the bus monitor show together, paused and running (guards against reading the bus table one animation frame late: the flaky GET_ID 40 row)', async () => {
+    await page.fill('#host-id', '41');
+    await page.selectOption('#host-command', 'GET_ID');
+    const paused = await sendAndWatch(); // paused: the exchange runs inside the click's own task
+    assert.match(paused.decoded, /^GET_ID to board 41: no reply: /);
+    assert.match(paused.firstRowAtOnce, /host → board 41GET_ID09 29 03 /, 'the request row is drawn before the reply text appears');
+    await page.evaluate(() => window.pistackViz!.run(1));
+    try {
+      await page.fill('#host-id', '3');
+      const running = await sendAndWatch(); // running: the reply comes inside an animation frame's time move
+      assert.match(running.decoded, /^GET_ID to board 3: OK id=3$/);
+      assert.match(running.firstRowAfterTask, /board 3 → hostOK to GET_ID: id=300 FF 04 03 /, 'the reply row is drawn in the frame that brought the reply');
+    } finally {
+      await page.evaluate(() => window.pistackViz!.pause());
+    }
   });
 
   test('a lesson loads with one click, runs its steps and shows its verdicts at its end', async () => {
