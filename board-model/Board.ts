@@ -237,7 +237,7 @@ export class Board {
     });
   }
 
-  /** DIP switch setting (0..15); a fault can change it (duplicate DIP, stuck bit). */
+  /** DIP switch setting now (0..15); a fault can change it (duplicate DIP, stuck bit). The MCU reads it at boot. */
   get dip(): number {
     return this.defects.dip(this.dipSetting);
   }
@@ -247,11 +247,14 @@ export class Board {
     this.fanoutMembership?.refreshId();
   }
 
-  /** The board's current ID: config prefix and DIP (PROTOCOL.md section 4). */
+  /**
+   * The board's current ID: config prefix and the DIP switch as the MCU read it at boot
+   * (PROTOCOL.md section 4); while unpowered, the ID it will boot with.
+   */
   get id(): number {
     const ram = this.mcu.getSnapshot().context.ram;
     // Read for every frame addressed to the board: builds no config object when RAM has one.
-    return boardIdOf(ram ? ram.config : { prefix: this.storedPrefix, ports: this.defaultPorts }, this.dip);
+    return ram ? boardIdOf(ram.config, ram.dip) : boardIdOf({ prefix: this.storedPrefix, ports: this.defaultPorts }, this.dip);
   }
 
   /** True while the MCU runs and listens to the bus. */
