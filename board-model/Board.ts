@@ -108,12 +108,16 @@ export class Board {
   readonly pis: [PiActor | undefined, PiActor | undefined] = [undefined, undefined];
   /** The model plugged into each port (name and parameters), if any. */
   readonly models: [{ name: string; model: PiModel } | undefined, { name: string; model: PiModel } | undefined] = [undefined, undefined];
+  /** The model last plugged into each port, kept after the Pi is removed (summaries count what happened there). */
+  readonly lastModels: [string | undefined, string | undefined] = [undefined, undefined];
   readonly accounts: [PiAccount, PiAccount] = [
     { powerCycles: 0, unsafePowerLosses: 0, uptimeMs: 0, energyWh: 0 },
     { powerCycles: 0, unsafePowerLosses: 0, uptimeMs: 0, energyWh: 0 },
   ];
   readonly receiver: BoardReceiver;
   readonly node: BusNode;
+  /** What this run saw: MCU boots, and errors the firmware logged and counted (from the MCU's events, not its counters). */
+  readonly seen = { boots: 0, errorsLogged: 0 };
   private dipSetting: number;
   /** Manufacturing defects from the stack description (stuck switch, wrong scale, stuck DIP bit, ...). */
   private readonly defects: BoardDefects;
@@ -314,6 +318,7 @@ export class Board {
     });
     this.pis[pi] = actor;
     this.models[pi] = { name: spec.model, model };
+    this.lastModels[pi] = spec.model;
     actor.on('*', (e) => this.onPiEvent(pi, e));
     actor.subscribe(() => this.refresh());
     if (this.mcu.getSnapshot().status === 'active') {
@@ -327,11 +332,12 @@ export class Board {
   removePi(pi: 0 | 1): void {
     const actor = this.pis[pi];
     if (!actor) return;
-    actor.send({ type: 'RAIL', volts: 0 });
     this.accountTime();
-    actor.stop();
+    // Out of the port first: the rail settling as the load drops must not power it again.
     this.pis[pi] = undefined;
     this.models[pi] = undefined;
+    actor.send({ type: 'RAIL', volts: 0 });
+    actor.stop();
     this.heartbeat[pi].drive(false);
     this.signal[pi].piPull(false);
     this.refresh();
@@ -532,8 +538,15 @@ export class Board {
       this.emit(type === 'recovered' ? 'regulator-recovered' : (type as SimEventType), undefined, details);
     });
     this.regulator.subscribe(() => this.refresh());
+    const log = this.profile.errorLog;
+    const counted = (code: number): boolean => code >= log.minLoggedCode && code >= log.countedFrom;
     this.mcu.on('*', (e) => {
-      if (e.type === 'request') return;
+      if (e.type === 'mcu-boot') this.seen.boots++;
+      if ((e.type === 'config-restored' && counted(0x40)) || (e.type === 'errors-restored' && counted(0x41))) this.seen.errorsLogged++;
+      if (e.type === 'request') {
+        if (e.errorCode !== undefined && this.profile.bus.logErrorReplies && counted(e.errorCode)) this.seen.errorsLogged++;
+        return;
+      }
       const { type, ...details } = e as { type: string };
       this.emit(type as SimEventType, undefined, details);
     });

@@ -40,7 +40,9 @@ export interface SimStackOptions {
 
 /** Per-Pi, per-board and bus figures of a run (`pistack sim` summary). */
 export interface StackSummary {
-  pis: Array<{ id: number; pi: 0 | 1; board: number; model: string; powerCycles: number; unsafePowerLosses: number; uptimeS: number; energyWh: number }>;
+  /** Every port that held a Pi during the run (`plugged`: still at the end); `model` is the last one plugged. */
+  pis: Array<{ id: number; pi: 0 | 1; board: number; model: string; plugged: boolean; powerCycles: number; unsafePowerLosses: number; uptimeS: number; energyWh: number }>;
+  /** MCU boots and errors logged (counted codes) during the run, from the MCU's events. */
   boards: Array<{ id: number; board: number; boots: number; errorsLogged: number }>;
   bus: { frames: number; replies: number; crcErrors: number; collisions: number; timeouts: number };
 }
@@ -200,16 +202,16 @@ export class SimStack {
     for (const board of this.boards) {
       const accounts: [PiAccount, PiAccount] = board.account();
       ([0, 1] as const).forEach((pi) => {
-        const model = board.models[pi];
-        if (!model) return;
+        // A port emptied during the run still counts: its unsafe losses are the safety figure.
+        const model = board.lastModels[pi];
+        if (model === undefined) return;
         const a = accounts[pi];
         pis.push({
-          id: board.id, pi, board: board.index, model: model.name, powerCycles: a.powerCycles, unsafePowerLosses: a.unsafePowerLosses,
-          uptimeS: Math.round(a.uptimeMs) / 1000, energyWh: Math.round(a.energyWh * 1e4) / 1e4,
+          id: board.id, pi, board: board.index, model, plugged: board.models[pi] !== undefined, powerCycles: a.powerCycles,
+          unsafePowerLosses: a.unsafePowerLosses, uptimeS: Math.round(a.uptimeMs) / 1000, energyWh: Math.round(a.energyWh * 1e4) / 1e4,
         });
       });
-      const ram = board.mcu.getSnapshot().context.ram;
-      boards.push({ id: board.id, board: board.index, boots: ram?.errors.bootCount ?? 0, errorsLogged: ram?.errors.errorCount ?? 0 });
+      boards.push({ id: board.id, board: board.index, boots: board.seen.boots, errorsLogged: board.seen.errorsLogged });
     }
     const h = this.hostCounters;
     return { pis, boards, bus: { frames: h.frames, replies: h.replies, crcErrors: h.crcErrors, collisions: this.events.counts.get('collision') ?? 0, timeouts: h.timeouts } };
