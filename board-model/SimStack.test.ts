@@ -45,4 +45,31 @@ test('per-board boots and errorsLogged count this run\'s MCU events, not counter
   sim.stop();
 });
 
+test('a board that takes ID 0xFF at run time (SET_ID_PREFIX) is warned about, as a stack file with one is (guards against a silent master-address board)', async () => {
+  const { sim, client } = await rig([{ dip: 15, pis: [null, null] }]);
+  assert.equal(sim.warnings, []);
+  await sim.settle(client.setIdPrefix(0x0f, 0xf0));
+  const warnings = sim.events.filter('warning');
+  assert.is(warnings.length, 1);
+  assert.is(warnings[0]!.id, 0xff);
+  assert.match(String(warnings[0]!.message), /boards\[0\] now has ID 0xFF \(prefix 0xF0, DIP 15\), the master address/);
+  assert.is(sim.warnings.length, 1);
+  assert.match(sim.warnings[0]!, /^at \S+: boards\[0\] now has ID 0xFF/);
+  sim.control.resetMcu(0);
+  await sim.runFor(100);
+  assert.is(sim.events.filter('warning').length, 1, 'booting again with the same ID is not a new warning');
+  sim.stop();
+});
+
+test('a DIP setting that makes ID 0xFF warns at the boot that reads it, not when the switch moves', async () => {
+  const { sim } = await rig([{ dip: 0, prefix: 0xf0, pis: [null, null] }]);
+  sim.control.inject('set-dip', { board: 0, value: 15 });
+  await sim.runFor(100);
+  assert.is(sim.events.filter('warning').length, 0);
+  sim.control.inject('mcu-reset', { board: 0 });
+  await sim.runFor(100);
+  assert.is(sim.events.filter('warning', 0xff).length, 1);
+  sim.stop();
+});
+
 test.run();

@@ -4,6 +4,7 @@
  * with the same seed is identical.
  */
 import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
+import { hexByte } from '../bus-protocol/hex.ts';
 import { Board, type InspectionHook, type PiAccount } from './Board.ts';
 import { EventLog } from './events.ts';
 import type { FlashImage } from './firmware/Flash.ts';
@@ -13,7 +14,9 @@ import { BUILTIN_PROFILES, V4_REFERENCE } from './profiles.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
 import { createRandom } from './random.ts';
 import { Rs485Bus } from './Rs485Bus.ts';
-import { stackWarnings, type Stack } from './stack.ts';
+import { formatDuration } from './duration.ts';
+import { boardIdOf } from './firmware/dispatch.ts';
+import { boardId, MASTER_ADDRESS, stackWarnings, type Stack } from './stack.ts';
 import { StackControl } from './StackControl.ts';
 import { VirtualClock } from './VirtualClock.ts';
 
@@ -115,6 +118,7 @@ export class SimStack {
     this.control = new StackControl(this.boards, this.bus, this.clock, this.events, (v) => this.setSupply(v));
     this.warnings = stackWarnings(stack);
     for (const warning of this.warnings) this.events.add({ t: this.clock.now(), type: 'warning', message: warning });
+    for (const board of this.boards) this.watchMasterAddress(board, boardId(stack.boards[board.index]!.prefix, stack.boards[board.index]!.dip));
     this.hostClock = {
       now: () => this.clock.now(),
       setTimeout: (fn, ms) =>
@@ -215,6 +219,26 @@ export class SimStack {
     }
     const h = this.hostCounters;
     return { pis, boards, bus: { frames: h.frames, replies: h.replies, crcErrors: h.crcErrors, collisions: this.events.counts.get('collision') ?? 0, timeouts: h.timeouts } };
+  }
+
+  /**
+   * Warn when a board takes ID 0xFF at run time (SET_ID_PREFIX, or a DIP setting read at boot),
+   * as stackWarnings does for a stack that starts so: an event, and a line of `warnings`.
+   */
+  private watchMasterAddress(board: Board, startId: number): void {
+    let known = startId;
+    board.mcu.subscribe((snapshot) => {
+      const ram = snapshot.context.ram;
+      if (ram === undefined) return;
+      const id = boardIdOf(ram.config, ram.dip);
+      if (id === known) return;
+      known = id;
+      if (id !== MASTER_ADDRESS) return;
+      const t = this.clock.now();
+      const message = `boards[${board.index}] now has ID 0xFF (prefix ${hexByte(ram.config.prefix & 0xf0)}, DIP ${ram.dip}), the master address: it would read other boards' replies as requests`;
+      this.warnings.push(`at ${formatDuration(t)}: ${message}`);
+      this.events.add({ t, type: 'warning', id, board: board.index, message });
+    });
   }
 
   private setSupply(volts: number): void {
