@@ -9,6 +9,7 @@ import { Board, type InspectionHook, type PiAccount } from './Board.ts';
 import { EventLog } from './events.ts';
 import type { FlashImage } from './firmware/Flash.ts';
 import { HostAdapter } from './HostAdapter.ts';
+import { NoReplyTracer, type NoReplyExplanation } from './noReplyCause.ts';
 import { ReceiverFanout } from './ReceiverFanout.ts';
 import { BUILTIN_PROFILES, V4_REFERENCE } from './profiles.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
@@ -86,6 +87,7 @@ export class SimStack {
   private hostWoken = false;
   private supplyVolts: number;
   private lastTarget: number | undefined;
+  private readonly tracer: NoReplyTracer;
 
   constructor(readonly options: SimStackOptions) {
     const { stack } = options;
@@ -118,7 +120,8 @@ export class SimStack {
     this.control = new StackControl(this.boards, this.bus, this.clock, this.events, (v) => this.setSupply(v));
     this.warnings = stackWarnings(stack);
     for (const warning of this.warnings) this.events.add({ t: this.clock.now(), type: 'warning', message: warning });
-    for (const board of this.boards) this.watchMasterAddress(board, boardId(stack.boards[board.index]!.prefix, stack.boards[board.index]!.dip));
+    this.tracer = new NoReplyTracer(this.boards, 'host');
+    for (const board of this.boards) this.watchBoard(board, boardId(stack.boards[board.index]!.prefix, stack.boards[board.index]!.dip));
     this.hostClock = {
       now: () => this.clock.now(),
       setTimeout: (fn, ms) =>
@@ -129,6 +132,7 @@ export class SimStack {
       clearTimeout: (h: TimerHandle) => this.clock.clearTimeout(h),
     };
     this.bus.onTransmission((t) => {
+      this.tracer.transmission(t);
       if (t.from === 'host') {
         this.lastTarget = t.bytes[1];
         return;
@@ -222,12 +226,22 @@ export class SimStack {
   }
 
   /**
-   * Warn when a board takes ID 0xFF at run time (SET_ID_PREFIX, or a DIP setting read at boot),
-   * as stackWarnings does for a stack that starts so: an event, and a line of `warnings`.
+   * Why the host's last request to `id` got no reply, from what the simulator saw: the
+   * `cause` and `why` of a host-timeout event (noReplyCause.ts).
    */
-  private watchMasterAddress(board: Board, startId: number): void {
+  explainNoReply(id: number): NoReplyExplanation {
+    return this.tracer.explain(id);
+  }
+
+  /**
+   * Follow a board's MCU: its states for explainNoReply, and a warning when it takes ID 0xFF at
+   * run time (SET_ID_PREFIX, or a DIP setting read at boot), as stackWarnings does for a stack
+   * that starts so: an event, and a line of `warnings`.
+   */
+  private watchBoard(board: Board, startId: number): void {
     let known = startId;
     board.mcu.subscribe((snapshot) => {
+      this.tracer.mcuState(board.index, this.clock.now(), snapshot.value);
       const ram = snapshot.context.ram;
       if (ram === undefined) return;
       const id = boardIdOf(ram.config, ram.dip);
