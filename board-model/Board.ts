@@ -108,12 +108,16 @@ export class Board {
   readonly pis: [PiActor | undefined, PiActor | undefined] = [undefined, undefined];
   /** The model plugged into each port (name and parameters), if any. */
   readonly models: [{ name: string; model: PiModel } | undefined, { name: string; model: PiModel } | undefined] = [undefined, undefined];
+  /** The model last plugged into each port, kept after the Pi is removed (summaries count what happened there). */
+  readonly lastModels: [string | undefined, string | undefined] = [undefined, undefined];
   readonly accounts: [PiAccount, PiAccount] = [
     { powerCycles: 0, unsafePowerLosses: 0, uptimeMs: 0, energyWh: 0 },
     { powerCycles: 0, unsafePowerLosses: 0, uptimeMs: 0, energyWh: 0 },
   ];
   readonly receiver: BoardReceiver;
   readonly node: BusNode;
+  /** What this run saw: MCU boots, and errors the firmware logged and counted (from the MCU's events, not its counters). */
+  readonly seen = { boots: 0, errorsLogged: 0 };
   private dipSetting: number;
   /** Manufacturing defects from the stack description (stuck switch, wrong scale, stuck DIP bit, ...). */
   private readonly defects: BoardDefects;
@@ -237,7 +241,7 @@ export class Board {
     });
   }
 
-  /** DIP switch setting (0..15); a fault can change it (duplicate DIP, stuck bit). */
+  /** DIP switch setting now (0..15); a fault can change it (duplicate DIP, stuck bit). The MCU reads it at boot. */
   get dip(): number {
     return this.defects.dip(this.dipSetting);
   }
@@ -247,11 +251,14 @@ export class Board {
     this.fanoutMembership?.refreshId();
   }
 
-  /** The board's current ID: config prefix and DIP (PROTOCOL.md section 4). */
+  /**
+   * The board's current ID: config prefix and the DIP switch as the MCU read it at boot
+   * (PROTOCOL.md section 4); while unpowered, the ID it will boot with.
+   */
   get id(): number {
     const ram = this.mcu.getSnapshot().context.ram;
     // Read for every frame addressed to the board: builds no config object when RAM has one.
-    return boardIdOf(ram ? ram.config : { prefix: this.storedPrefix, ports: this.defaultPorts }, this.dip);
+    return ram ? boardIdOf(ram.config, ram.dip) : boardIdOf({ prefix: this.storedPrefix, ports: this.defaultPorts }, this.dip);
   }
 
   /** True while the MCU runs and listens to the bus. */
@@ -311,6 +318,7 @@ export class Board {
     });
     this.pis[pi] = actor;
     this.models[pi] = { name: spec.model, model };
+    this.lastModels[pi] = spec.model;
     actor.on('*', (e) => this.onPiEvent(pi, e));
     actor.subscribe(() => this.refresh());
     if (this.mcu.getSnapshot().status === 'active') {
@@ -324,11 +332,12 @@ export class Board {
   removePi(pi: 0 | 1): void {
     const actor = this.pis[pi];
     if (!actor) return;
-    actor.send({ type: 'RAIL', volts: 0 });
     this.accountTime();
-    actor.stop();
+    // Out of the port first: the rail settling as the load drops must not power it again.
     this.pis[pi] = undefined;
     this.models[pi] = undefined;
+    actor.send({ type: 'RAIL', volts: 0 });
+    actor.stop();
     this.heartbeat[pi].drive(false);
     this.signal[pi].piPull(false);
     this.refresh();
@@ -529,8 +538,15 @@ export class Board {
       this.emit(type === 'recovered' ? 'regulator-recovered' : (type as SimEventType), undefined, details);
     });
     this.regulator.subscribe(() => this.refresh());
+    const log = this.profile.errorLog;
+    const counted = (code: number): boolean => code >= log.minLoggedCode && code >= log.countedFrom;
     this.mcu.on('*', (e) => {
-      if (e.type === 'request') return;
+      if (e.type === 'mcu-boot') this.seen.boots++;
+      if ((e.type === 'config-restored' && counted(0x40)) || (e.type === 'errors-restored' && counted(0x41))) this.seen.errorsLogged++;
+      if (e.type === 'request') {
+        if (e.errorCode !== undefined && this.profile.bus.logErrorReplies && counted(e.errorCode)) this.seen.errorsLogged++;
+        return;
+      }
       const { type, ...details } = e as { type: string };
       this.emit(type as SimEventType, undefined, details);
     });

@@ -16,8 +16,8 @@
  * The bus delivers a transmission only at its end, so when the timer fires, bytes that began
  * inside the gap window may still be on their way. With `incomingUntil` (wire it to
  * BusNode.incomingUntil) the timer then waits for that delivery and lets its timestamps
- * decide. Without it such bytes start a new frame. Overlapping (collided) deliveries are taken
- * in delivery order, as if contiguous.
+ * decide. Without it such bytes start a new frame. A collision comes as one merged stream, in
+ * time order (Rs485Bus), so its bytes are judged like any others.
  */
 import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
 import { MIN_LEN } from '../bus-protocol/frame.ts';

@@ -100,11 +100,11 @@ export class ReceiverFanout {
     const len = bytes[2];
     const sender = this.#byName.get(delivery.from);
     if (delivery.overlaps !== undefined) {
-      // A collision: each board hears only what did not overlap its own transmission.
+      // A collision: each board, a sender too, hears only what did not overlap its own transmission.
       const members = this.#members;
       for (let i = 0; i < members.length; i++) {
         const m = members[i]!;
-        if (m === sender || this.#byName.get(m.name) !== m) continue;
+        if (this.#byName.get(m.name) !== m) continue;
         for (const part of heardBy(delivery, m.name)) this.#hand(m, part);
       }
       return;

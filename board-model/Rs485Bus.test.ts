@@ -80,23 +80,38 @@ function collide(seed: number) {
   return { bus, got, records, reply };
 }
 
-test('overlapping transmissions are both marked collided, with exactly the overlapped bytes garbled', () => {
+test('overlapping transmissions reach a bystander as one garbled stream at wire rate, each sender hearing only what did not overlap its own', () => {
   const { bus, got, records, reply } = collide(3);
-  const fromA = got.host!.find((d) => d.from === 'a')!;
-  const fromB = got.host!.find((d) => d.from === 'b')!;
-  assert.ok(fromA.collided && fromB.collided);
-  // a: bytes 0 and 1 went out before b started; bytes 2..4 overlap b.
-  assert.equal([...fromA.bytes.subarray(0, 2)], [0x00, 0xff]);
-  for (let i = 2; i < 5; i++) assert.is.not(fromA.bytes[i], reply[i], `a byte ${i} garbled`);
-  // b: bytes 0..2 overlap a (a ends 2.5 bytes into b); bytes 3 and 4 are clean.
-  for (let i = 0; i < 3; i++) assert.is.not(fromB.bytes[i], reply[i], `b byte ${i} garbled`);
-  assert.equal([...fromB.bytes.subarray(3)], [0x04, 0x88]);
+  // a: 0..5 byte times, b: 2.5..7.5. The wire: a0 a1 clean, three garbage bytes where both
+  // drive (2..5), then b3 b4 clean (5.5..7.5): 7 bytes, never two in one byte time.
+  const bytes = got.host!.flatMap((d) => [...d.bytes]);
+  assert.is(bytes.length, 7);
+  assert.equal(bytes.slice(0, 2), [0x00, 0xff]);
+  for (let i = 2; i < 5; i++) assert.is.not(bytes[i], reply[i], `wire byte ${i} garbled`);
+  assert.equal(bytes.slice(5), [0x04, 0x88]);
+  assert.ok(got.host!.every((d) => d.collided === d.bytes.length > 2), 'the run with garbage is flagged collided, the clean tail is not');
+  const arrivals = got.host!.flatMap((d) => [...d.bytes].map((_, i) => d.firstByteAt + i * d.byteTimeMs));
+  for (let i = 1; i < arrivals.length; i++) assert.ok(arrivals[i]! - arrivals[i - 1]! >= BYTE_MS - 1e-9, 'at most one byte per byte time');
+  assert.ok(close(arrivals[arrivals.length - 1]!, 7.5 * BYTE_MS));
   assert.equal(records.find((r) => r.from === 'a')!.bytes, reply, 'record keeps the bytes as sent');
+  assert.ok(records.every((r) => r.collided));
   assert.is(bus.stats.collisions, 2);
-  // Half duplex: b's receiver is off while b drives the bus, so of a's reply b hears only the
-  // bytes before it started (0 and 1); a bystander like the host hears everything, garbage included.
-  assert.equal([...got.b![0]!.bytes], [0x00, 0xff], 'b hears only what did not overlap its own transmission');
-  assert.is(got.b!.length, 1, 'nothing of a reaches b after b started');
+  // Half duplex: a sender's receiver is off while it drives the bus.
+  assert.equal(got.b!.flatMap((d) => [...d.bytes]), [0x00, 0xff], 'b hears only what a sent before b started');
+  assert.equal(got.a!.flatMap((d) => [...d.bytes]), [0x04, 0x88], 'a hears only what b sent after a ended');
+});
+
+test('two 5-byte replies a fifth of a byte apart reach the host as 5 garbage bytes within their 5.2 byte times, not 10 (guards against both garbled copies arriving in full)', () => {
+  const { clock, got, a, b } = rig(9);
+  const reply = Uint8Array.of(0x00, 0x03, 0x04, 0x04, 0x88);
+  a.transmit(reply);
+  clock.advance(0.2 * BYTE_MS);
+  b.transmit(reply);
+  clock.advance(20);
+  const bytes = got.host!.flatMap((d) => [...d.bytes]);
+  assert.is(bytes.length, 5);
+  bytes.forEach((v, i) => assert.is.not(v, reply[i]));
+  assert.ok(got.host!.every((d) => d.endAt <= 5.2 * BYTE_MS + 1e-9));
 });
 
 test('collision garbage is reproducible from the seed', () => {
@@ -107,19 +122,24 @@ test('collision garbage is reproducible from the seed', () => {
   assert.not.equal(one, other);
 });
 
-test('a queued transmission (future start) collides with one another node starts inside its window', () => {
+test('a queued transmission (future start) collides with one another node starts inside its window; the three are one wire, delivered at the end of the last', () => {
   const { clock, got, host, a } = rig();
   host.transmit(new Uint8Array(4));
   const queued = host.transmit(Uint8Array.of(1, 2, 3, 4)); // starts at 4 byte-times
   clock.advanceTo(queued.start - BYTE_MS / 2); // a starts half a byte before it
   a.transmit(Uint8Array.of(9));
+  assert.ok(close(a.incomingUntil(clock.now())!, queued.end), 'the first frame arrives with the collision it is part of');
+  clock.advanceTo(queued.end - 0.001);
+  assert.is(got.b!.length, 0, 'held back until the last overlapping transmission ends');
   clock.advance(20);
-  const second = got.b!.filter((d) => d.from === 'host')[1]!;
-  assert.ok(second.collided);
-  assert.is.not(second.bytes[0], 1);
-  assert.equal([...second.bytes.subarray(1)], [2, 3, 4]);
-  assert.ok(got.b!.find((d) => d.from === 'a')!.collided);
-  assert.is(got.b!.filter((d) => d.from === 'host')[0]!.collided, true, 'the first one overlaps a too');
+  assert.is(got.b!.length, 1);
+  const d = got.b![0]!;
+  assert.ok(d.collided);
+  assert.equal([...d.bytes.subarray(0, 3)], [0, 0, 0]);
+  assert.is.not(d.bytes[3], 0);
+  assert.is.not(d.bytes[4], 1);
+  assert.equal([...d.bytes.subarray(5)], [2, 3, 4]);
+  assert.ok(close(d.endAt, queued.end));
 });
 
 test('a transmission starting after another was delivered cannot collide with it, and old ones are pruned', () => {

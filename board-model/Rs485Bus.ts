@@ -4,12 +4,14 @@
  * carrier sense, so two transmissions can overlap and then corrupt each other's bytes.
  *
  * For speed a transmission is delivered once, at its end, to every other node, with per-byte
- * arrival times so receivers can still judge inter-byte gaps. A byte is corrupted when its
- * on-wire interval overlaps any other transmission. That is decidable at the end of each
+ * arrival times so receivers can still judge inter-byte gaps. Overlapping transmissions (a
+ * collision) are one wire: they are delivered together, at the end of the last of them, as one
+ * garbled byte stream at wire rate (collisionStream.ts). Overlap is decidable at the end of each
  * transmission: anything overlapping it must start before it ends, and so has already called
  * transmit() (a queued transmission is registered, with its future start, at call time).
  */
 import type { Clock } from '../bus-protocol/clock.ts';
+import { contiguousRuns, EPSILON_MS, mergeCluster, overlapping } from './collisionStream.ts';
 import { createRandom, type Random } from './random.ts';
 
 /**
@@ -26,11 +28,11 @@ export interface Delivery {
   readonly byteTimeMs: number;
   /** Time the last byte arrived (ms); the delivery happens at this time. */
   readonly endAt: number;
-  /** Name of the transmitting node. */
+  /** Name of the transmitting node (of a collision: the node that started first; `overlaps` names them all). */
   readonly from: string;
-  /** True when at least one byte overlapped another node's transmission. */
+  /** True when at least one byte is garbage from overlapping transmissions. */
   readonly collided: boolean;
-  /** Other nodes' transmissions that overlapped this one (only when collided), for heardBy(). */
+  /** Every transmission of a collision (only then), for heardBy(): each node hears what did not overlap its own. */
   readonly overlaps?: readonly { readonly from: string; readonly start: number; readonly end: number }[];
 }
 
@@ -74,7 +76,11 @@ export interface TransmissionRecord {
   readonly end: number;
   /** Bytes as sent (do not modify). */
   readonly bytes: Uint8Array;
-  /** Bytes as delivered to the other nodes (the array they got, the same as `bytes` when nothing changed them: do not modify). */
+  /**
+   * Bytes as delivered to the other nodes (the array they got, the same as `bytes` when nothing
+   * changed them: do not modify). In a collision: the bytes of the merged wire stream that
+   * started within this transmission's time, at most one per byte time.
+   */
   readonly received: Uint8Array;
   /** True when at least one byte overlapped another transmission. */
   readonly collided: boolean;
@@ -145,9 +151,6 @@ interface Attached {
   queueEnd: number;
   attached: boolean;
 }
-
-/** Float slack (ms) so back-to-back transmissions computed by different sums never "overlap". */
-const EPSILON_MS = 1e-6;
 
 function checkRate(rate: number, what: string): number {
   if (!(rate >= 0 && rate <= 1)) throw new RangeError(`Rs485Bus: "${what}" must be a probability 0..1, got ${rate}`);
@@ -238,7 +241,7 @@ export class Rs485Bus {
         for (const tx of bus.#recent) {
           if (!tx.delivered && tx.node !== name && tx.start < t && (until === undefined || tx.end > until)) until = tx.end;
         }
-        return until;
+        return until === undefined ? undefined : bus.#deliveredAt(until);
       },
       detach: () => {
         if (!node.attached) return;
@@ -269,63 +272,107 @@ export class Rs485Bus {
     return { start, end };
   }
 
-  #deliver(tx: Transmission): void {
-    const bt = this.byteTimeMs;
-    // tx.bytes is the bus's own copy: delivered as is unless a collision or noise changes it.
-    let received = tx.bytes;
-    // Transmissions that may overlap this one: a superset (one byte-time of slack) of those the
-    // exact per-byte test below can hit, so a lone transmission skips that test altogether.
-    let others: Transmission[] | undefined;
-    for (const o of this.#recent) {
-      if (o !== tx && o.start < tx.end + bt && o.end > tx.start - bt) (others ??= []).push(o);
-    }
-    const noise = this.#noise;
-    let collided = false;
-    let overlaps: { from: string; start: number; end: number }[] | undefined;
-    if (others !== undefined || noise > 0) {
-      received = tx.bytes.slice();
-      for (let i = 0; i < received.length; i++) {
-        const lo = tx.start + i * bt;
-        const hi = lo + bt;
-        const hit = others !== undefined && others.some((o) => lo < o.end - EPSILON_MS && o.start < hi - EPSILON_MS);
-        if (hit && overlaps === undefined) {
-          overlaps = others!.filter((o) => tx.start < o.end - EPSILON_MS && o.start < tx.end - EPSILON_MS).map((o) => ({ from: o.node, start: o.start, end: o.end }));
-        }
-        if (hit) {
-          collided = true;
-          // XOR with a nonzero value: a collided byte never survives intact.
-          received[i] = received[i]! ^ this.#garbage.int(1, 255);
-        } else if (this.#noiseRandom.chance(noise)) {
-          received[i] = received[i]! ^ (1 << this.#noiseRandom.int(0, 7));
-          this.stats.noisyBytes++;
+  /**
+   * When bytes on the wire until `t` (ms) reach the receivers: a pending transmission that
+   * overlaps them holds the delivery back to its own end (a collision is delivered as one).
+   */
+  #deliveredAt(t: number): number {
+    let until = t;
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const tx of this.#recent) {
+        if (!tx.delivered && tx.start < until - EPSILON_MS && tx.end > until + EPSILON_MS) {
+          until = tx.end;
+          grew = true;
         }
       }
+    }
+    return until;
+  }
+
+  /** Pending transmissions overlapping tx, directly or through each other (tx first), or undefined when none. */
+  #clusterOf(tx: Transmission): Transmission[] | undefined {
+    let cluster: Transmission[] | undefined;
+    for (let i = 0; i < (cluster?.length ?? 1); i++) {
+      const m = cluster?.[i] ?? tx;
+      for (const o of this.#recent) {
+        if (o !== tx && !o.delivered && overlapping(m, o) && !cluster?.includes(o)) (cluster ??= [tx]).push(o);
+      }
+    }
+    return cluster;
+  }
+
+  #deliver(tx: Transmission): void {
+    if (tx.delivered) return;
+    const cluster = this.#clusterOf(tx);
+    if (cluster !== undefined) {
+      // The last of a collision to end delivers them all.
+      if (cluster.some((o) => o.end > tx.end + EPSILON_MS)) return;
+      this.#deliverCollision(cluster);
+      return;
+    }
+    const bt = this.byteTimeMs;
+    // tx.bytes is the bus's own copy: delivered as is unless noise changes it.
+    let received = tx.bytes;
+    const noise = this.#noise;
+    if (noise > 0) {
+      received = tx.bytes.slice();
+      for (let i = 0; i < received.length; i++) received[i] = this.#noisy(received[i]!);
     }
     tx.delivered = true;
     this.#prune();
     this.stats.transmissions++;
     this.stats.bytes += received.length;
-    if (collided) this.stats.collisions++;
-    const delivery: Delivery = {
-      bytes: received,
-      firstByteAt: tx.start + bt,
-      byteTimeMs: bt,
-      endAt: tx.end,
-      from: tx.node,
-      collided,
-      ...(overlaps === undefined ? {} : { overlaps }),
-    };
+    const delivery: Delivery = { bytes: received, firstByteAt: tx.start + bt, byteTimeMs: bt, endAt: tx.end, from: tx.node, collided: false };
     const nodes = this.#receivers;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
-      if (node.name === tx.node || !node.attached) continue;
-      if (overlaps === undefined) node.receive!(delivery);
-      else for (const part of heardBy(delivery, node.name)) node.receive!(part);
+      if (node.name !== tx.node && node.attached) node.receive!(delivery);
     }
     const listeners = this.#listeners;
     if (listeners.length === 0) return;
-    const record: TransmissionRecord = { from: tx.node, start: tx.start, end: tx.end, bytes: tx.bytes, received, collided };
+    const record: TransmissionRecord = { from: tx.node, start: tx.start, end: tx.end, bytes: tx.bytes, received, collided: false };
     for (let i = 0; i < listeners.length; i++) listeners[i]!(record);
+  }
+
+  /** A byte with line noise applied: one bit flipped with the noise probability. */
+  #noisy(value: number): number {
+    if (this.#noise === 0 || !this.#noiseRandom.chance(this.#noise)) return value;
+    this.stats.noisyBytes++;
+    return value ^ (1 << this.#noiseRandom.int(0, 7));
+  }
+
+  /** Deliver overlapping transmissions as one wire: a merged, garbled stream at one byte per byte time. */
+  #deliverCollision(cluster: Transmission[]): void {
+    const bt = this.byteTimeMs;
+    cluster.sort((a, b) => a.start - b.start);
+    // XOR with a nonzero value: a fought-over byte never survives intact.
+    const stream = mergeCluster(cluster, bt, (v) => v ^ this.#garbage.int(1, 255), (v) => this.#noisy(v));
+    for (const m of cluster) m.delivered = true;
+    this.#prune();
+    const overlaps = cluster.map((m) => ({ from: m.node, start: m.start, end: m.end }));
+    const runs = contiguousRuns(stream, bt).map((run): Delivery => ({
+      bytes: Uint8Array.from(run, (b) => b.value), firstByteAt: run[0]!.lo + bt, byteTimeMs: bt, endAt: run[run.length - 1]!.lo + bt,
+      from: cluster[0]!.node, collided: run.some((b) => b.garbage), overlaps,
+    }));
+    const records = cluster.map((m): TransmissionRecord => {
+      const mine = stream.filter((b) => b.lo > m.start - EPSILON_MS && b.lo < m.end - EPSILON_MS);
+      const collided = cluster.some((o) => o !== m && overlapping(m, o));
+      return { from: m.node, start: m.start, end: m.end, bytes: m.bytes, received: Uint8Array.from(mine, (b) => b.value), collided };
+    });
+    for (const r of records) {
+      this.stats.transmissions++;
+      this.stats.bytes += r.received.length;
+      if (r.collided) this.stats.collisions++;
+    }
+    const nodes = this.#receivers;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      if (!node.attached) continue;
+      for (const run of runs) for (const part of heardBy(run, node.name)) node.receive!(part);
+    }
+    const listeners = this.#listeners;
+    for (const record of records) for (let i = 0; i < listeners.length; i++) listeners[i]!(record);
   }
 
   /** Drop delivered transmissions that no pending or future transmission can overlap. */

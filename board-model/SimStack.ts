@@ -4,16 +4,20 @@
  * with the same seed is identical.
  */
 import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
+import { hexByte } from '../bus-protocol/hex.ts';
 import { Board, type InspectionHook, type PiAccount } from './Board.ts';
 import { EventLog } from './events.ts';
 import type { FlashImage } from './firmware/Flash.ts';
 import { HostAdapter } from './HostAdapter.ts';
+import { NoReplyTracer, type NoReplyExplanation } from './noReplyCause.ts';
 import { ReceiverFanout } from './ReceiverFanout.ts';
 import { BUILTIN_PROFILES, V4_REFERENCE } from './profiles.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
 import { createRandom } from './random.ts';
 import { Rs485Bus } from './Rs485Bus.ts';
-import { stackWarnings, type Stack } from './stack.ts';
+import { formatDuration } from './duration.ts';
+import { boardIdOf } from './firmware/dispatch.ts';
+import { boardId, MASTER_ADDRESS, stackWarnings, type Stack } from './stack.ts';
 import { StackControl } from './StackControl.ts';
 import { VirtualClock } from './VirtualClock.ts';
 
@@ -40,7 +44,9 @@ export interface SimStackOptions {
 
 /** Per-Pi, per-board and bus figures of a run (`pistack sim` summary). */
 export interface StackSummary {
-  pis: Array<{ id: number; pi: 0 | 1; board: number; model: string; powerCycles: number; unsafePowerLosses: number; uptimeS: number; energyWh: number }>;
+  /** Every port that held a Pi during the run (`plugged`: still at the end); `model` is the last one plugged. */
+  pis: Array<{ id: number; pi: 0 | 1; board: number; model: string; plugged: boolean; powerCycles: number; unsafePowerLosses: number; uptimeS: number; energyWh: number }>;
+  /** MCU boots and errors logged (counted codes) during the run, from the MCU's events. */
   boards: Array<{ id: number; board: number; boots: number; errorsLogged: number }>;
   bus: { frames: number; replies: number; crcErrors: number; collisions: number; timeouts: number };
 }
@@ -81,6 +87,7 @@ export class SimStack {
   private hostWoken = false;
   private supplyVolts: number;
   private lastTarget: number | undefined;
+  private readonly tracer: NoReplyTracer;
 
   constructor(readonly options: SimStackOptions) {
     const { stack } = options;
@@ -113,6 +120,8 @@ export class SimStack {
     this.control = new StackControl(this.boards, this.bus, this.clock, this.events, (v) => this.setSupply(v));
     this.warnings = stackWarnings(stack);
     for (const warning of this.warnings) this.events.add({ t: this.clock.now(), type: 'warning', message: warning });
+    this.tracer = new NoReplyTracer(this.boards, 'host');
+    for (const board of this.boards) this.watchBoard(board, boardId(stack.boards[board.index]!.prefix, stack.boards[board.index]!.dip));
     this.hostClock = {
       now: () => this.clock.now(),
       setTimeout: (fn, ms) =>
@@ -123,6 +132,7 @@ export class SimStack {
       clearTimeout: (h: TimerHandle) => this.clock.clearTimeout(h),
     };
     this.bus.onTransmission((t) => {
+      this.tracer.transmission(t);
       if (t.from === 'host') {
         this.lastTarget = t.bytes[1];
         return;
@@ -200,19 +210,49 @@ export class SimStack {
     for (const board of this.boards) {
       const accounts: [PiAccount, PiAccount] = board.account();
       ([0, 1] as const).forEach((pi) => {
-        const model = board.models[pi];
-        if (!model) return;
+        // A port emptied during the run still counts: its unsafe losses are the safety figure.
+        const model = board.lastModels[pi];
+        if (model === undefined) return;
         const a = accounts[pi];
         pis.push({
-          id: board.id, pi, board: board.index, model: model.name, powerCycles: a.powerCycles, unsafePowerLosses: a.unsafePowerLosses,
-          uptimeS: Math.round(a.uptimeMs) / 1000, energyWh: Math.round(a.energyWh * 1e4) / 1e4,
+          id: board.id, pi, board: board.index, model, plugged: board.models[pi] !== undefined, powerCycles: a.powerCycles,
+          unsafePowerLosses: a.unsafePowerLosses, uptimeS: Math.round(a.uptimeMs) / 1000, energyWh: Math.round(a.energyWh * 1e4) / 1e4,
         });
       });
-      const ram = board.mcu.getSnapshot().context.ram;
-      boards.push({ id: board.id, board: board.index, boots: ram?.errors.bootCount ?? 0, errorsLogged: ram?.errors.errorCount ?? 0 });
+      boards.push({ id: board.id, board: board.index, boots: board.seen.boots, errorsLogged: board.seen.errorsLogged });
     }
     const h = this.hostCounters;
     return { pis, boards, bus: { frames: h.frames, replies: h.replies, crcErrors: h.crcErrors, collisions: this.events.counts.get('collision') ?? 0, timeouts: h.timeouts } };
+  }
+
+  /**
+   * Why the host's last request to `id` got no reply, from what the simulator saw: the
+   * `cause` and `why` of a host-timeout event (noReplyCause.ts).
+   */
+  explainNoReply(id: number): NoReplyExplanation {
+    return this.tracer.explain(id);
+  }
+
+  /**
+   * Follow a board's MCU: its states for explainNoReply, and a warning when it takes ID 0xFF at
+   * run time (SET_ID_PREFIX, or a DIP setting read at boot), as stackWarnings does for a stack
+   * that starts so: an event, and a line of `warnings`.
+   */
+  private watchBoard(board: Board, startId: number): void {
+    let known = startId;
+    board.mcu.subscribe((snapshot) => {
+      this.tracer.mcuState(board.index, this.clock.now(), snapshot.value);
+      const ram = snapshot.context.ram;
+      if (ram === undefined) return;
+      const id = boardIdOf(ram.config, ram.dip);
+      if (id === known) return;
+      known = id;
+      if (id !== MASTER_ADDRESS) return;
+      const t = this.clock.now();
+      const message = `boards[${board.index}] now has ID 0xFF (prefix ${hexByte(ram.config.prefix & 0xf0)}, DIP ${ram.dip}), the master address: it would read other boards' replies as requests`;
+      this.warnings.push(`at ${formatDuration(t)}: ${message}`);
+      this.events.add({ t, type: 'warning', id, board: board.index, message });
+    });
   }
 
   private setSupply(volts: number): void {

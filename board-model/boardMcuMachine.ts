@@ -81,8 +81,11 @@ function writeBlock(io: McuIo, block: 'config' | 'errors', bytes: Uint8Array): b
   return io.flash.write(block, bytes) === 'ok';
 }
 
-/** Boot steps 1-2 of FIRMWARE.md section 3: load and check both blocks, count the boot, log 0x0F. */
-export function bootState(profile: FirmwareProfile, flash: Flash): { ram: McuState; configRestored: boolean; errorsRestored: boolean } {
+/**
+ * Boot steps 1-2 of FIRMWARE.md section 3: load and check both blocks, count the boot, log 0x0F;
+ * `dip` is the DIP switch as read now (0..15), kept until the next boot (PROTOCOL.md section 4).
+ */
+export function bootState(profile: FirmwareProfile, flash: Flash, dip = 0): { ram: McuState; configRestored: boolean; errorsRestored: boolean } {
   const rules = errorLogRules(profile);
   let config = decodeConfig(flash.read('config'));
   const configRestored = config === undefined;
@@ -94,7 +97,7 @@ export function bootState(profile: FirmwareProfile, flash: Flash): { ram: McuSta
   if (configRestored) errors = logCode(errors, 0x40, rules);
   if (errorsRestored) errors = logCode(errors, 0x41, rules);
   errors = logCode(countBoot(errors, rules), 0x0f, rules);
-  const ram: McuState = { config, errors, ledsEnabled: profile.leds.enabledAtBoot, debugLed: [...profile.leds.debugAtBoot] };
+  const ram: McuState = { config, errors, ledsEnabled: profile.leds.enabledAtBoot, debugLed: [...profile.leds.debugAtBoot], dip: dip & 0x0f };
   return { ram, configRestored, errorsRestored };
 }
 
@@ -119,7 +122,7 @@ export const boardMcuMachine = setup({
     boot: enqueueActions(({ context, enqueue }) => {
       const { io, profile } = context;
       io.cancelReplies();
-      const { ram, configRestored, errorsRestored } = bootState(profile, io.flash);
+      const { ram, configRestored, errorsRestored } = bootState(profile, io.flash, io.dip());
       enqueue.assign({ ram });
       if (configRestored) enqueue.emit({ type: 'config-restored' });
       if (errorsRestored) enqueue.emit({ type: 'errors-restored' });
@@ -197,8 +200,8 @@ export const boardMcuMachine = setup({
   },
 });
 
-/** The board's current ID, or undefined while the MCU is unpowered. */
-export function mcuBoardId(ram: McuState | undefined, dip: number): number | undefined {
-  return ram ? boardIdOf(ram.config, dip) : undefined;
+/** The board's current ID (prefix and the DIP read at boot), or undefined while the MCU is unpowered. */
+export function mcuBoardId(ram: McuState | undefined): number | undefined {
+  return ram ? boardIdOf(ram.config, ram.dip) : undefined;
 }
 

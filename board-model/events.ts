@@ -7,7 +7,10 @@ export type SimEventType =
   | 'undervoltage' | 'brownout' | 'regulator-recovered' | 'uvlo' | 'mcu-boot' | 'mcu-off' | 'config-restored' | 'errors-restored'
   | 'torn-write' | 'collision' | 'fault' | 'host-request' | 'host-reply' | 'host-error' | 'host-timeout' | 'warning';
 
-/** One event: virtual time in ms, type, board ID and Pi where they apply, plus details. */
+/**
+ * One event: virtual time in ms, type, board ID and Pi where they apply, plus details (a
+ * host-timeout has `command`, `cause` and `why`: noReplyCause.ts; a warning has `message`).
+ */
 export interface SimEvent {
   t: number;
   type: SimEventType;

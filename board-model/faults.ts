@@ -72,7 +72,7 @@ export const FAULTS = {
   'mcu-reset': { target: 'board', value: 'none', valueRequired: false, summary: 'external reset of the MCU: ports off, then the boot sequence (F3)' },
   'set-dip': {
     target: 'board', value: 'dip', valueRequired: true,
-    summary: 'set the DIP switches to `value`; the board reads them at its next boot (P4)',
+    summary: 'set the DIP switches to `value`; the MCU reads them at its next boot (P4): the ID changes only after an mcu-reset or a power loss',
   },
   'duplicate-dip': {
     target: 'board', value: 'dip', valueRequired: true,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ConfigError, check, describeValue, joinPath, parseJsonText } from './ConfigError.ts';
 import type { ConfigIssue } from './ConfigError.ts';
+import { bootWindowWarnings } from './bootWindow.ts';
 import { formatDuration } from './duration.ts';
 import { durationField, nonEmpty, seedField, u8 } from './fields.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
@@ -45,6 +46,8 @@ export interface Scenario {
   readonly pollMs?: number;
   readonly steps: readonly ScenarioStep[];
   readonly expect: readonly Expectation[];
+  /** Problems found at load time that do not stop a run (host steps inside an MCU boot window); absent when none. */
+  readonly warnings?: readonly string[];
 }
 
 const scenarioSchema = z.strictObject({
@@ -156,6 +159,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
     }
   });
   if (issues.length > 0) throw new ConfigError(source, issues);
+  const warnings = bootWindowWarnings(steps, stack, profiles, profile).map((w) => `${source}: ${w}`);
   return {
     name: top.name ?? source,
     description: top.description ?? '',
@@ -169,6 +173,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
       const { within, ...rest } = e as NonNullable<typeof e>;
       return { ...rest, withinMs: within ?? [0, durationMs] };
     }),
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }
 

@@ -8,10 +8,11 @@ const CORE = new Set(['t', 'type', 'id', 'pi', 'board']);
 function details(e: SimEvent): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(e)) {
-    if (CORE.has(k) || v === undefined) continue;
+    if (CORE.has(k) || v === undefined || (k === 'why' && typeof v === 'string')) continue;
     parts.push(`${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
   }
-  return parts.join(' ');
+  // A host-timeout's explanation (board-model/noReplyCause.ts) reads as words after its cause.
+  return typeof e['why'] === 'string' ? `${parts.join(' ')}: ${e['why']}` : parts.join(' ');
 }
 
 function who(e: SimEvent): string {

@@ -7,6 +7,8 @@
 import { COMMANDS, COMMAND_NAMES, fieldSize, type CommandName } from '../bus-protocol/commands.ts';
 import { rawPowerToWatts, rawToUnits, type PowerReading, type Reading } from '../bus-protocol/conversions.ts';
 import { describeErrorCode } from '../bus-protocol/errorCodes.ts';
+import { NoReplyError } from '../bus-protocol/errors.ts';
+import type { NoReplyExplanation } from '../board-model/noReplyCause.ts';
 import { h, labelled, panel, select, setText } from './dom.ts';
 import { formatSeconds, hexBytes, hexByte } from './format.ts';
 import type { HostExchange, Session } from './Session.ts';
@@ -16,10 +18,13 @@ import type { TimeDriver } from './TimeDriver.ts';
 const ADC: Partial<Record<CommandName, Reading>> = { GET_VIN: 'vin', GET_CIN: 'cin', GET_5V: 'rail5v', GET_PI_V: 'piV', GET_PI_C: 'piC' };
 const POWER: Partial<Record<CommandName, PowerReading>> = { GET_POWER: 'input', GET_5V_POWER: 'rail5v', GET_PI_POWER: 'pi' };
 
-/** Wording of a reply: "OK raw=2345 (12.03 V)", "ERROR 0x14 INVALID_PI: …", or why none came. */
-export function replyText(x: HostExchange, hardwareVersion: 2 | 3): string {
+/**
+ * Wording of a reply: "OK raw=2345 (12.03 V)", "ERROR 0x14 INVALID_PI: …", or why none came
+ * (with the simulator's explanation of a timeout, as the host-timeout event gives it).
+ */
+export function replyText(x: HostExchange, hardwareVersion: 2 | 3, noReply?: NoReplyExplanation): string {
   const o = x.outcome;
-  if (o.kind === 'failed') return `no reply: ${o.error.message}`;
+  if (o.kind === 'failed') return `no reply: ${o.error.message}${noReply ? ` (${noReply.cause}: ${noReply.why})` : ''}`;
   const f = o.frame;
   if (f.status === 'error') return `ERROR ${describeErrorCode(f.code)}`;
   const fields = Object.entries(f.payload as Record<string, unknown>).map(([k, v]) => `${k}=${v instanceof Uint8Array ? hexBytes(v) : String(v)}`);
@@ -102,7 +107,8 @@ export class HostPanel {
       setText(this.sent, `${hexBytes(x.request)} (at ${formatSeconds(x.sentAt)})`);
       const o = x.outcome;
       setText(this.reply, o.kind === 'reply' ? `${hexBytes(o.frame.bytes)} (at ${formatSeconds(o.at)})` : '(none)');
-      setText(this.decoded, `${name} to board ${id}: ${replyText(x, session.scenario.profile.hardwareVersion)}`);
+      const why = o.kind === 'failed' && o.error instanceof NoReplyError ? session.sim.explainNoReply(id) : undefined;
+      setText(this.decoded, `${name} to board ${id}: ${replyText(x, session.scenario.profile.hardwareVersion, why)}`);
     } catch (e) {
       setText(this.sent, '');
       setText(this.decoded, `not sent: ${e instanceof Error ? e.message : String(e)}`);

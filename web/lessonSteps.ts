@@ -20,7 +20,7 @@ const PI_POLL = ['GET_PI_POWERED', 'GET_PI_HBT', 'GET_PI_C'] as const;
 export function recordHostFailure(sim: SimStack, id: number, command: string, error: unknown, pi?: 0 | 1): void {
   const t = sim.clock.now();
   const where = pi === undefined ? {} : { pi };
-  if (error instanceof NoReplyError) sim.events.add({ t, type: 'host-timeout', id, ...where, command });
+  if (error instanceof NoReplyError) sim.events.add({ t, type: 'host-timeout', id, ...where, command, ...sim.explainNoReply(id) });
   else if (error instanceof BoardError) sim.events.add({ t, type: 'host-error', id, ...where, command, code: error.code, message: error.message });
   else if (error instanceof CrcError) sim.events.add({ t, type: 'host-error', id, ...where, command, reason: 'crc', message: error.message });
   else sim.events.add({ t, type: 'host-error', id, ...where, command, message: error instanceof Error ? error.message : String(error) });

@@ -265,4 +265,13 @@ if (!chromiumAvailable()) {
   });
 }
 
+if (chromiumAvailable()) {
+  test('the host panel says why a request got no reply, as the host-timeout event does (guards against a bare "no reply")', async () => {
+    const text = await send('GET_ID', 40);
+    assert.match(text, /^GET_ID to board 40: no reply: .* \(no-board: no board has ID 0x28\)$/);
+    await page.waitForFunction(() => /cause=no-board/.test(document.querySelector('#events tr[data-type="host-timeout"]')?.textContent ?? ''));
+    assert.match((await page.textContent('#events tr[data-type="host-timeout"]')) ?? '', /board 40host-timeoutcommand=GET_ID cause=no-board why=no board has ID 0x28/);
+  });
+}
+
 test.run();

@@ -19,11 +19,13 @@ export interface McuState {
   errors: ErrorBlock;
   ledsEnabled: boolean;
   debugLed: [number, number, number];
+  /** The DIP switch as read at boot (0..15): a switch changed later counts from the next boot (PROTOCOL.md section 4). */
+  dip: number;
 }
 
 /** What the firmware can ask of the board's hardware (ADC, port state). Raw ADC counts. */
 export interface BoardHardware {
-  /** The DIP switch value, 0..15. */
+  /** The DIP switch value now, 0..15 (the MCU reads it at boot only). */
   dip(): number;
   /** Raw ADC count of a reading (pi for piV/piC). */
   adc(reading: Reading, pi?: 0 | 1): number;
@@ -143,7 +145,7 @@ function execute(name: CommandName, bytes: Uint8Array, state: McuState, hw: Boar
     case 'DEBUG_LED': return ok(name, {}, { ...state, debugLed: [arg(0), arg(1), arg(2)] });
     case 'SET_ID_PREFIX': return ok(name, {}, withConfig({ ...state.config, prefix: arg(0) & 0xf0 }));
     case 'GET_ID_PREFIX': return ok(name, { prefix: state.config.prefix });
-    case 'GET_ID': return ok(name, { id: boardIdOf(state.config, hw.dip()) });
+    case 'GET_ID': return ok(name, { id: boardIdOf(state.config, state.dip) });
     case 'GET_VIN': return ok(name, { raw: hw.adc('vin') });
     case 'GET_CIN': return ok(name, { raw: hw.adc('cin') });
     case 'GET_5V': return ok(name, { raw: hw.adc('rail5v') });

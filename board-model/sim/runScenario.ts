@@ -87,7 +87,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   sim.stop();
   return {
     name: scenario.name, seed, virtualMs: durationMs, events: sim.events.events, summary, expectations,
-    passed: expectations.every((e) => e.passed), warnings: sim.warnings,
+    passed: expectations.every((e) => e.passed), warnings: [...(scenario.warnings ?? []), ...sim.warnings],
   };
 }
 
@@ -124,7 +124,7 @@ async function pollOne(sim: SimStack, client: StackClient, command: (typeof BOAR
 
 function recordFailure(sim: SimStack, id: number, command: string, error: unknown, pi: { pi?: 0 | 1 }): void {
   const t = sim.clock.now();
-  if (error instanceof NoReplyError) sim.events.add({ t, type: 'host-timeout', id, ...pi, command });
+  if (error instanceof NoReplyError) sim.events.add({ t, type: 'host-timeout', id, ...pi, command, ...sim.explainNoReply(id) });
   else if (error instanceof BoardError) sim.events.add({ t, type: 'host-error', id, ...pi, command, code: error.code, message: error.message });
   else if (error instanceof CrcError) sim.events.add({ t, type: 'host-error', id, ...pi, command, reason: 'crc', message: error.message });
   else sim.events.add({ t, type: 'host-error', id, ...pi, command, message: error instanceof Error ? error.message : String(error) });

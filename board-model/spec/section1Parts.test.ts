@@ -122,6 +122,19 @@ test('DIP switch: the low nibble of the ID; read at boot, so a new setting appli
   assert.instance(await rig.fails(rig.client.getId(5)), NoReplyError);
 });
 
+test('DIP switch read at boot only (PROTOCOL.md section 4): a set-dip without a reset leaves the ID as it was until the next MCU boot (guards against set-dip taking effect at once)', async () => {
+  const rig = await Rig.start({ boards: [{ dip: 5, pis: [null, null] }] });
+  rig.sim.control.inject('set-dip', { board: 0, value: 12 });
+  await rig.runFor(100);
+  assert.is(await rig.do(rig.client.getId(5)), 5, 'GET_ID still reports the DIP read at boot');
+  assert.instance(await rig.fails(rig.client.getId(12)), NoReplyError);
+  assert.is(rig.sim.boards[0]!.id, 5);
+  rig.sim.control.inject('mcu-reset', { board: 0 });
+  await rig.runFor(100);
+  assert.is(await rig.do(rig.client.getId(12)), 12);
+  assert.instance(await rig.fails(rig.client.getId(5)), NoReplyError);
+});
+
 test('the ID prefix is the high nibble only: SET_ID_PREFIX 0x5A gives prefix 0x50, and the board answers as 0x50 | DIP at once', async () => {
   const rig = await Rig.start({ boards: [{ dip: 5, pis: [null, null] }] });
   await rig.do(rig.client.setIdPrefix(5, 0x5a));

@@ -266,6 +266,22 @@ test('two boards with one ID: no board answers the other\'s garbled reply, so th
   assert.equal(outcomes.filter((o) => o.kind === 'reply').map((o) => [...(o.kind === 'reply' ? o.frame.bytes : [])]), []);
 });
 
+test('two boards with one ID: the colliding replies reach the host as one stream, one byte per byte time at most (guards against both garbled replies arriving in full)', async () => {
+  const { rig } = await duplicateIds();
+  const chunks: { at: number; n: number }[] = [];
+  rig.sim.host.onData((bytes) => chunks.push({ at: rig.now, n: bytes.length }));
+  const start = rig.now;
+  await rig.raw(GET_SW_VERSION);
+  const replyBytes = chunks.reduce((n, c) => n + c.n, 0);
+  const lastAt = chunks.at(-1)?.at ?? start;
+  // The request (4 bytes) ends, the replies start after REPLY_DELAY: whatever overlapping
+  // replies are on the wire fit in the time they occupy it.
+  const wireBytes = Math.floor((lastAt - start) / BYTE_MS + 1e-9) - GET_SW_VERSION.length;
+  assert.ok(replyBytes > 0, 'something arrived');
+  assert.ok(replyBytes <= 5 + 1, `at most a 5-byte reply plus the offset between the two: got ${replyBytes}`);
+  assert.ok(replyBytes <= wireBytes, `${replyBytes} bytes in ${wireBytes} byte times`);
+});
+
 test('a stack with a board at ID 0xFF (the master address) or two boards on one ID is warned about, not refused', async () => {
   const rig = await Rig.start({ boards: [{ dip: 15, prefix: 0xf0, pis: [null, null] }, { dip: 3, pis: [null, null] }, { dip: 3, pis: [null, null] }] });
   const warnings = rig.events('warning').map((e) => String(e.message));

@@ -121,6 +121,8 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     }
   }
   if (options.onEvent) sim.events.subscribe(options.onEvent);
+  // What the stack finds wrong at run time (a board taking ID 0xFF) reaches the console, events shown or not.
+  sim.events.subscribe((e) => e.type === 'warning' && log(`warning: at ${formatDuration(e.t)}: ${String(e.message)}`));
   const driver = new RealTimeDriver({ clock: sim.clock, speed: options.speed ?? 1, onError: (e) => log(`error: simulator: ${message(e)}`) });
 
   let finish!: (outcome: ServeOutcome) => void;
