@@ -24,6 +24,12 @@ test('describeValue quotes strings, shows numbers and shortens long values', () 
   assert.ok(describeValue('x'.repeat(100)).endsWith('...'));
 });
 
+test('describeValue escapes control, C1 and bidi characters of file content (no escape sequence reaches the terminal)', () => {
+  assert.is(describeValue('\u001b[2J\u009b\u202e'), '"\\u001b[2J\\x9B\\u202E"');
+  assert.is(formatPath(['a\u009bb']), '["a\\x9Bb"]');
+  assert.throws(() => parseJsonText('\u001b[31mRED\u0000', 'bin.json'), (e: Error) => !/[\u0000-\u001f]/.test(e.message) && e.message.includes('\\x1B[31mRED'));
+});
+
 test('the message has one "source: path: problem" line per issue; issues stay structured', () => {
   const e = new ConfigError('a.json', [
     { path: 'x.y', message: 'bad' },
