@@ -12,7 +12,13 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
-/** A profile, stack or scenario file was rejected; the message lists one `source: path: problem` line per issue. */
+/** Most problems a ConfigError message lists (all stay in `issues`): a huge bad file must not flood the terminal. */
+export const MAX_LISTED_ISSUES = 20;
+
+/**
+ * A profile, stack or scenario file was rejected; the message lists one `source: path: problem`
+ * line per issue, the first MAX_LISTED_ISSUES of them, then how many more there are.
+ */
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(
@@ -20,7 +26,9 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly issues: readonly ConfigIssue[],
   ) {
-    super(issues.map((i) => `${source}: ${i.path === '' ? '' : `${i.path}: `}${i.message}`).join('\n'));
+    const listed = issues.slice(0, MAX_LISTED_ISSUES).map((i) => `${source}: ${i.path === '' ? '' : `${i.path}: `}${i.message}`);
+    const more = issues.length - listed.length;
+    super([...listed, ...(more > 0 ? [`${source}: ... and ${more} more problem${more === 1 ? '' : 's'}`] : [])].join('\n'));
   }
 }
 

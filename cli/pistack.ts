@@ -7,7 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
-import { ArgumentError } from '../bus-protocol/index.ts';
+import { ArgumentError, safeLines } from '../bus-protocol/index.ts';
 import * as decode from './commands/decode.ts';
 import * as checkVectors from './commands/checkVectors.ts';
 import * as demo from './commands/demo.ts';
@@ -43,7 +43,8 @@ export function createProgram(io: Io = processIo): Command {
   const program = new Command('pistack')
     .description('pistack-rig: a digital twin of the Pi Stack board and a test rig for real ones')
     .version(pkg.version, '-V, --version', 'print the version')
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    // commander's own errors quote what the user typed: escaped, so a pasted escape sequence cannot drive the terminal
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(safeLines(s)) })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   for (const module of COMMAND_MODULES) module.register(program);
