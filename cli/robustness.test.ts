@@ -8,12 +8,12 @@
  * cli/pipeClosed.test.ts.)
  *
  * Reproduce a failure with FC_SEED=<seed> (default 42, printed with every failure);
- * ROBUSTNESS_RUNS=<n> sets the cases per command (default 12).
+ * ROBUSTNESS_RUNS=<n> sets the cases per command (default 25).
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createProgram } from './pistack.ts';
@@ -23,7 +23,7 @@ import { CASE_TIMEOUT_MS, failureProblems } from './testing/checkFailure.ts';
 import { cli, type Ran } from './testing/runCli.ts';
 
 const SEED = Number(process.env['FC_SEED'] ?? 42);
-const RUNS_PER_COMMAND = Number(process.env['ROBUSTNESS_RUNS'] ?? 12);
+const RUNS_PER_COMMAND = Number(process.env['ROBUSTNESS_RUNS'] ?? 25);
 process.env['PISTACK_PROGRESS'] = 'plain';
 
 const root = mkdtempSync(join(tmpdir(), 'pistack-robustness-'));
@@ -141,6 +141,16 @@ for (const c of COMMAND_CASES) {
     );
   });
 }
+
+badArgv('a session line with a crafted field name is named escaped (no escape sequence reaches the terminal)', async () => {
+  const header = readFileSync(fixtures.session, 'utf8').split('\n')[0]!;
+  const session = join(mkdtempSync(join(scratchRoot, 'keys-')), 'crafted.jsonl');
+  writeFileSync(session, `${header}\n${JSON.stringify({ t: 1, dir: 'host', hex: '020003ad', '\u001b]0;owned\u0007': 1 })}\n`);
+  const line = ['replay', session, '--port', 'sim:'];
+  const { ran, problems } = await tryCase(line, ['crafted.jsonl']);
+  assert.equal(problems, [], report(line, ran, problems));
+  assert.match(ran.err, 'unknown field "\\x1B]0;owned\\x07"');
+});
 
 badArgv('the corpus files have the same content after every case (SHA-256)', () => {
   assert.equal(replacedFiles(contentBefore, fingerprint(corpusDir)), []);

@@ -24,6 +24,7 @@ export function failureProblems(ran: Ran, names: readonly string[]): string[] {
   const problems: string[] = [];
   if (ran.code !== 1 && ran.code !== 2) problems.push(`exit code ${ran.code}, expected 1 (or 2 for usage)`);
   if (STACK.test(ran.err) || STACK.test(ran.out)) problems.push('a stack trace was printed');
+  if (ran.err.includes('internal error')) problems.push('it fell through to the last-resort "internal error" net instead of a specific message');
   if (RAW_CONTROL.test(ran.err)) problems.push('a raw control character reached stderr');
   if (ran.err.length > MAX_ERROR_CHARS) problems.push(`${ran.err.length} characters of error output`);
   const lines = ran.err.trimEnd().split('\n');
