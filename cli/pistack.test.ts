@@ -1,7 +1,7 @@
 /** The pistack CLI run in-process (output captured through commander's output configuration). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -300,6 +300,17 @@ test('--version prints the package version; --help lists the commands', async ()
 test('unknown subcommands and options are commander errors with exit code 1', async () => {
   await fails(['encod'], "unknown command 'encod'");
   await fails(['encode', 'GET_ID', '--id', '0', '--bogus'], "unknown option '--bogus'");
+});
+
+test('bin/pistack.js: an exception or rejection thrown outside run() is one "internal error" line and exit 1, no stack trace', () => {
+  const bin = fileURLToPath(new URL('../bin/pistack.js', import.meta.url));
+  for (const fault of ['throw new Error("boom\\u001b[2J")', 'Promise.reject(new Error("boom\\u001b[2J"))']) {
+    // the fault fires once bin/pistack.js has installed its net, while the CLI is still loading
+    const preload = `const t = setInterval(() => { if (process.listenerCount('uncaughtException') > 0) { clearInterval(t); ${fault}; } }, 1)`;
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(preload)}`, bin, 'check-vectors'], { encoding: 'utf8', env: { ...process.env, PISTACK_DEBUG: '' } });
+    assert.is(r.status, 1, r.stderr);
+    assert.is(r.stderr, 'error: internal error: boom\\x1B[2J (run with PISTACK_DEBUG=1 for the stack trace)\n');
+  }
 });
 
 test('smoke: bin/pistack.js --version runs as a real process', () => {
