@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
-import { ConfigError, check, describeValue, formatPath, joinPath, parseJsonText, validate } from './ConfigError.ts';
+import { ConfigError, MAX_LISTED_ISSUES, check, describeValue, formatPath, joinPath, parseJsonText, validate } from './ConfigError.ts';
 
 test('formatPath writes JavaScript accessors, quoting keys that are not identifiers', () => {
   assert.is(formatPath([]), '');
@@ -22,6 +22,20 @@ test('describeValue quotes strings, shows numbers and shortens long values', () 
   assert.is(describeValue([1, 2]), '[1,2]');
   assert.is(describeValue('x'.repeat(100)).length, 40);
   assert.ok(describeValue('x'.repeat(100)).endsWith('...'));
+});
+
+test('a ConfigError lists at most MAX_LISTED_ISSUES problems, then how many more (a huge bad file cannot flood the terminal)', () => {
+  const issues = Array.from({ length: MAX_LISTED_ISSUES + 5 }, (_, i) => ({ path: `steps[${i}]`, message: 'bad' }));
+  const lines = new ConfigError('huge.json', issues).message.split('\n');
+  assert.is(lines.length, MAX_LISTED_ISSUES + 1);
+  assert.is(lines.at(-1), 'huge.json: ... and 5 more problems');
+  assert.is(new ConfigError('one.json', [...issues.slice(0, MAX_LISTED_ISSUES), { path: 'x', message: 'bad' }]).message.split('\n').at(-1), 'one.json: ... and 1 more problem');
+});
+
+test('describeValue escapes control, C1 and bidi characters of file content (no escape sequence reaches the terminal)', () => {
+  assert.is(describeValue('\u001b[2J\u009b\u202e'), '"\\u001b[2J\\x9B\\u202E"');
+  assert.is(formatPath(['a\u009bb']), '["a\\x9Bb"]');
+  assert.throws(() => parseJsonText('\u001b[31mRED\u0000', 'bin.json'), (e: Error) => !/[\u0000-\u001f]/.test(e.message) && e.message.includes('\\x1B[31mRED'));
 });
 
 test('the message has one "source: path: problem" line per issue; issues stay structured', () => {

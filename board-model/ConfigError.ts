@@ -4,6 +4,7 @@
  * `my.json: regulator.currentLimitA: expected a number, got "five"`.
  */
 import type { z } from 'zod';
+import { ELLIPSIS, safeExcerpt } from '../bus-protocol/safeText.ts';
 
 /** One problem in a loaded file: where (a field path like `boards[3].dip`, '' for the whole file) and what. */
 export interface ConfigIssue {
@@ -11,7 +12,13 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
-/** A profile, stack or scenario file was rejected; the message lists one `source: path: problem` line per issue. */
+/** Most problems a ConfigError message lists (all stay in `issues`): a huge bad file must not flood the terminal. */
+export const MAX_LISTED_ISSUES = 20;
+
+/**
+ * A profile, stack or scenario file was rejected; the message lists one `source: path: problem`
+ * line per issue, the first MAX_LISTED_ISSUES of them, then how many more there are.
+ */
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(
@@ -19,7 +26,9 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly issues: readonly ConfigIssue[],
   ) {
-    super(issues.map((i) => `${source}: ${i.path === '' ? '' : `${i.path}: `}${i.message}`).join('\n'));
+    const listed = issues.slice(0, MAX_LISTED_ISSUES).map((i) => `${source}: ${i.path === '' ? '' : `${i.path}: `}${i.message}`);
+    const more = issues.length - listed.length;
+    super([...listed, ...(more > 0 ? [`${source}: ... and ${more} more problem${more === 1 ? '' : 's'}`] : [])].join('\n'));
   }
 }
 
@@ -31,7 +40,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
     else if (typeof key === 'string' && IDENTIFIER.test(key)) out += out === '' ? key : `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
+    else out += `[${safeExcerpt(JSON.stringify(String(key)))}]`; // a key from the file: no control character reaches the terminal
   }
   return out;
 }
@@ -54,7 +63,9 @@ export function describeValue(value: unknown): string {
     json = undefined;
   }
   if (json === undefined) return typeof value;
-  return json.length > 40 ? `${json.slice(0, 37)}...` : json;
+  // file content: escaped (JSON leaves C1 and bidi characters as they are) and capped at 40 characters
+  const shown = safeExcerpt(json, 40);
+  return shown.endsWith(ELLIPSIS) ? safeExcerpt(json, 37, '...') : shown;
 }
 
 const EXPECTED: Record<string, string> = {
@@ -165,7 +176,7 @@ export function parseJsonText(text: string, source: string): unknown {
       const { line, column } = lineColumn(text, text.length);
       where = ` at line ${line}, column ${column} (end of text)`;
     }
-    const detail = raw.replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+    const detail = safeExcerpt(raw.replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/^JSON\.parse: /, ''), 120); // quotes the file's bytes
     throw new ConfigError(source, [{ path: '', message: `not valid JSON${where}: ${detail}` }]);
   }
 }

@@ -21,6 +21,8 @@ test('fromHex: spaced, compact, 0x-prefixed, comma- and colon-separated, several
 test('fromHex: non-hex text and odd digit counts throw HexParseError naming the word', () => {
   assert.throws(() => fromHex('02 0G'), (e: Error) => e instanceof HexParseError && e.message.includes('"0G"'));
   assert.throws(() => fromHex('020'), (e: Error) => e instanceof HexParseError && e.message.includes('odd number'));
+  // regression: the word was quoted raw, so a crafted file could send an escape sequence to the terminal
+  assert.throws(() => fromHex('02 \u001b[2J\u0007'), (e: Error) => e.message.includes('"\\x1B[2J\\x07"') && !e.message.includes('\u001b'));
 });
 
 test('toHex and fromHex round trip (property)', () => {

@@ -1,4 +1,5 @@
 /** Hex text helpers for frames: spaced upper-case output, forgiving input. */
+import { safeExcerpt } from './safeText.ts';
 
 /** Bytes as spaced upper-case hex, e.g. "02 00 03 AD". */
 export function toHex(bytes: Uint8Array): string {
@@ -33,13 +34,13 @@ export function fromHex(text: string): Uint8Array {
   if (cleaned === '') return new Uint8Array(0);
   const out: number[] = [];
   for (const word of cleaned.split(' ')) {
-    if (!/^[0-9a-fA-F]+$/.test(word)) throw new HexParseError(`"${word}" is not hex (expected digits 0-9 and A-F)`);
+    if (!/^[0-9a-fA-F]+$/.test(word)) throw new HexParseError(`"${safeExcerpt(word, 24)}" is not hex (expected digits 0-9 and A-F)`);
     if (word.length % 2 !== 0) {
       if (word.length === 1) {
         out.push(parseInt(word, 16));
         continue;
       }
-      throw new HexParseError(`"${word}" has an odd number of hex digits (${word.length}); write bytes as two digits each`);
+      throw new HexParseError(`"${safeExcerpt(word, 24)}" has an odd number of hex digits (${word.length}); write bytes as two digits each`);
     }
     for (let i = 0; i < word.length; i += 2) out.push(parseInt(word.slice(i, i + 2), 16));
   }

@@ -20,6 +20,7 @@ export {
 } from './errors.ts';
 export type { ClientError } from './errors.ts';
 export { HexParseError, fromHex, hexByte, toCompactHex, toHex } from './hex.ts';
+export { ELLIPSIS, EXCERPT_CHARS, escapeChar, safeExcerpt, safeLines } from './safeText.ts';
 export {
   ADC_FULL_SCALE, ADC_REF_V, fullScale, rawPowerProduct, rawPowerToWatts, rawToUnits, scaleFor, unitOf, unitsToRaw,
 } from './conversions.ts';

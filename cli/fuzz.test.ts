@@ -5,7 +5,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRegressions } from '../fuzz/regressions/saveRegression.ts';
@@ -82,6 +83,59 @@ test('bad options name the option', async () => {
   assert.match(runs.err, /"--runs" must be 1\.\.1000000/);
   const replay = await cli('fuzz', '--replay', join(dir, 'missing.json'));
   assert.match(replay.err, /"--replay": no regression file/);
+});
+
+test('--target "" or " , " is a usage error (exit 2) naming the option and the targets (regression: it ran nothing and exited 0)', async () => {
+  for (const text of ['', ' , ']) {
+    const r = await cli('fuzz', '--target', text, '--runs', '1');
+    assert.is(r.code, 2, r.err);
+    assert.match(r.err, /^error: "--target" names no target \(got ".*"\); give one or more of parser, replies, .*model\n$/);
+    assert.is(r.out, '', 'nothing ran');
+  }
+});
+
+test('--port that cannot be opened (/dev/null, a missing device, a closed tcp:// port): one line naming "--port", no stack trace', async () => {
+  const closed = await new Promise<number>((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+  for (const [port, why] of [['/dev/null', /is not a serial device/], [join(dir, 'ttyGone'), /no serial device at/], [`tcp://127.0.0.1:${closed}`, /nothing listening at/]] as const) {
+    const r = await cli('fuzz', '--port', port, '--runs', '1');
+    assert.is(r.code, 1, r.err);
+    assert.match(r.err, /^error: "--port": /m);
+    assert.match(r.err, why);
+    assert.not.match(r.err, /^\s+at /m);
+    assert.is(r.err.trim().split('\n').length, 1, `one line: ${r.err}`);
+  }
+});
+
+test('a link that goes away during a run on a real port is an error naming the port, not a saved "regression"', async () => {
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const out = join(dir, 'vanished');
+  try {
+    const r = await cli('fuzz', '--port', `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`, '--runs', '10', '--seed', '1', '--out', out);
+    assert.is(r.code, 1, r.err);
+    assert.match(r.err, /error: lost the link to tcp:\/\/127\.0\.0\.1:\d+: .*nothing saved\n$/);
+    assert.is(existsSync(out), false, 'no regression file for a dead link');
+  } finally {
+    server.close();
+  }
+});
+
+test('--replay of a directory or a binary file: a one-line error naming the file (regression: EISDIR stack trace)', async () => {
+  const folder = await cli('fuzz', '--replay', dir);
+  assert.is(folder.code, 1);
+  assert.match(folder.err, /^error: "--replay": .* is a directory; give one regression file/);
+  const binary = join(dir, 'binary.json');
+  writeFileSync(binary, Uint8Array.of(0x1b, 0x5b, 0x32, 0x4a, 0x00, 0xff));
+  const bad = await cli('fuzz', '--replay', binary);
+  assert.is(bad.code, 1);
+  assert.match(bad.err, /binary\.json: not valid JSON/);
+  assert.not.match(bad.err, /\u001b/, 'the escape byte is shown escaped, not sent to the terminal');
 });
 
 test('--minutes runs batches until the time is up', async () => {

@@ -4,6 +4,7 @@
  * can capture everything by configuring the program's output once (see createProgram).
  */
 import type { Command } from 'commander';
+import { safeLines } from '../bus-protocol/safeText.ts';
 
 /** Where a program writes: stdout-like and stderr-like text sinks. */
 export interface Io {
@@ -11,10 +12,64 @@ export interface Io {
   err(text: string): void;
 }
 
-/** The real process streams. */
+/** What happened to the process's stdout: still open, closed by its reader (EPIPE), or failed (a full disk). */
+export interface StdoutState {
+  closed: boolean;
+  /** Why writing failed, when it was not the reader going away (e.g. "ENOSPC: no space left on device"). */
+  failure?: string;
+}
+
+/** The state of process.stdout as seen by processIo (run() reads `failure` to set the exit code). */
+export const stdoutState: StdoutState = { closed: false };
+let stderrClosed = false;
+let guarded = false;
+
+/**
+ * Watch both process streams once: a reader that goes away (`| head -1`, EPIPE) closes the stream
+ * quietly; the command goes on to its end, its recordings closed properly, and later output is
+ * dropped. Any other failure (a full disk) is kept in stdoutState.failure for run() to report.
+ */
+function guardStreams(): void {
+  if (guarded) return;
+  guarded = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    stdoutState.closed = true;
+    if (e.code !== 'EPIPE' && stdoutState.failure === undefined) stdoutState.failure = e.message;
+  });
+  process.stderr.on('error', () => void (stderrClosed = true));
+}
+
+function writeTo(stream: NodeJS.WriteStream, text: string): void {
+  try {
+    stream.write(text);
+  } catch {
+    // a stream destroyed under us: the 'error' listener above records why
+  }
+}
+
+/** Wait until everything written to process.stdout is out (or failed), so that stdoutState is final. */
+export async function flushProcessStdout(): Promise<void> {
+  if (!guarded || stdoutState.closed) return;
+  await new Promise<void>((resolve) => {
+    try {
+      process.stdout.write('', () => resolve());
+    } catch {
+      resolve();
+    }
+  });
+  await new Promise((resolve) => setImmediate(resolve)); // the stream's 'error' event comes a tick after the callback
+}
+
+/** The real process streams (output to a closed stdout or stderr is dropped, see guardStreams). */
 export const processIo: Io = {
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
+  out: (text) => {
+    guardStreams();
+    if (!stdoutState.closed) writeTo(process.stdout, text);
+  },
+  err: (text) => {
+    guardStreams();
+    if (!stderrClosed) writeTo(process.stderr, text);
+  },
 };
 
 /** A user-facing failure: printed as "error: <message>" on stderr, exit code 1 (or `exitCode`). */
@@ -55,9 +110,13 @@ function jsonBytes(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** Print an error message the way every command does: "error: ..." on stderr. */
+/**
+ * Print an error message the way every command does: "error: ..." on stderr. Control
+ * characters that reached the message from a file are escaped here as a last resort (loaders
+ * quote file content through safeExcerpt already).
+ */
 export function printError(io: Io, message: string): void {
-  io.err(`error: ${message}\n`);
+  io.err(`error: ${safeLines(message)}\n`);
 }
 
 /**

@@ -1,13 +1,15 @@
 /** The pistack CLI run in-process (output captured through commander's output configuration). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pkg from '../package.json' with { type: 'json' };
 import { cli } from './testing/runCli.ts';
+import { printError } from './output.ts';
+import { reportInternalError, run } from './pistack.ts';
 import { VECTORS_URL } from './vectors.ts';
 
 type Ran = Awaited<ReturnType<typeof cli>>;
@@ -195,7 +197,98 @@ test('check-vectors: a wrong vector is a MISMATCH and exit code 1', async () => 
   }
 });
 
+/** Run `check-vectors --vectors FILE` on `content` written to a fresh file (a string, bytes, or a directory). */
+async function vectorsFrom(content: string | Uint8Array | 'directory'): Promise<Ran> {
+  const dir = mkdtempSync(join(tmpdir(), 'pistack-vectors-'));
+  try {
+    const path = join(dir, 'vectors.json');
+    if (content === 'directory') mkdirSync(path);
+    else writeFileSync(path, content);
+    return await cli('check-vectors', '--vectors', path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function shippedVectors(): { crcCheck: { hex: string }; vectors: Array<{ hex: string; name: string }> } {
+  return JSON.parse(readFileSync(VECTORS_URL, 'utf8')) as { crcCheck: { hex: string }; vectors: Array<{ hex: string; name: string }> };
+}
+
+test('check-vectors --vectors: missing, empty, directory, binary, wrong-shape or non-hex files are one clear error each (regression: Node stack traces)', async () => {
+  const missing = await cli('check-vectors', '--vectors', join(tmpdir(), 'pistack-no-such-vectors.json'));
+  assert.is(missing.code, 1);
+  assert.match(missing.err, /^error: "--vectors": cannot read .*pistack-no-such-vectors\.json: no such file\n$/);
+  const cases: Array<[string | Uint8Array | 'directory', RegExp]> = [
+    ['', /vectors\.json: not valid JSON at line 1, column 1 \(end of text\)/],
+    ['directory', /"--vectors": cannot read .*vectors\.json: is a directory/],
+    [Uint8Array.of(0x1b, 0x5b, 0x32, 0x4a, 0x00, 0xc3, 0x28), /vectors\.json: not valid JSON: .*\\x1B\[2J/],
+    ['{"a": 1}', /vectors\.json: crcCheck: missing \(expected an object\)/],
+    ['[1, 2]', /vectors\.json: expected an object, got \[1,2\]/],
+  ];
+  const nonHex = shippedVectors();
+  nonHex.vectors[0]!.hex = '02 00 03 ZZ';
+  cases.push([JSON.stringify(nonHex), /vectors\.json: vectors\[0\]\.hex: not hex bytes: "ZZ" is not hex/]);
+  for (const [content, message] of cases) {
+    const r = await vectorsFrom(content);
+    assert.is(r.code, 1, `${String(content).slice(0, 20)}: ${r.err}`);
+    assert.match(r.err, message);
+    assert.not.match(r.err, /^\s+at |node:internal|\u001b/m);
+  }
+});
+
+test('check-vectors checks crcCheck.hex too (regression: it was ignored)', async () => {
+  const file = shippedVectors();
+  file.crcCheck.hex = 'A2';
+  const wrong = await vectorsFrom(JSON.stringify(file));
+  assert.is(wrong.code, 1);
+  assert.match(wrong.out, 'CRC-8/MAXIM check value of "123456789": 0xA1 (expected 0xA1, but "hex" says 0xA2) MISMATCH');
+  assert.match(wrong.err, 'CRC check value wrong');
+  file.crcCheck.hex = 'A1 00';
+  const twoBytes = await vectorsFrom(JSON.stringify(file));
+  assert.match(twoBytes.err, /crcCheck\.hex: must be one byte in hex/);
+  file.crcCheck.hex = 'XY';
+  const notHex = await vectorsFrom(JSON.stringify(file));
+  assert.match(notHex.err, /crcCheck\.hex: not hex bytes/);
+});
+
+test('check-vectors shows names from the file as safe excerpts (a crafted name cannot drive the terminal)', async () => {
+  const file = shippedVectors();
+  file.vectors[0]!.name = 'evil \u001b]0;owned\u0007 name';
+  const r = await vectorsFrom(JSON.stringify(file));
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, 'evil \\x1B]0;owned\\x07 name');
+  assert.not.match(r.out, /\u001b/);
+});
+
 // ---- program ----
+
+test('an unexpected exception is one line "internal error" with exit code 1; PISTACK_DEBUG=1 adds the stack trace', async () => {
+  const io = () => {
+    const captured = { out: '', err: '' };
+    return { captured, io: { out: (s: string) => void (captured.out += s), err: (s: string) => void (captured.err += s) } };
+  };
+  const quiet = io();
+  assert.is(reportInternalError(quiet.io, new TypeError('boom\nsecond line')), 1);
+  assert.is(quiet.captured.err, 'error: internal error: boom (run with PISTACK_DEBUG=1 for the stack trace)\n');
+  const debug = io();
+  process.env['PISTACK_DEBUG'] = '1';
+  try {
+    reportInternalError(debug.io, new Error('boom'));
+  } finally {
+    delete process.env['PISTACK_DEBUG'];
+  }
+  assert.match(debug.captured.err, /^error: internal error: boom .*\nError: boom\n\s+at /);
+  const thrown = io();
+  const program = run(['encode', 'GET_ID', '--id', '0'], { out: () => { throw new RangeError('sink broke'); }, err: thrown.io.err });
+  assert.is(await program, 1);
+  assert.is(thrown.captured.err, 'error: internal error: sink broke (run with PISTACK_DEBUG=1 for the stack trace)\n');
+});
+
+test('printError escapes control characters whatever the message holds (last resort behind the loaders)', async () => {
+  let err = '';
+  printError({ out: () => undefined, err: (s) => void (err += s) }, 'bad file:\nline \u001b[2J\u009b');
+  assert.is(err, 'error: bad file:\nline \\x1B[2J\\x9B\n');
+});
 
 test('--version prints the package version; --help lists the commands', async () => {
   await ok(['--version'], `${pkg.version}\n`);
@@ -207,6 +300,17 @@ test('--version prints the package version; --help lists the commands', async ()
 test('unknown subcommands and options are commander errors with exit code 1', async () => {
   await fails(['encod'], "unknown command 'encod'");
   await fails(['encode', 'GET_ID', '--id', '0', '--bogus'], "unknown option '--bogus'");
+});
+
+test('bin/pistack.js: an exception or rejection thrown outside run() is one "internal error" line and exit 1, no stack trace', () => {
+  const bin = fileURLToPath(new URL('../bin/pistack.js', import.meta.url));
+  for (const fault of ['throw new Error("boom\\u001b[2J")', 'Promise.reject(new Error("boom\\u001b[2J"))']) {
+    // the fault fires once bin/pistack.js has installed its net, while the CLI is still loading
+    const preload = `const t = setInterval(() => { if (process.listenerCount('uncaughtException') > 0) { clearInterval(t); ${fault}; } }, 1)`;
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(preload)}`, bin, 'check-vectors'], { encoding: 'utf8', env: { ...process.env, PISTACK_DEBUG: '' } });
+    assert.is(r.status, 1, r.stderr);
+    assert.is(r.stderr, 'error: internal error: boom\\x1B[2J (run with PISTACK_DEBUG=1 for the stack trace)\n');
+  }
 });
 
 test('smoke: bin/pistack.js --version runs as a real process', () => {

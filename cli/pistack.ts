@@ -7,7 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
-import { ArgumentError } from '../bus-protocol/index.ts';
+import { ArgumentError, safeLines } from '../bus-protocol/index.ts';
 import * as decode from './commands/decode.ts';
 import * as checkVectors from './commands/checkVectors.ts';
 import * as demo from './commands/demo.ts';
@@ -31,7 +31,7 @@ import * as replay from './commands/replay.ts';
 import * as bench from './commands/bench.ts';
 import * as characterize from './commands/characterize.ts';
 import * as fuzzCommand from './commands/fuzz.ts';
-import { CliError, printError, processIo, type Io } from './output.ts';
+import { CliError, flushProcessStdout, printError, processIo, stdoutState, type Io } from './output.ts';
 
 /** Command modules in help order; a new command is one file here plus one line in this list. */
 export const COMMAND_MODULES: ReadonlyArray<{ register(program: Command): void }> = [
@@ -43,31 +43,58 @@ export function createProgram(io: Io = processIo): Command {
   const program = new Command('pistack')
     .description('pistack-rig: a digital twin of the Pi Stack board and a test rig for real ones')
     .version(pkg.version, '-V, --version', 'print the version')
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    // commander's own errors quote what the user typed: escaped, so a pasted escape sequence cannot drive the terminal
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(safeLines(s)) })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   for (const module of COMMAND_MODULES) module.register(program);
   return program;
 }
 
+/** Environment variable that makes an internal error print its stack trace. */
+export const DEBUG_ENV = 'PISTACK_DEBUG';
+
+/**
+ * The last-resort net: an exception no command turned into a message is a bug, reported on one
+ * line (the stack trace only with PISTACK_DEBUG=1); exit code 1.
+ */
+export function reportInternalError(io: Io, e: unknown): number {
+  const message = e instanceof Error ? e.message : String(e);
+  const firstLine = message.split('\n')[0] ?? '';
+  printError(io, `internal error: ${firstLine} (run with ${DEBUG_ENV}=1 for the stack trace)`);
+  if (process.env[DEBUG_ENV] === '1' && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
+  return 1;
+}
+
+function exitCodeOf(e: unknown, io: Io): number {
+  if (e instanceof CommanderError) return e.exitCode; // commander already printed its message
+  if (e instanceof CliError) {
+    printError(io, e.message);
+    return e.exitCode;
+  }
+  if (e instanceof ArgumentError) {
+    printError(io, e.message);
+    return 1;
+  }
+  return reportInternalError(io, e);
+}
+
 /** Run the CLI on user arguments (without node and script); resolves to the exit code. */
 export async function run(args: readonly string[], io: Io = processIo): Promise<number> {
   const program = createProgram(io);
+  let code: number;
   try {
     await program.parseAsync([...args], { from: 'user' });
-    return 0;
+    code = 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode; // commander already printed its message
-    if (e instanceof CliError) {
-      printError(io, e.message);
-      return e.exitCode;
-    }
-    if (e instanceof ArgumentError) {
-      printError(io, e.message);
-      return 1;
-    }
-    throw e;
+    code = exitCodeOf(e, io);
   }
+  if (io === processIo) await flushProcessStdout();
+  if (io === processIo && stdoutState.failure !== undefined) {
+    printError(io, `cannot write to standard output: ${stdoutState.failure}`);
+    return code === 0 ? 1 : code;
+  }
+  return code;
 }
 
 function isMain(): boolean {

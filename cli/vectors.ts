@@ -1,10 +1,12 @@
 /** The PROTOCOL.md section 9 test vectors (fixtures/frames/vectors.json): schema, loader and a two-way check. */
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseJsonText, validate } from '../board-model/ConfigError.ts';
 import {
-  MASTER_ADDRESS, STATUS, buildFrame, decodeRequest, decodeResponse, encodeErrorResponse, encodeOkResponse, encodeRequest,
+  HexParseError, MASTER_ADDRESS, STATUS, buildFrame, decodeRequest, decodeResponse, encodeErrorResponse, encodeOkResponse, encodeRequest,
   fromHex, parseCommandName, toHex, type CommandName,
 } from '../bus-protocol/index.ts';
+import { readText } from './simFiles.ts';
 
 /** Default location of the vector file, next to the repository's other fixtures. */
 export const VECTORS_URL = new URL('../fixtures/frames/vectors.json', import.meta.url);
@@ -12,13 +14,36 @@ export const VECTORS_URL = new URL('../fixtures/frames/vectors.json', import.met
 const commandName = z.string().refine((s) => parseCommandName(s) === s, { message: 'not a command name of PROTOCOL.md section 5' });
 const fields = z.record(z.string(), z.number().int().nonnegative());
 
+/** Why `text` is not hex bytes, or undefined when it is. */
+function hexProblem(text: string): string | undefined {
+  try {
+    fromHex(text);
+    return undefined;
+  } catch (e) {
+    if (e instanceof HexParseError) return `not hex bytes: ${e.message}`;
+    throw e;
+  }
+}
+
+/** Spaced or compact hex bytes ("02 00 03 AD"); a bad one is named with the reason. */
+const hexBytes = z.string().superRefine((text, ctx) => {
+  const problem = hexProblem(text);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: text });
+});
+
+/** The check value as one hex byte ("A1"). */
+const oneHexByte = z.string().superRefine((text, ctx) => {
+  const problem = hexProblem(text) ?? (fromHex(text).length === 1 ? undefined : 'must be one byte in hex, e.g. "A1"');
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: text });
+});
+
 const requestVector = z.object({
   name: z.string(),
   direction: z.literal('request'),
   command: commandName,
   id: z.number().int().min(0).max(254),
   fields,
-  hex: z.string(),
+  hex: hexBytes,
 });
 
 const responseVector = z.object({
@@ -29,14 +54,14 @@ const responseVector = z.object({
   command: commandName.nullable(),
   id: z.null(),
   fields,
-  hex: z.string(),
+  hex: hexBytes,
 });
 
 /** Schema of the whole vector file. */
 export const vectorFileSchema = z.object({
   source: z.string(),
   note: z.string().optional(),
-  crcCheck: z.object({ ascii: z.string(), crc: z.number().int().min(0).max(255), hex: z.string() }),
+  crcCheck: z.object({ ascii: z.string(), crc: z.number().int().min(0).max(255), hex: oneHexByte }),
   vectors: z.array(z.discriminatedUnion('direction', [requestVector, responseVector])).min(1),
 });
 
@@ -46,9 +71,18 @@ export type VectorFile = z.infer<typeof vectorFileSchema>;
 /** One test vector (request or response). */
 export type Vector = VectorFile['vectors'][number];
 
-/** Read and validate the vector file; throws a ZodError naming the bad entry. */
-export function loadVectors(url: URL = VECTORS_URL): VectorFile {
-  return vectorFileSchema.parse(JSON.parse(readFileSync(url, 'utf8')));
+/**
+ * Read and validate the vector file (a path or file URL). An unreadable file is a CliError naming
+ * `--vectors`; bad JSON or a bad entry a ConfigError naming the file and the field.
+ */
+export function loadVectors(file: URL | string = VECTORS_URL): VectorFile {
+  const path = typeof file === 'string' ? file : fileURLToPath(file);
+  return validate(vectorFileSchema, parseJsonText(readText(path, '--vectors'), path), path);
+}
+
+/** The check value as the file's `crcCheck.hex` gives it (validated as one byte by the schema). */
+export function crcCheckHexValue(file: VectorFile): number {
+  return fromHex(file.crcCheck.hex)[0]!;
 }
 
 /** Outcome of checking one vector in both directions. */

@@ -1,16 +1,16 @@
 /**
  * `pistack check-vectors`: the codec on its own test data. Checks every PROTOCOL.md section 9 vector
- * both ways, the CRC check value, and shows the stream parser resynchronising on garbage.
+ * both ways, the CRC check value (both its `crc` and its `hex`), and shows the stream parser resynchronising on garbage.
  * Exit code 1 on any mismatch.
  */
-import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import {
-  BYTE_TIME_9600_MS, FrameParser, crc8, fromHex, hexByte, toHex, type CommandName, type ParserEvent, type ParserStats,
+  BYTE_TIME_9600_MS, FrameParser, crc8, fromHex, hexByte, safeExcerpt, toHex, type CommandName, type ParserEvent, type ParserStats,
 } from '../../bus-protocol/index.ts';
 import { decodeFrames } from '../decodeFrames.ts';
 import { CliError, printJson, printLines, withJson } from '../output.ts';
-import { checkVector, loadVectors, VECTORS_URL, type VectorCheck } from '../vectors.ts';
+import { loading } from '../simFiles.ts';
+import { checkVector, crcCheckHexValue, loadVectors, VECTORS_URL, type VectorCheck } from '../vectors.ts';
 
 interface DemoOptions {
   vectors?: string;
@@ -73,31 +73,36 @@ export function register(program: Command): void {
     .description('check the PROTOCOL.md test vectors both ways, the CRC check value, and show the parser resynchronising')
     .option('--vectors <FILE>', 'vector file to check (default: the built-in fixtures/frames/vectors.json)');
   withJson(cmd).action(function (this: Command, options: DemoOptions) {
-    const file = loadVectors(options.vectors === undefined ? VECTORS_URL : pathToFileURL(options.vectors));
+    const file = loading(() => loadVectors(options.vectors ?? VECTORS_URL));
     const checks = file.vectors.map(checkVector);
     const crc = crc8(new TextEncoder().encode(file.crcCheck.ascii));
     const parser = runParserDemo();
     const bad = checks.filter((c) => !c.encodeOk || !c.decodeOk);
-    const crcOk = crc === file.crcCheck.crc;
+    const crcHex = crcCheckHexValue(file);
+    const crcOk = crc === file.crcCheck.crc && crc === crcHex;
 
     if (options.json) {
       printJson(this, {
         vectors: checks.map((c) => ({ name: c.vector.name, hex: c.vector.hex, encoded: c.encoded, encodeOk: c.encodeOk, decoded: c.decoded, decodeOk: c.decodeOk })),
-        crcCheck: { ascii: file.crcCheck.ascii, expected: file.crcCheck.crc, actual: crc, ok: crcOk },
+        crcCheck: { ascii: file.crcCheck.ascii, expected: file.crcCheck.crc, expectedHex: file.crcCheck.hex, actual: crc, ok: crcOk },
         parser,
         ok: bad.length === 0 && crcOk,
       });
     } else {
-      const nameWidth = Math.max(...checks.map((c) => c.vector.name.length));
-      const hexWidth = Math.max(...checks.map((c) => c.vector.hex.length));
+      // names, hex and ascii come from the file: shown as safe excerpts (a crafted file cannot drive the terminal)
+      const names = checks.map((c) => safeExcerpt(c.vector.name));
+      const hexes = checks.map((c) => safeExcerpt(c.vector.hex));
+      const nameWidth = names.reduce((w, n) => Math.max(w, n.length), 0);
+      const hexWidth = hexes.reduce((w, h) => Math.max(w, h.length), 0);
       const lines = [`PROTOCOL.md section 9 test vectors (${checks.length}), encoded and decoded:`];
-      for (const c of checks) {
+      checks.forEach((c, i) => {
         const status = c.encodeOk && c.decodeOk ? 'OK      ' : 'MISMATCH';
-        lines.push(`  ${status}  ${c.vector.name.padEnd(nameWidth)}  ${c.vector.hex.padEnd(hexWidth)}  ${describeVector(c)}`);
-        if (!c.encodeOk) lines.push(`            encode gave ${c.encoded}, expected ${c.vector.hex}`);
-        if (!c.decodeOk) lines.push(`            decode gave ${c.decoded}, expected ${JSON.stringify(c.vector.fields)}`);
-      }
-      lines.push('', `CRC-8/MAXIM check value of "${file.crcCheck.ascii}": ${hexByte(crc)} (expected ${hexByte(file.crcCheck.crc)}) ${crcOk ? 'OK' : 'MISMATCH'}`);
+        lines.push(`  ${status}  ${names[i]!.padEnd(nameWidth)}  ${hexes[i]!.padEnd(hexWidth)}  ${describeVector(c)}`);
+        if (!c.encodeOk) lines.push(`            encode gave ${safeExcerpt(c.encoded)}, expected ${hexes[i]}`);
+        if (!c.decodeOk) lines.push(`            decode gave ${safeExcerpt(c.decoded)}, expected ${safeExcerpt(JSON.stringify(c.vector.fields))}`);
+      });
+      const hexNote = crcHex === file.crcCheck.crc ? '' : `, but "hex" says ${hexByte(crcHex)}`;
+      lines.push('', `CRC-8/MAXIM check value of "${safeExcerpt(file.crcCheck.ascii)}": ${hexByte(crc)} (expected ${hexByte(file.crcCheck.crc)}${hexNote}) ${crcOk ? 'OK' : 'MISMATCH'}`);
       lines.push('', 'Stream parser on a noisy 9600-baud stream:');
       for (const chunk of PARSER_DEMO) lines.push(`  in        ${chunk.hex.padEnd(18)}  ${chunk.what}`);
       for (const e of parser.events) lines.push(`  ${e.kind === 'frame' ? 'found  ' : 'dropped'}   ${e.hex.padEnd(18)}  ${e.text}`);

@@ -4,7 +4,7 @@
  * test only). Prints the seed first; saves each failure, shrunk, as a regression file with the
  * command that replays it; exit code 1 on any failure. `--replay FILE` replays a saved one.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { V4_REFERENCE } from '../../board-model/profiles.ts';
@@ -18,11 +18,13 @@ import { runCampaign } from '../../fuzz/runner/parallel.ts';
 import type { WorkerPlan } from '../../fuzz/runner/workerLoop.ts';
 import { failureReport } from '../../fuzz/target.ts';
 import { TARGETS, targetByName } from '../../fuzz/targets.ts';
-import { openPort, parsePortSpec } from '../../hil/ports.ts';
+import { ArgumentError, DisconnectedError, safeExcerpt } from '../../bus-protocol/index.ts';
+import { SerialOpenError, openPort, parsePortSpec, type HostPort } from '../../hil/ports.ts';
+import { TcpConnectError } from '../../hil/TcpTransport.ts';
 import { fuzzProgress } from '../fuzzProgress.ts';
 import { CliError, ioOf, parseInteger, printJson } from '../output.ts';
 import { checkOutputDir } from '../outputPaths.ts';
-import { loadProfile, loading } from '../simFiles.ts';
+import { loadProfile, loading, readText } from '../simFiles.ts';
 
 interface FuzzOptions {
   runs?: string;
@@ -50,6 +52,8 @@ function randomSeed(): number {
 async function replay(cmd: Command, file: string): Promise<void> {
   const io = ioOf(cmd);
   if (!existsSync(file)) throw new CliError(`"--replay": no regression file ${file}`);
+  if (statSync(file).isDirectory()) throw new CliError(`"--replay": ${file} is a directory; give one regression file (a .json file in it)`);
+  readText(file, '--replay'); // an unreadable file is named with the option
   const r = loading(() => loadRegression(file));
   regressionSession(r, file);
   const recorded = await replayCase(r, profileFromPatch(r.profile, `${file} (profile)`));
@@ -65,6 +69,23 @@ async function replay(cmd: Command, file: string): Promise<void> {
   if (!expected) throw new CliError(r.example ? `${file}: the example no longer behaves as recorded` : `${file}: the failure still happens`);
 }
 
+/** The names of `--target`; an empty list is a usage error (exit 2): a run of nothing must not pass. */
+export function targetNames(text: string): string[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new CliError(`"--target" names no target (got "${safeExcerpt(text)}"); give one or more of ${TARGETS.map((x) => x.name).join(', ')}`, 2);
+  return names;
+}
+
+/** Open a real `--port`; a missing device, a non-serial file or a closed TCP port is a CliError naming the option. */
+async function openFuzzPort(spec: string): Promise<HostPort> {
+  try {
+    return await openPort(spec);
+  } catch (e) {
+    if (e instanceof SerialOpenError || e instanceof TcpConnectError || e instanceof ArgumentError) throw new CliError(`"--port": ${e.message}`);
+    throw e;
+  }
+}
+
 /** Run a campaign and report. */
 async function fuzz(cmd: Command, options: FuzzOptions): Promise<void> {
   if (options.replay !== undefined) return replay(cmd, options.replay);
@@ -76,7 +97,7 @@ async function fuzz(cmd: Command, options: FuzzOptions): Promise<void> {
   const seed = options.seed === undefined ? randomSeed() : parseInteger(options.seed, '--seed', { min: 0, max: 0xffffffff });
   const portSpec = options.port ?? 'sim:';
   const onSim = parsePortSpec(portSpec).kind === 'sim';
-  const names = options.target === undefined ? (onSim ? TARGETS.map((t) => t.name) : ['model']) : options.target.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = options.target === undefined ? (onSim ? TARGETS.map((t) => t.name) : ['model']) : targetNames(options.target);
   for (const name of names) {
     const t = targetByName(name);
     if (!t) throw new CliError(`"--target": unknown target "${name}" (known: ${TARGETS.map((x) => x.name).join(', ')})`);
@@ -90,6 +111,7 @@ async function fuzz(cmd: Command, options: FuzzOptions): Promise<void> {
   checkOutputDir(out, '--out'); // before fuzzing: a shrunk counterexample must have somewhere to go
   const targets = names.map((name) => ({ name, runs: runs ?? targetByName(name)!.ciRuns }));
   const total = minutes === undefined ? targets.reduce((n, t) => n + t.runs, 0) : undefined;
+  const port = onSim ? undefined : await openFuzzPort(portSpec);
   io.err(`pistack fuzz: seed ${seed}, ${onSim ? `simulator, ${workers} worker${workers === 1 ? '' : 's'}` : `board ${id} at ${portSpec}`}, profile ${profile.name}${variants ? ' (+ behaviour variants)' : ''}, targets ${names.join(', ')}\n`);
   const progress = fuzzProgress(io, minutes === undefined ? { total: total! } : { totalMs: minutes * 60_000 });
   const figures = { runs: 0, failures: 0, coverage: '' };
@@ -117,8 +139,7 @@ async function fuzz(cmd: Command, options: FuzzOptions): Promise<void> {
     const plan: WorkerPlan = { targets, seed, workers, deadline: minutes === undefined ? undefined : Date.now() + minutes * 60_000, profile, variants, shrink: options.shrink !== false, coverage: true };
     const outcome = await runCampaign(plan, { onBatch });
     coverageReport = outcome.coverage?.report();
-  } else {
-    const port = await openPort(portSpec);
+  } else if (port) {
     const shared = { ...port, close: async () => undefined };
     try {
       const deadline = minutes === undefined ? undefined : Date.now() + minutes * 60_000;
@@ -129,6 +150,10 @@ async function fuzz(cmd: Command, options: FuzzOptions): Promise<void> {
         onBatch(result, undefined);
         if (result.failed) break;
       }
+    } catch (e) {
+      progress.stop(figures);
+      if (e instanceof DisconnectedError) throw new CliError(`lost the link to ${portSpec}: ${e.message} (was the adapter unplugged?); ${figures.runs} runs done, nothing saved`);
+      throw e;
     } finally {
       await port.close();
     }

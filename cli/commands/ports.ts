@@ -1,5 +1,6 @@
 /** `pistack ports`: the serial adapters present (path, manufacturer, serial number, USB IDs). */
 import type { Command } from 'commander';
+import { safeExcerpt } from '../../bus-protocol/safeText.ts';
 import { listSerialPorts } from '../../hil/listPorts.ts';
 import { CliError, printJson, printLines, withJson } from '../output.ts';
 
@@ -17,7 +18,8 @@ export function register(program: Command): void {
       printLines(this, ['no serial ports found (is the adapter plugged in? `dmesg | tail` shows what the kernel saw)']);
       return;
     }
-    const rows = listing.ports.map((p) => [p.path, p.manufacturer ?? '-', p.serialNumber ?? '-', p.vendorId || p.productId ? `${p.vendorId ?? '?'}:${p.productId ?? '?'}` : '-']);
+    // the strings come from the USB device itself: shown as safe excerpts
+    const rows = listing.ports.map((p) => [p.path, p.manufacturer ?? '-', p.serialNumber ?? '-', p.vendorId || p.productId ? `${p.vendorId ?? '?'}:${p.productId ?? '?'}` : '-'].map((cell) => safeExcerpt(cell)));
     const head = ['path', 'manufacturer', 'serial number', 'vendor:product'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();

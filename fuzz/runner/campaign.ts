@@ -6,6 +6,7 @@
  * log attached, and turned into a regression file.
  */
 import { hashLabel } from '../../board-model/random.ts';
+import { DisconnectedError } from '../../bus-protocol/errors.ts';
 import type { FirmwareProfile } from '../../board-model/profileSchema.ts';
 import type { HostPort } from '../../hil/ports.ts';
 import * as fc from 'fast-check';
@@ -75,13 +76,15 @@ export function* endlessBatches(targets: readonly string[], seed: number, worker
   }
 }
 
-/** Run one batch; a failure comes back shrunk, with its regression file (replay command to fill in). */
+/** Run one batch; a failure comes back shrunk, with its regression file (replay command to fill in). A lost link throws its DisconnectedError. */
 export async function runBatch(batch: Batch, options: RunOptions): Promise<BatchResult> {
   const target = targetByName(batch.target);
   if (!target) throw new Error(`unknown fuzz target "${batch.target}"`);
   const started = performance.now();
   const base = { profile: options.profile, variants: options.variants, inspect: options.coverage?.hook, openPort: options.openPort, boardId: options.boardId };
   const details = await target.check(base, { seed: batch.seed, numRuns: batch.numRuns, endOnFailure: options.shrink === false });
+  // A link that went away is not a finding about the board: no shrinking on a dead port, no regression file.
+  if (details.failed && details.errorInstance instanceof DisconnectedError) throw details.errorInstance;
   if (!details.failed || details.counterexamplePath === null) {
     return { batch, runs: details.numRuns, failed: details.failed, ms: performance.now() - started, ...(details.failed ? { report: failureReport(details) ?? '' } : {}) };
   }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { describeValue } from '../../board-model/ConfigError.ts';
 import { toCompactHex } from '../../bus-protocol/hex.ts';
+import { safeExcerpt } from '../../bus-protocol/safeText.ts';
 
 /** The `format` tag of line 1. */
 export const SESSION_FORMAT = 'pistack-session';
@@ -147,12 +148,13 @@ function problems(issues: readonly z.core.$ZodIssue[], value: Record<string, unk
   const out: string[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push(`unknown field "${key}"`);
+      for (const key of issue.keys) out.push(`unknown field "${safeExcerpt(key)}"`);
       continue;
     }
     const key = String(issue.path[0] ?? '');
     const got = value[key];
-    out.push(got === undefined ? `"${key}" is missing` : `"${key}": ${describeValue(got)} ${issue.message}`);
+    const shown = safeExcerpt(key);
+    out.push(got === undefined ? `"${shown}" is missing` : `"${shown}": ${describeValue(got)} ${issue.message}`);
   }
   return out.join('; ');
 }
@@ -162,7 +164,7 @@ function parseJsonLine(line: string): { ok: true; value: unknown } | { ok: false
     return { ok: true, value: JSON.parse(line) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, message: message.replace(/\s*(in JSON )?at position \d+.*$/, '') };
+    return { ok: false, message: safeExcerpt(message.replace(/\s*(in JSON )?at position \d+.*$/, ''), 120) }; // quotes the line's bytes
   }
 }
 
