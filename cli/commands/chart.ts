@@ -3,16 +3,23 @@
  * the XState definitions (web/chart/), so the diagrams in docs/charts/ stay in step with the
  * code (a test compares the committed DOT with a fresh one).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CHARTS, chartDot } from '../../web/chart/machines.ts';
 import { GraphvizError, renderSvg } from '../../web/node/renderSvg.ts';
 import { CliError, printLines } from '../output.ts';
+import { checkOutputDir, existsMessage, withOverwrite } from '../outputPaths.ts';
 
 interface ChartCliOptions {
   out?: string;
   dotOnly?: boolean;
+  overwrite?: boolean;
+}
+
+/** The files writeCharts writes into a folder, by name. */
+export function chartFileNames(dotOnly = false): string[] {
+  return CHARTS.flatMap((spec) => (dotOnly ? [`${spec.key}.dot`] : [`${spec.key}.dot`, `${spec.key}.svg`]));
 }
 
 /** Write every chart's DOT (and SVG unless dotOnly) into dir; returns the paths written. */
@@ -35,14 +42,20 @@ export async function writeCharts(dir: string, dotOnly = false): Promise<string[
 
 /** Register `chart` on the program. */
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('chart')
     .description('write every machine\'s statechart (port, Pi, regulator, MCU) as Graphviz DOT and SVG')
     .option('--out <DIR>', 'directory to write <machine>.dot and <machine>.svg into (e.g. docs/charts)')
-    .option('--dot-only', 'write only the DOT files (no Graphviz needed)')
+    .option('--dot-only', 'write only the DOT files (no Graphviz needed)');
+  withOverwrite(cmd, 'chart files already in the folder')
     .action(async function (this: Command, options: ChartCliOptions) {
       if (options.out === undefined || options.out.trim() === '') throw new CliError('say where to write the charts: "--out DIR" (e.g. docs/charts)');
-      const dir = resolve(options.out);
+      const dir = checkOutputDir(options.out, '--out');
+      if (options.overwrite !== true) {
+        for (const name of chartFileNames(options.dotOnly === true)) {
+          if (existsSync(join(dir, name))) throw new CliError(existsMessage('--out', join(dir, name)));
+        }
+      }
       let written: string[];
       try {
         written = await writeCharts(dir, options.dotOnly === true);

@@ -56,10 +56,10 @@ test('labels: delayed and eventless transitions, guards and actions are spelled 
   assert.is(stateDomId('powerPort.power.on.alive'), 'st-powerPort-power-on-alive');
 });
 
-test('docs/charts/*.dot are up to date with the machines (regenerate: npx pistack chart --out docs/charts)', () => {
+test('docs/charts/*.dot are up to date with the machines (regenerate: npx pistack chart --out docs/charts --overwrite)', () => {
   for (const spec of CHARTS) {
     const committed = readFileSync(fileURLToPath(new URL(`${spec.key}.dot`, DOCS)), 'utf8');
-    assert.ok(committed === chartDot(spec), `docs/charts/${spec.key}.dot differs from ${spec.source}: run npx pistack chart --out docs/charts`);
+    assert.ok(committed === chartDot(spec), `docs/charts/${spec.key}.dot differs from ${spec.source}: run npx pistack chart --out docs/charts --overwrite`);
   }
 });
 

@@ -117,6 +117,19 @@ test('chart --out writes DOT and SVG for every machine; --out is required; --dot
   assert.not.ok(existsSync(join(dir, 'dot-only', 'powerPort.svg')));
 });
 
+test('chart --out never replaces chart files without --overwrite (regression: it silently replaced them)', async () => {
+  const out = join(dir, 'charts-again');
+  assert.is((await cli('chart', '--out', out, '--dot-only')).code, 0);
+  writeFileSync(join(out, 'powerPort.dot'), 'hand-edited');
+  const refused = await cli('chart', '--out', out, '--dot-only');
+  assert.is(refused.code, 1);
+  assert.match(refused.err, /^error: "--out": .*powerPort\.dot exists; pass --overwrite to replace it\n$/);
+  assert.is(readFileSync(join(out, 'powerPort.dot'), 'utf8'), 'hand-edited', 'the file is untouched');
+  const replaced = await cli('chart', '--out', out, '--dot-only', '--overwrite');
+  assert.is(replaced.code, 0, replaced.err);
+  assert.match(readFileSync(join(out, 'powerPort.dot'), 'utf8'), /^digraph/);
+});
+
 test('renderSvg: a missing Graphviz is a clear error; the prolog is stripped', async () => {
   try {
     await renderSvg('digraph { a }', join(dir, 'no-such-dot'));
