@@ -45,7 +45,7 @@ export interface RunOptions {
   /** Called after each slice with the virtual time reached (ms); a returned promise is awaited. */
   onSlice?: (sim: SimStack, virtualMs: number) => void | Promise<void>;
   /** Stop at the end of the current slice (Ctrl-C): the result holds the run so far, `interrupted` set. */
-  signal?: AbortSignal;
+  signal?: { readonly aborted: boolean };
 }
 
 /** A scenario step in a report: its index in `steps`, time (ms) and what it does. */
