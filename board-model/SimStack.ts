@@ -38,9 +38,18 @@ export interface SimStackOptions {
   inspect?: InspectionHook;
   /** USB adapter latency of the simulated host adapter (ms). */
   hostLatencyMs?: number;
+  /**
+   * Lets the embedding runtime breathe during a long settle() (a replay of hours): awaited every
+   * YIELD_TIMERS timers, e.g. `() => new Promise((r) => setImmediate(r))` in Node, so signals
+   * (Ctrl-C) are handled. Default: never yields.
+   */
+  yieldToHost?: () => Promise<void>;
   /** Runaway guard: most timers fired and events logged in one virtual second before the run stops (defaults: sim/runawayGuard.ts). */
   budget?: { timersPerS?: number; eventsPerS?: number };
 }
+
+/** settle() yields to the host runtime (SimStackOptions.yieldToHost) after this many timers. */
+const YIELD_TIMERS = 20_000;
 
 /** settle() without a limit gives up once host code has had no timer pending for this long (ms of virtual time). */
 export const HOST_IDLE_LIMIT_MS = 3_600_000;
@@ -94,6 +103,7 @@ export class SimStack {
   private eventSecond = Number.NaN;
   private eventsLeft = 0;
   private overrun: Overrun | undefined;
+  private stopped = false;
   private supplyVolts: number;
   private lastTarget: number | undefined;
 
@@ -167,8 +177,9 @@ export class SimStack {
     return this;
   }
 
-  /** Stop every machine. */
+  /** Stop every machine; a settle() still running gives up. */
   stop(): void {
+    this.stopped = true;
     for (const board of this.boards) board.stop();
     void this.host.close();
   }
@@ -248,8 +259,15 @@ export class SimStack {
     promise.then(() => (done = true), () => (done = true));
     const end = limitMs === undefined ? Number.POSITIVE_INFINITY : this.clock.now() + limitMs;
     let idleSince = this.clock.now();
+    let untilYield = YIELD_TIMERS;
     await drainMicrotasks();
     while (!done) {
+      if (this.stopped) throw new Error('simulation: stopped while host work was running');
+      if (--untilYield <= 0 && this.options.yieldToHost) {
+        untilYield = YIELD_TIMERS;
+        await this.options.yieldToHost();
+        continue;
+      }
       if (this.hostWaiting) idleSince = this.clock.now();
       const idleEnd = this.hostWaiting ? Number.POSITIVE_INFINITY : idleSince + HOST_IDLE_LIMIT_MS;
       if (!this.step(Math.min(end, idleEnd))) {

@@ -48,4 +48,19 @@ test('settle keeps an explicit limit when given one', async () => {
   sim.stop();
 });
 
+test('a long settle yields to the host runtime now and then, and gives up once the stack is stopped (Ctrl-C during a long replay)', async () => {
+  let yields = 0;
+  let sim: SimStack | undefined;
+  const yieldToHost = async (): Promise<void> => {
+    if (++yields === 2) sim!.stop(); // as `pistack replay` closing the port after Ctrl-C
+  };
+  sim = new SimStack({ stack: BUILTIN_STACKS['single']!, yieldToHost }).start();
+  const forever = (async () => {
+    for (;;) await sleep(sim, 1);
+  })();
+  assert.match(await rejection(sim.settle(forever)), /^simulation: stopped while host work was running$/);
+  assert.is(yields, 2);
+  assert.ok(sim.clock.now() >= 39_000, 'about 20,000 timers between yields');
+});
+
 test.run();
