@@ -6,7 +6,7 @@ import { SimStack } from '../SimStack.ts';
 import { BUILTIN_STACKS } from '../stack.ts';
 import { V4_REFERENCE } from '../profiles.ts';
 import { runScenario } from './runScenario.ts';
-import { DEFAULT_BUDGET, RunawayError } from './runawayGuard.ts';
+import { DEFAULT_BUDGET, RunawayError, runawayError } from './runawayGuard.ts';
 
 const watchdogCycle = scenarioFromText(readFileSync(new URL('../../fixtures/scenarios/watchdog-cycle.json', import.meta.url), 'utf8'), 'watchdog-cycle.json');
 
@@ -40,6 +40,14 @@ test('runaway guard: a plain timer re-arming itself at zero delay trips the time
   assert.instance(error, RunawayError);
   assert.match((error as Error).message, /more than 1,000 timers fired in one virtual second; no machine has a delayed event under 1 ms pending \(a plain timer loops\)/);
   assert.is((error as RunawayError).atMs, 500, 'a zero-delay loop never moves virtual time');
+  sim.stop();
+});
+
+test('runaway guard names the MCU, the regulator or a Pi when its delayed event is the fast one', async () => {
+  const fastBoot = { ...V4_REFERENCE, mcu: { ...V4_REFERENCE.mcu, bootMs: 0.5 } };
+  const sim = new SimStack({ stack: BUILTIN_STACKS['single']!, profile: fastBoot }).start();
+  const error = runawayError(sim.boards, { kind: 'timers', budget: 10 }, 0);
+  assert.match(error.message, /^simulation runaway at 0s: more than 10 timers fired in one virtual second; board 0 \(ID 0x00\) MCU \(machine boardMcu\) keeps re-arming "xstate\.after\./);
   sim.stop();
 });
 
