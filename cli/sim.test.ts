@@ -195,6 +195,8 @@ test('progress line: only on a terminal (and not --quiet), only once a run has t
   quiet.clear();
   assert.is(drawn.length, 2, 'a disabled target (not a TTY, or --quiet) gets nothing');
   assert.match(progressText(3_600_000, 360_000_000_000, 1000), /^sim: 1h00m00s of 100000h00m00s \(0\.0%\), 3,600x real time, ETA 27h46m /);
+  assert.match(progressText(36_000, 3_600_000, 1000), /\(1\.0%\), 36x real time, ETA 1m39s /);
+  assert.match(progressText(0, 3_600_000, 5000), /0x real time, ETA \? /);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
