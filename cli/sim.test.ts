@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimProgress, progressText } from './simProgress.ts';
+import { summaryLines } from './timeline.ts';
+import type { RunResult } from '../board-model/sim/runScenario.ts';
 import { cli } from './testing/runCli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pistack-sim-'));
@@ -197,6 +199,18 @@ test('progress line: only on a terminal (and not --quiet), only once a run has t
   assert.match(progressText(3_600_000, 360_000_000_000, 1000), /^sim: 1h00m00s of 100000h00m00s \(0\.0%\), 3,600x real time, ETA 27h46m /);
   assert.match(progressText(36_000, 3_600_000, 1000), /\(1\.0%\), 36x real time, ETA 1m39s /);
   assert.match(progressText(0, 3_600_000, 5000), /0x real time, ETA \? /);
+});
+
+test('the summary says when events were not all kept, polls were skipped, or one step was not sent', () => {
+  const result = {
+    events: [{ t: 0, type: 'mcu-boot' }], eventsTruncated: 12_345, pollsSkipped: 3,
+    unsent: { count: 1, first: { index: 4, atMs: 61_000, step: 'PI_ON id 3 pi 0' }, last: { index: 4, atMs: 61_000, step: 'PI_ON id 3 pi 0' } },
+    summary: { pis: [], boards: [], bus: { frames: 0, replies: 0, crcErrors: 0, collisions: 0, timeouts: 0 } },
+  } as unknown as RunResult;
+  const lines = summaryLines(result);
+  assert.ok(lines.includes('  Steps not sent: 1 (the bus was busy or the run ended first: steps[4] at 1m01s PI_ON id 3 pi 0)'), lines.join('\n'));
+  assert.ok(lines.includes('  Polls skipped: 3 (the previous poll was still waiting for replies)'), lines.join('\n'));
+  assert.ok(lines.includes('  Events: the first 1 kept, 12,345 more counted but not listed'), lines.join('\n'));
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -65,7 +65,6 @@ async function runWithSignals(cmd: Command, scenario: Scenario, options: SimOpti
     return { result, ...(controller.signal.aborted ? { signal: String(controller.signal.reason) } : {}) };
   } catch (e) {
     if (e instanceof RunawayError) throw new CliError(e.message);
-    if (e instanceof RangeError && e.message.startsWith('poll: ')) throw new CliError(`"--poll": ${e.message.slice(6)}`);
     throw e;
   } finally {
     progress.clear();
