@@ -67,6 +67,14 @@ test('a signal stops the run at the end of a slice with the run so far (Ctrl-C)'
   assert.is(result.summary.bus.frames, 20);
 });
 
+test('the stack\'s load-time warnings are events of the run, as before', async () => {
+  const stack = { name: 'dup', boards: [{ dip: 1, pis: [null, null] }, { dip: 1, pis: [null, null] }] };
+  const result = await runScenario(parseScenario({ stack, duration: '1s' }, 'dup.json'));
+  const warnings = result.events.filter((e) => e.type === 'warning');
+  assert.is(warnings.length, 1);
+  assert.equal(warnings.map((w) => w['message']), result.warnings);
+});
+
 test('a poll shorter than one poll cycle is refused before anything runs; 0 is no polling', async () => {
   const scenario = parseScenario({ stack: 'single', duration: '1s' }, 's.json');
   let message = '';

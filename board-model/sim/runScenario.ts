@@ -102,12 +102,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const events: SimEvent[] = [];
   let eventsTruncated = 0;
   const tracker = new ExpectationTracker(scenario.expect);
-  const unsubscribe = sim.events.subscribe((event) => {
+  const record = (event: SimEvent): void => {
     if (events.length < limit) events.push(event);
     else eventsTruncated++;
     tracker.observe(event);
     options.onEvent?.(event);
-  });
+  };
+  // The stack logged its load-time warnings while it was built, before anyone could listen.
+  for (const message of sim.warnings) record({ t: sim.clock.now(), type: 'warning', message });
+  const unsubscribe = sim.events.subscribe(record);
   // The simulated host behaves like the original host library: no retries (PROTOCOL.md section 8).
   const client = new StackClient(sim.host, { clock: sim.hostClock, retries: 0, hardwareVersion: scenario.profile.hardwareVersion });
   sim.start();
