@@ -75,6 +75,15 @@ test('the stack\'s load-time warnings are events of the run, as before', async (
   assert.equal(warnings.map((w) => w['message']), result.warnings);
 });
 
+test('polls run one at a time: a tick that finds the last poll waiting on silent boards is skipped and counted', async () => {
+  const scenario = parseScenario({ stack: 'single', duration: '10s', poll: '110ms', steps: [{ at: '1s', fault: 'supply-volts', value: 0 }] }, 'dark.json');
+  let maxPending = 0;
+  const result = await runScenario(scenario, { sliceMs: 100, onSlice: (sim) => void (maxPending = Math.max(maxPending, sim.clock.pending)) });
+  assert.ok(result.pollsSkipped > 40, `${result.pollsSkipped} polls skipped`);
+  assert.ok(result.summary.bus.timeouts > 0);
+  assert.ok(maxPending < 20, `${maxPending} timers pending at most`);
+});
+
 test('a poll shorter than one poll cycle is refused before anything runs; 0 is no polling', async () => {
   const scenario = parseScenario({ stack: 'single', duration: '1s' }, 's.json');
   let message = '';
