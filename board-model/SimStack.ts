@@ -20,6 +20,7 @@ import { boardIdOf } from './firmware/dispatch.ts';
 import { boardId, MASTER_ADDRESS, stackWarnings, type Stack } from './stack.ts';
 import { StackControl } from './StackControl.ts';
 import { VirtualClock } from './VirtualClock.ts';
+import { DEFAULT_BUDGET, runawayError, type Overrun } from './sim/runawayGuard.ts';
 
 /** How to build a simulated stack. */
 export interface SimStackOptions {
@@ -40,7 +41,21 @@ export interface SimStackOptions {
   inspect?: InspectionHook;
   /** USB adapter latency of the simulated host adapter (ms). */
   hostLatencyMs?: number;
+  /**
+   * Lets the embedding runtime breathe during a long settle() (a replay of hours): awaited every
+   * YIELD_TIMERS timers, e.g. `() => new Promise((r) => setImmediate(r))` in Node, so signals
+   * (Ctrl-C) are handled. Default: never yields.
+   */
+  yieldToHost?: () => Promise<void>;
+  /** Runaway guard: most timers fired and events logged in one virtual second before the run stops (defaults: sim/runawayGuard.ts). */
+  budget?: { timersPerS?: number; eventsPerS?: number };
 }
+
+/** settle() yields to the host runtime (SimStackOptions.yieldToHost) after this many timers. */
+const YIELD_TIMERS = 20_000;
+
+/** settle() without a limit gives up once host code has had no timer pending for this long (ms of virtual time). */
+export const HOST_IDLE_LIMIT_MS = 3_600_000;
 
 /** Per-Pi, per-board and bus figures of a run (`pistack sim` summary). */
 export interface StackSummary {
@@ -85,6 +100,15 @@ export class SimStack {
   readonly hostClock: Clock;
   readonly hostCounters: HostCounters = { frames: 0, replies: 0, crcErrors: 0, timeouts: 0 };
   private hostWoken = false;
+  /** Host timers set and neither fired nor cleared: host code is waiting on something. */
+  private readonly hostTimers = new Set<TimerHandle>();
+  private readonly budget: { timersPerS: number; eventsPerS: number };
+  private timerSecond = Number.NaN;
+  private timersLeft = 0;
+  private eventSecond = Number.NaN;
+  private eventsLeft = 0;
+  private overrun: Overrun | undefined;
+  private stopped = false;
   private supplyVolts: number;
   private lastTarget: number | undefined;
   private readonly tracer: NoReplyTracer;
@@ -96,7 +120,15 @@ export class SimStack {
     this.seed = options.seed ?? stack.seed ?? 1;
     const random = createRandom(this.seed);
     this.clock = new VirtualClock(options.startMs ?? 0);
+    this.budget = { ...DEFAULT_BUDGET, ...options.budget };
     this.events = new EventLog(options.eventLimit);
+    this.events.subscribe((event) => {
+      if (--this.eventsLeft >= 0) return;
+      const second = Math.floor(event.t / 1000);
+      if (second === this.eventSecond) this.overrun ??= { kind: 'events', budget: this.budget.eventsPerS, event };
+      this.eventSecond = second;
+      this.eventsLeft = this.budget.eventsPerS - 1;
+    });
     this.supplyVolts = stack.supplyVolts;
     const busProfile = defaultProfile.bus;
     this.bus = new Rs485Bus({ clock: this.clock, baud: busProfile.baud, bitsPerByte: busProfile.bitsPerByte, random: random.fork('bus') });
@@ -124,12 +156,19 @@ export class SimStack {
     for (const board of this.boards) this.watchBoard(board, boardId(stack.boards[board.index]!.prefix, stack.boards[board.index]!.dip));
     this.hostClock = {
       now: () => this.clock.now(),
-      setTimeout: (fn, ms) =>
-        this.clock.setTimeout(() => {
+      setTimeout: (fn, ms) => {
+        const handle = this.clock.setTimeout(() => {
+          this.hostTimers.delete(handle);
           this.hostWoken = true;
           fn();
-        }, ms),
-      clearTimeout: (h: TimerHandle) => this.clock.clearTimeout(h),
+        }, ms);
+        this.hostTimers.add(handle);
+        return handle;
+      },
+      clearTimeout: (h: TimerHandle) => {
+        this.hostTimers.delete(h);
+        this.clock.clearTimeout(h);
+      },
     };
     this.bus.onTransmission((t) => {
       this.tracer.transmission(t);
@@ -147,8 +186,9 @@ export class SimStack {
     return this;
   }
 
-  /** Stop every machine. */
+  /** Stop every machine; a settle() still running gives up. */
   stop(): void {
+    this.stopped = true;
     for (const board of this.boards) board.stop();
     void this.host.close();
   }
@@ -163,38 +203,88 @@ export class SimStack {
     return this.boards.filter((b) => b.id === id);
   }
 
+  /** Host code has a timer pending (a reply deadline, a sleep): it is waiting for virtual time to pass. */
+  get hostWaiting(): boolean {
+    return this.hostTimers.size > 0;
+  }
+
+  /**
+   * Fire the next timer due at or before t (ms), under the runaway guard: more timers fired or
+   * events logged in one virtual second than the budget throws a RunawayError naming the machine.
+   */
+  step(t: number): boolean {
+    if (!this.clock.runNextUntil(t)) return false;
+    if (--this.timersLeft < 0) {
+      const second = Math.floor(this.clock.now() / 1000);
+      if (second === this.timerSecond) this.overrun ??= { kind: 'timers', budget: this.budget.timersPerS };
+      this.timerSecond = second;
+      this.timersLeft = this.budget.timersPerS - 1;
+    }
+    if (this.overrun) throw runawayError(this.boards, this.overrun, this.clock.now());
+    return true;
+  }
+
   /**
    * Advance virtual time to `t` (ms), firing timers in order and letting host code that was
    * woken (a reply arrived, a host timer fired) run before time moves on.
    */
   async runUntil(t: number): Promise<void> {
+    await this.runSlice(t);
+  }
+
+  /**
+   * As runUntil(t), but stops early after `maxTimers` timers (a slice of a long run, so the
+   * caller can yield to its event loop) and returns false; true once time reached t (ms).
+   */
+  async runSlice(t: number, maxTimers = Number.POSITIVE_INFINITY): Promise<boolean> {
     await drainMicrotasks();
-    while (this.clock.runNextUntil(t)) {
+    let left = maxTimers;
+    while (this.step(t)) {
       if (this.hostWoken) {
         this.hostWoken = false;
         await drainMicrotasks();
       }
+      if (--left <= 0 && this.clock.next() !== undefined && (this.clock.next() as number) <= t) return false;
     }
     this.clock.advanceTo(Math.max(t, this.clock.now()));
     await drainMicrotasks();
+    return true;
   }
 
   /** Advance virtual time by `ms`. */
-  runFor(ms: number): Promise<void> {
-    return this.runUntil(this.clock.now() + ms);
+  async runFor(ms: number): Promise<void> {
+    await this.runUntil(this.clock.now() + ms);
   }
 
   /**
-   * Run virtual time until `promise` settles (host code waiting on the simulated bus), at most
-   * `limitMs` of virtual time; returns its value or rethrows its error.
+   * Run virtual time until `promise` settles (host code waiting on the simulated bus) and
+   * return its value or rethrow its error. Virtual time has no ceiling: a replay of any length
+   * runs. Given `limitMs`, gives up after that much virtual time; without it, gives up only when
+   * the promise can no longer settle: nothing is pending at all, or host code has had no timer
+   * pending for HOST_IDLE_LIMIT_MS (it waits for bytes that never come).
    */
-  async settle<T>(promise: Promise<T>, limitMs = 3_600_000): Promise<T> {
+  async settle<T>(promise: Promise<T>, limitMs?: number): Promise<T> {
     let done = false;
     promise.then(() => (done = true), () => (done = true));
-    const end = this.clock.now() + limitMs;
+    const end = limitMs === undefined ? Number.POSITIVE_INFINITY : this.clock.now() + limitMs;
+    let idleSince = this.clock.now();
+    let untilYield = YIELD_TIMERS;
     await drainMicrotasks();
     while (!done) {
-      if (!this.clock.runNextUntil(end)) throw new Error(`simulation: nothing settled within ${limitMs} ms of virtual time`);
+      if (this.stopped) throw new Error('simulation: stopped while host work was running');
+      if (--untilYield <= 0 && this.options.yieldToHost) {
+        untilYield = YIELD_TIMERS;
+        await this.options.yieldToHost();
+        continue;
+      }
+      if (this.hostWaiting) idleSince = this.clock.now();
+      const idleEnd = this.hostWaiting ? Number.POSITIVE_INFINITY : idleSince + HOST_IDLE_LIMIT_MS;
+      if (!this.step(Math.min(end, idleEnd))) {
+        const next = this.clock.next();
+        if (next !== undefined && next > end) throw new Error(`simulation: nothing settled within ${limitMs} ms of virtual time`);
+        const why = next === undefined ? 'nothing is left to happen' : `the host had no timer pending for ${formatDuration(HOST_IDLE_LIMIT_MS)} of virtual time`;
+        throw new Error(`simulation: the host is waiting for something that cannot come (${why})`);
+      }
       if (this.hostWoken) {
         this.hostWoken = false;
         await drainMicrotasks();

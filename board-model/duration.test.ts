@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { formatDuration, parseDuration } from './duration.ts';
+import { MAX_DURATION_MS, formatDuration, parseDuration } from './duration.ts';
 
 test('parses every unit, decimals, compounds and bare numbers as ms', () => {
   assert.is(parseDuration('250ms'), 250);
@@ -64,6 +64,17 @@ test('property: formatDuration round-trips through parseDuration (whole ms and m
       assert.is(parseDuration(formatDuration(us / 1000)), us / 1000);
     }),
   );
+});
+
+test('one rule with a maximum: huge text, huge numbers and exponents are all refused the same way (issue 10 item 7)', () => {
+  // Guards against "99999999999999999999999h" and 1e300 being accepted while "1e9h" was "not a duration".
+  for (const bad of ['99999999999999999999999h', '1e9h', '100001h', '1e400h', 1e300, MAX_DURATION_MS + 1]) {
+    assert.throws(() => parseDuration(bad), /is too long \(at most 100000h, 360000000000 ms\)/, String(bad));
+  }
+  assert.is(parseDuration('100000h'), MAX_DURATION_MS);
+  assert.is(parseDuration('1e3s'), 1_000_000, 'exponents are numbers like any other');
+  assert.is(parseDuration('2.5e2'), 250);
+  assert.is(parseDuration(MAX_DURATION_MS), MAX_DURATION_MS);
 });
 
 test.run();

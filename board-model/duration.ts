@@ -9,8 +9,11 @@ export const DURATION_UNITS = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as con
 /** A unit of DURATION_UNITS. */
 export type DurationUnit = keyof typeof DURATION_UNITS;
 
+/** The longest duration anything accepts (ms): 100000 h, about 11 years of virtual time. */
+export const MAX_DURATION_MS = 100_000 * DURATION_UNITS.h;
+
 const UNIT_LIST = 'units ms, s, m, h';
-const NUMBER = String.raw`(?:\d+(?:\.\d*)?|\.\d+)`;
+const NUMBER = String.raw`(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?`;
 const BARE = new RegExp(`^${NUMBER}$`);
 const PART = new RegExp(`(${NUMBER})\\s*(ms|h|m|s)\\s*`, 'y');
 const RANK: Record<DurationUnit, number> = { h: 0, m: 1, s: 2, ms: 3 };
@@ -24,12 +27,23 @@ function notADuration(text: string, why = ''): Error {
   return new Error(`${JSON.stringify(text)} is not a duration (${UNIT_LIST}${why})`);
 }
 
+function tooLong(text: string | number): Error {
+  return new Error(`${typeof text === 'string' ? JSON.stringify(text) : text} is too long (at most 100000h, ${MAX_DURATION_MS} ms)`);
+}
+
 /**
- * Parse a duration to ms: "250ms", "90s", "1.5m", "24h", "1h30m", "1h 02m 03.250s"; a bare
- * number (or numeric string) is ms. Units go largest first, each at most once. Throws an
- * Error quoting the text and naming the accepted units.
+ * Parse a duration to ms: "250ms", "90s", "1.5m", "24h", "1h30m", "1h 02m 03.250s", "1e3s"; a
+ * bare number (or numeric string) is ms. Units go largest first, each at most once. One rule
+ * for every duration: finite, >= 0 and at most MAX_DURATION_MS (100000 h). Throws an Error
+ * quoting the text and naming the accepted units or the maximum.
  */
 export function parseDuration(text: string | number): number {
+  const ms = parseUnbounded(text);
+  if (ms > MAX_DURATION_MS) throw tooLong(text);
+  return ms;
+}
+
+function parseUnbounded(text: string | number): number {
   if (typeof text === 'number') {
     if (Number.isFinite(text) && text >= 0) return text;
     throw new Error(`${text} is not a duration (a bare number is ms and must be finite and >= 0)`);

@@ -66,3 +66,14 @@ export const durationField = z.unknown().transform((v, ctx): number => {
 
 /** Seed of the simulator's random generators: an unsigned 32-bit integer. */
 export const seedField = intIn(0, 0xffffffff);
+
+/**
+ * A time in ms within physical bounds min..max (inclusive); the error states both bounds and
+ * why, e.g. `must be 1..3600000 ms (a timer unit shorter than 1 ms makes the simulator run away), got 0.001`.
+ */
+export function msIn(min: number, max: number, why: string) {
+  return z.number().superRefine((v, ctx) => {
+    if (v >= min && v <= max) return;
+    ctx.addIssue({ code: 'custom', message: `must be ${min}..${max} ms (${why}), got ${v}`, input: v });
+  });
+}

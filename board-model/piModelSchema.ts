@@ -1,6 +1,6 @@
 /** Parameters of a simulated Raspberry Pi model (FIRMWARE.md section 6), part of the firmware profile. */
 import { z } from 'zod';
-import { nonNegative, positive } from './fields.ts';
+import { msIn, nonNegative } from './fields.ts';
 
 /** Parameters of one simulated Raspberry Pi model (F6). */
 export const piModelSchema = z.strictObject({
@@ -18,10 +18,10 @@ export const piModelSchema = z.strictObject({
   haltedCurrentA: nonNegative,
   /** Current drawn by the short-circuit fault, above the regulator limit (A). F6. */
   shortCircuitCurrentA: nonNegative,
-  /** How long the daemon holds the heartbeat line high (ms). F6: 0.2 s. */
-  heartbeatHighMs: positive,
-  /** Rising edge to rising edge of the heartbeat (ms). F6: 0.2 s high every 5 s = 5.2 s. */
-  heartbeatPeriodMs: positive,
+  /** How long the daemon holds the heartbeat line high (ms, 1..3600000). F6: 0.2 s. */
+  heartbeatHighMs: msIn(1, 3_600_000, 'a heartbeat pulse of 1 ms to 1 h'),
+  /** Rising edge to rising edge of the heartbeat (ms, 10..3600000). F6: 0.2 s high every 5 s = 5.2 s. */
+  heartbeatPeriodMs: msIn(10, 3_600_000, 'a heartbeat period of 10 ms to 1 h'),
   /** Falling edge on the signal line to halted (ms). F6 "SHUTDOWN_TIME". */
   shutdownTimeMs: nonNegative,
   /** Shutdown time under the slow-shutdown fault (ms). F6 faults; not in the spec. */
@@ -30,8 +30,8 @@ export const piModelSchema = z.strictObject({
   undervoltageFlagV: nonNegative,
   /** Below this rail voltage the Pi resets, booting again when the rail recovers (V). F6. */
   resetBelowV: nonNegative,
-  /** Length of the low pulse a Pi sends when it asks for power-down itself (ms). F6. */
-  selfShutdownPulseMs: positive,
+  /** Length of the low pulse a Pi sends when it asks for power-down itself (ms, 1..60000). F6. */
+  selfShutdownPulseMs: msIn(1, 60_000, 'a pulse of 1 ms to 1 minute'),
   /** The helper script's quirk: after asking for power-down the heartbeat line stays high. F6. */
   heartbeatStaysHighAfterSelfShutdown: z.boolean(),
 }).superRefine((m, ctx) => {

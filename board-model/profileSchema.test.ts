@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { validate } from './ConfigError.ts';
 import { PROFILE_FORMAT, PROFILE_VERSION, profileSchema } from './profileSchema.ts';
-import { V4_REFERENCE } from './profiles.ts';
+import { V4_REFERENCE, parseProfile } from './profiles.ts';
 
 /** A mutable deep copy of the default profile, as a JSON file would give it. */
 function copy(): Record<string, unknown> {
@@ -41,13 +41,37 @@ test('release, hardware version, format and version are checked against their al
   assert.is(message({ ...copy(), version: 2 }), 'p.json: version: must be 1, got 2');
 });
 
-test('settings defaults are bytes and the setting units are positive', () => {
+test('settings defaults are bytes and the setting units are at least 1 ms', () => {
   const p = copy();
   (p['defaults'] as Record<string, unknown>)['hbtDelay'] = 300;
   (p['settingUnitMs'] as Record<string, unknown>)['sigWidth'] = 0;
   const m = message(p).split('\n');
   assert.ok(m.includes('p.json: defaults.hbtDelay: must be 0..255, got 300'), m.join('\n'));
-  assert.ok(m.includes('p.json: settingUnitMs.sigWidth: must be above 0, got 0'), m.join('\n'));
+  assert.ok(m.includes('p.json: settingUnitMs.sigWidth: must be 1..3600000 ms (a timer unit is at least 1 ms, at most 1 h), got 0'), m.join('\n'));
+});
+
+test('physical bounds refuse the runaway profile {hbtDelay unit 0.001 ms, cycleOffTimeMs 0} and say the bounds (issue 10 item 3)', () => {
+  // Guards against a "valid" profile that looped the simulator for minutes at 20 MB/s.
+  const m = (() => {
+    try {
+      parseProfile({ base: 'v4-reference', settingUnitMs: { hbtDelay: 0.001 }, cycleOffTimeMs: 0 }, 'p.json');
+      return [];
+    } catch (e) {
+      return (e as Error).message.split('\n');
+    }
+  })();
+  assert.ok(m.includes('p.json: settingUnitMs.hbtDelay: must be 1..3600000 ms (a timer unit is at least 1 ms, at most 1 h), got 0.001'), m.join('\n'));
+  assert.ok(m.includes('p.json: cycleOffTimeMs: must be 100..3600000 ms (a power cycle is at least 100 ms, at most 1 h), got 0'), m.join('\n'));
+  const p = copy();
+  Object.assign(p['mcu'] as object, { bootMs: 120_000, tornWriteOutageMs: 0 });
+  Object.assign(p['regulator'] as object, { hiccupRetryMs: 1 });
+  const pi = (p['piModels'] as Record<string, Record<string, unknown>>)['pi3b+']!;
+  Object.assign(pi, { heartbeatHighMs: 0.5, heartbeatPeriodMs: 1, selfShutdownPulseMs: 0 });
+  const all = message(p);
+  for (const field of ['mcu.bootMs: must be 0..60000 ms', 'mcu.tornWriteOutageMs: must be 1..60000 ms', 'regulator.hiccupRetryMs: must be 10..60000 ms',
+    'heartbeatHighMs: must be 1..3600000 ms', 'heartbeatPeriodMs: must be 10..3600000 ms', 'selfShutdownPulseMs: must be 1..60000 ms']) {
+    assert.ok(all.includes(field), `${field} in\n${all}`);
+  }
 });
 
 test('a profile without Pi models is rejected', () => {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { COMMAND_NAMES, RELEASE_ORDER, parseCommandName } from '../bus-protocol/commands.ts';
 import type { CommandName } from '../bus-protocol/commands.ts';
-import { intIn, nonEmpty, nonNegative, positive, prefixField, realIn, u8 } from './fields.ts';
+import { intIn, msIn, nonEmpty, nonNegative, positive, prefixField, realIn, u8 } from './fields.ts';
 import { busProfileSchema } from './busProfileSchema.ts';
 import { piModelSchema } from './piModelSchema.ts';
 
@@ -25,17 +25,36 @@ const commandName = z.string().transform((text, ctx): CommandName => {
   return name;
 });
 
+/**
+ * Physical bounds of the profile's times (ms). A firmware tick is at least 1 ms, and a timer
+ * that re-arms faster than a real part could would make the simulator run away (issue 10).
+ */
+export const PROFILE_BOUNDS = {
+  /** ms per unit of a per-Pi setting: 1 ms..1 h. */
+  settingUnitMs: [1, 3_600_000],
+  /** Off time of a watchdog power cycle: 100 ms..1 h (a load switch and a Pi need that long to drop). */
+  cycleOffTimeMs: [100, 3_600_000],
+  /** MCU boot: 0..60 s. */
+  bootMs: [0, 60_000],
+  /** Torn-write outage: 1 ms..60 s. */
+  tornWriteOutageMs: [1, 60_000],
+  /** Regulator hiccup retry: 10 ms..60 s. */
+  hiccupRetryMs: [10, 60_000],
+} as const;
+
+const unit = msIn(...PROFILE_BOUNDS.settingUnitMs, 'a timer unit is at least 1 ms, at most 1 h');
+
 const settingUnits = z.strictObject({
-  /** ms per unit of HBT_TIME. F2: seconds. */
-  hbtTime: positive,
-  /** ms per unit of HBT_DELAY. F2: seconds. */
-  hbtDelay: positive,
-  /** ms per unit of OFF_DELAY. F2: seconds. */
-  offDelay: positive,
-  /** ms per unit of SIG_OFF_DELAY. F2: seconds. */
-  sigOffDelay: positive,
-  /** ms per unit of SIG_WIDTH. F2: 100 ms. */
-  sigWidth: positive,
+  /** ms per unit of HBT_TIME, 1..3600000. F2: seconds. */
+  hbtTime: unit,
+  /** ms per unit of HBT_DELAY, 1..3600000. F2: seconds. */
+  hbtDelay: unit,
+  /** ms per unit of OFF_DELAY, 1..3600000. F2: seconds. */
+  offDelay: unit,
+  /** ms per unit of SIG_OFF_DELAY, 1..3600000. F2: seconds. */
+  sigOffDelay: unit,
+  /** ms per unit of SIG_WIDTH, 1..3600000. F2: 100 ms. */
+  sigWidth: unit,
 });
 
 /** Zod schema of a complete firmware profile (partial files are merged over a base first, profiles.ts). */
@@ -108,16 +127,16 @@ export const profileSchema = z
     piOnCancelsShutdown: z.boolean(),
     /** What a watchdog expiry does besides GET_PI_HBT reading 0. F4: 'power-cycle'. */
     watchdogAction: z.enum(['power-cycle', 'report-only']),
-    /** Off time of a watchdog power cycle (ms). F4 CYCLE_OFF_TIME: 5000. */
-    cycleOffTimeMs: nonNegative,
+    /** Off time of a watchdog power cycle (ms, 100..3600000). F4 CYCLE_OFF_TIME: 5000. */
+    cycleOffTimeMs: msIn(...PROFILE_BOUNDS.cycleOffTimeMs, 'a power cycle is at least 100 ms, at most 1 h'),
     /** Bus timing and request checking. P1, F7. */
     bus: busProfileSchema,
     /** The board's microcontroller. F1, F3. */
     mcu: z.strictObject({
-      /** Power-up or reset to listening on the bus (ms; not in the spec): 10. */
-      bootMs: nonNegative,
-      /** Length of the power loss that tears a flash write under the torn-write fault (ms; not in the spec): 100. F2. */
-      tornWriteOutageMs: positive,
+      /** Power-up or reset to listening on the bus (ms, 0..60000; not in the spec): 10. */
+      bootMs: msIn(...PROFILE_BOUNDS.bootMs, 'an MCU boots within a minute'),
+      /** Length of the power loss that tears a flash write under the torn-write fault (ms, 1..60000; not in the spec): 100. F2. */
+      tornWriteOutageMs: msIn(...PROFILE_BOUNDS.tornWriteOutageMs, 'an outage of 1 ms to 1 minute'),
     }),
     /** The board's 5 V regulator (one per board, both Pis share it). F1, F5. */
     regulator: z.strictObject({
@@ -129,8 +148,8 @@ export const profileSchema = z
       currentLimitA: positive,
       /** The output cannot exceed the input minus this (V; not in the spec): 0.5. */
       dropoutV: nonNegative,
-      /** After an overcurrent collapse the regulator retries after this long, hiccup mode (ms; not in the spec): 1000. */
-      hiccupRetryMs: positive,
+      /** After an overcurrent collapse the regulator retries after this long, hiccup mode (ms, 10..60000; not in the spec): 1000. */
+      hiccupRetryMs: msIn(...PROFILE_BOUNDS.hiccupRetryMs, 'a hiccup retry of 10 ms to 1 minute'),
       /** Output power / input power (0..1]. F1: 0.88. */
       efficiency: realIn(0.01, 1),
       /** Regulator off while the input is below this (V). F1: 6.0. */

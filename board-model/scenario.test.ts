@@ -215,7 +215,14 @@ test('inline profile and stack errors are reported under their field', () => {
   hasLine({ profile: 'v5' }, 'scn.json: profile: unknown builtin profile "v5" (builtin: v4-reference, v3)');
   hasLine({ stepz: [] }, 'scn.json: stepz: unknown field');
   hasLine({ steps: [{ at: '1s' }] }, 'scn.json: steps[0]: expected a step { at, host, id, ... } or { at, fault, ... }, got {"at":"1s"}');
-  hasLine({ poll: 0 }, 'scn.json: poll: must be above 0, got 0');
+});
+
+test('poll: one rule with --poll: 0 is no polling, anything shorter than one poll cycle is refused with the shortest possible (issue 10 items 3, 7)', () => {
+  // Guards against "poll": 0 being an error while --poll 0 meant off, and a 1 µs poll being accepted.
+  assert.is(parseScenario({ poll: 0 }, 'scn.json').pollMs, undefined);
+  hasLine({ poll: '1ms' }, 'scn.json: poll: 1ms is shorter than one poll cycle: the shortest poll possible is 1.751s (128 requests on the 9600-baud bus for this stack), or 0 for no polling');
+  hasLine({ stack: 'single', poll: 0.001 }, 'scn.json: poll: 0.001ms is shorter than one poll cycle: the shortest poll possible is 110ms (8 requests on the 9600-baud bus for this stack), or 0 for no polling');
+  assert.is(parseScenario({ stack: 'single', poll: '110ms' }, 'scn.json').pollMs, 110);
 });
 
 test('an inline partial profile is the default for the stack and can add Pi models', () => {

@@ -14,6 +14,7 @@ import { BUILTIN_PROFILES, V4_REFERENCE, parseProfile } from './profiles.ts';
 import { EVENTS, EVENT_TYPES } from './scenarioEvents.ts';
 import type { EventType } from './scenarioEvents.ts';
 import { parseSteps } from './scenarioSteps.ts';
+import { pollProblem } from './sim/pollCycle.ts';
 import type { ScenarioStep } from './scenarioSteps.ts';
 import { BUILTIN_STACKS, DEFAULT_STACK, parseStack } from './stack.ts';
 import type { Stack } from './stack.ts';
@@ -42,7 +43,7 @@ export interface Scenario {
   readonly profile: FirmwareProfile;
   readonly seed: number;
   readonly durationMs: number;
-  /** Interval of the host's status polling (ms), or undefined for no polling. */
+  /** Interval of the host's status polling (ms, at least one poll cycle), or undefined for no polling (`"poll": 0` or none). */
   readonly pollMs?: number;
   readonly steps: readonly ScenarioStep[];
   readonly expect: readonly Expectation[];
@@ -148,7 +149,8 @@ export function parseScenario(json: unknown, source: string): Scenario {
 
   const steps = parseSteps(top.steps, { stack, profiles, defaultProfile: profile, durationMs: top.duration }, issues);
   const expects = top.expect.map((raw, i) => expectation(raw, `expect[${i}]`, issues));
-  if (top.poll !== undefined && top.poll <= 0) issues.push({ path: 'poll', message: `must be above 0, got ${describeValue(top.poll)}` });
+  const pollIssue = top.poll === undefined ? undefined : pollProblem(top.poll, stack, profile);
+  if (pollIssue !== undefined) issues.push({ path: 'poll', message: pollIssue });
   const times = [...steps.map((s) => s.atMs), ...expects.map((e) => e?.within?.[1] ?? 0)];
   const latest = times.reduce((a, b) => Math.max(a, b), 0);
   const durationMs = top.duration ?? latest + DEFAULT_TAIL_MS;
@@ -167,7 +169,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
     profile,
     seed: top.seed ?? stack.seed ?? DEFAULT_SEED,
     durationMs,
-    ...(top.poll === undefined ? {} : { pollMs: top.poll }),
+    ...(top.poll === undefined || top.poll === 0 ? {} : { pollMs: top.poll }),
     steps,
     expect: expects.map((e) => {
       const { within, ...rest } = e as NonNullable<typeof e>;

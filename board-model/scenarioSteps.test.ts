@@ -18,6 +18,15 @@ test('collects every problem without throwing and keeps the valid steps', () => 
   assert.is(issues[0]?.path, 'steps[1].host');
 });
 
+test('supply-volts has an upper bound: the board input range 0..30.8 V, stated in the error (issue 10 item 7)', () => {
+  // Guards against a 1000 V supply being accepted.
+  const issues: ConfigIssue[] = [];
+  const steps = parseSteps([{ at: 0, fault: 'supply-volts', value: 30.8 }, { at: 1, fault: 'supply-volts', value: 1000 }, { at: 2, fault: 'supply-volts', value: -1 }], ctx, issues);
+  assert.is(steps.length, 1);
+  const message = "supply-volts needs a voltage 0..30.8 V (the board input's range, FIRMWARE.md section 1), got";
+  assert.equal(issues, [{ path: 'steps[1].value', message: `${message} 1000` }, { path: 'steps[2].value', message: `${message} -1` }]);
+});
+
 test('a step may not be both or neither kind', () => {
   const issues: ConfigIssue[] = [];
   parseSteps([{ at: 0, host: 'GET_ID', fault: 'crash', id: 0 }, 5], ctx, issues);

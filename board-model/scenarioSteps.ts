@@ -38,6 +38,9 @@ export interface FaultStep {
   readonly value?: number | string;
 }
 
+/** Highest input supply voltage a step may set (V): the top of the input's measurable range, FIRMWARE.md section 1 (divider full scale, PROTOCOL.md section 7). */
+export const MAX_SUPPLY_VOLTS = 30.8;
+
 /** One normalised scenario step. */
 export type ScenarioStep = HostStep | FaultStep;
 
@@ -106,7 +109,7 @@ function faultValue(fault: FaultName, raw: unknown, profile: FirmwareProfile, pa
       issues.push({ path: `${path}.value`, message: `${fault} takes no value` });
       return undefined;
     case 'volts':
-      return typeof raw === 'number' && raw >= 0 ? raw : bad('a voltage >= 0 (V)');
+      return typeof raw === 'number' && raw >= 0 && raw <= MAX_SUPPLY_VOLTS ? raw : bad(`a voltage 0..${MAX_SUPPLY_VOLTS} V (the board input's range, FIRMWARE.md section 1)`);
     case 'probability':
     case 'fraction':
       return typeof raw === 'number' && raw >= 0 && raw <= 1 ? raw : bad(`a ${kind} 0..1`);

@@ -75,6 +75,22 @@ test('sessions recorded against sim: replay against sim: with no differences, re
   assert.match(xml, /<testcase classname="replay\.f-\d+" name="#5 GET_VIN to 3" time="0\.0\d*"\/>/);
 });
 
+test('a 2 h session with gaps over 1 h replays against sim: with recorded timing (issue 10 item 3: no virtual-time ceiling)', async () => {
+  // Guards against "simulation: nothing settled within 3600000 ms" for long sessions on sim:.
+  const path = await record('pi-on', '--port', 'sim:', '--id', '5', '--pi', '0');
+  const session = parseSession(readFileSync(path, 'utf8'), path);
+  const span = session.events.at(-1)!.t + 1;
+  const GAP_MS = 3_700_000;
+  const events = [0, 1, 2].flatMap((k) => session.events.map((e) => ({ ...e, t: e.t + k * (span + GAP_MS) })));
+  const long = newPath();
+  const end = session.end ? { ...session.end, t: events.at(-1)!.t + 1 } : undefined;
+  writeFileSync(long, formatSession({ header: session.header, events, end }));
+  const r = await cli('replay', long, '--port', 'sim:', '--timing', 'recorded');
+  assert.is(r.code, 0, r.out + r.err);
+  assert.match(r.out, /replayed (\d+) exchanges[\s\S]*\n(\d+) matched, 0 mismatched/);
+  assert.not.match(r.err, /nothing settled|\n\s+at /);
+});
+
 test('a tampered analog reading outside its band is a mismatch: diff, exit 1, JUnit failure; inside the band it passes', async () => {
   const path = await record('status', '--port', 'sim:', '--id', '3');
   const raw = rawOf(path, 'GET_VIN');

@@ -74,6 +74,21 @@ export function summaryLines(result: RunResult): string[] {
   for (const b of notable) lines.push(`    board ${b.id}: ${b.boots} boots, ${b.errorsLogged} errors logged`);
   const bus = s.bus;
   lines.push(`  Bus: ${bus.frames} frames, ${bus.replies} replies, ${bus.crcErrors} CRC errors, ${bus.collisions} collisions, ${bus.timeouts} timeouts`);
+  lines.push(...unsentLines(result));
+  if (result.eventsTruncated > 0) lines.push(`  Events: the first ${result.events.length.toLocaleString('en')} kept, ${result.eventsTruncated.toLocaleString('en')} more counted but not listed`);
+  return lines;
+}
+
+/** Lines about steps the run could not carry out (none when every step ran) and events not kept. */
+export function unsentLines(result: RunResult): string[] {
+  const u = result.unsent;
+  const lines: string[] = [];
+  if (u.count > 0) {
+    const ref = (r: NonNullable<typeof u.first>): string => `steps[${r.index}] at ${formatDuration(r.atMs)} ${r.step}`;
+    const range = u.first && u.last && u.count > 1 ? `first ${ref(u.first)}, last ${ref(u.last)}` : u.first ? ref(u.first) : '';
+    lines.push(`  Steps not sent: ${u.count} (the bus was busy or the run ended first: ${range})`);
+  }
+  if (result.pollsSkipped > 0) lines.push(`  Polls skipped: ${result.pollsSkipped} (the previous poll was still waiting for replies)`);
   return lines;
 }
 

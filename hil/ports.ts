@@ -131,7 +131,9 @@ async function openSim(options: OpenPortOptions): Promise<HostPort> {
   const stack = lookup(options.stack, BUILTIN_STACKS, DEFAULT_STACK, 'stack');
   const bootMs = options.bootMs ?? 100;
   if (!Number.isFinite(bootMs) || bootMs < 0) throw new ArgumentError('bootMs', `must be a number of ms >= 0, got ${String(bootMs)}`);
-  return simPort({ stack, profile, ...(options.seed === undefined ? {} : { seed: options.seed }) }, bootMs);
+  // Yielding now and then lets a long run (a replay of hours) notice Ctrl-C.
+  const yieldToHost = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  return simPort({ stack, profile, yieldToHost, ...(options.seed === undefined ? {} : { seed: options.seed }) }, bootMs);
 }
 
 /** Start a simulated stack (any SimStack options, e.g. an inspection hook), let its MCUs boot for bootMs of virtual time, and give it a HostPort face. */

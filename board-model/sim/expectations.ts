@@ -26,19 +26,51 @@ export function describeExpectation(e: Expectation): string {
   return `${e.event}${who}${window} ${count}`;
 }
 
+interface Tally {
+  n: number;
+  times: number[];
+  outside: number;
+  outsideTimes: number[];
+}
+
+/**
+ * Expectations checked as events happen, so a run need not keep its events: memory is a few
+ * numbers per expectation whatever the run's length.
+ */
+export class ExpectationTracker {
+  private readonly tallies: Tally[];
+
+  constructor(private readonly expect: readonly Expectation[]) {
+    this.tallies = expect.map(() => ({ n: 0, times: [], outside: 0, outsideTimes: [] }));
+  }
+
+  /** Count one event against every expectation it concerns. */
+  observe(ev: SimEvent): void {
+    this.expect.forEach((e, i) => {
+      if (ev.type !== e.event || (e.id !== undefined && ev.id !== e.id) || (e.pi !== undefined && ev.pi !== e.pi)) return;
+      const t = this.tallies[i] as Tally;
+      if (ev.t >= e.withinMs[0] && ev.t <= e.withinMs[1]) {
+        if (t.n++ < 10) t.times.push(ev.t);
+      } else if (t.outside++ < 5) t.outsideTimes.push(ev.t);
+    });
+  }
+
+  /** The verdicts so far. */
+  results(): ExpectationResult[] {
+    return this.expect.map((e, i) => {
+      const { n, times, outside, outsideTimes } = this.tallies[i] as Tally;
+      const passed = n >= e.count.min && (e.count.max === undefined || n <= e.count.max);
+      const at = n === 0 ? '' : ` (at ${times.map(formatDuration).join(', ')}${n > times.length ? ', ...' : ''})`;
+      const elsewhere = outside === 0 ? '' : `; ${outside} outside that window (at ${outsideTimes.map(formatDuration).join(', ')}${outside > 5 ? ', ...' : ''})`;
+      const message = `expected ${describeExpectation(e)}; happened ${n === 0 ? 'never' : n === 1 ? 'once' : `${n} times`}${at}${elsewhere}`;
+      return { expectation: e, passed, count: n, times: [...times], message };
+    });
+  }
+}
+
 /** Check every expectation against the event list. */
 export function checkExpectations(expect: readonly Expectation[], events: readonly SimEvent[]): ExpectationResult[] {
-  return expect.map((e) => {
-    const [from, to] = e.withinMs;
-    const sameKind = events.filter((ev) => ev.type === e.event && (e.id === undefined || ev.id === e.id) && (e.pi === undefined || ev.pi === e.pi));
-    const matched = sameKind.filter((ev) => ev.t >= from && ev.t <= to);
-    const outside = sameKind.filter((ev) => ev.t < from || ev.t > to);
-    const n = matched.length;
-    const passed = n >= e.count.min && (e.count.max === undefined || n <= e.count.max);
-    const times = matched.slice(0, 10).map((ev) => ev.t);
-    const at = n === 0 ? '' : ` (at ${times.map(formatDuration).join(', ')}${n > times.length ? ', ...' : ''})`;
-    const elsewhere = outside.length === 0 ? '' : `; ${outside.length} outside that window (at ${outside.slice(0, 5).map((ev) => formatDuration(ev.t)).join(', ')}${outside.length > 5 ? ', ...' : ''})`;
-    const message = `expected ${describeExpectation(e)}; happened ${n === 0 ? 'never' : n === 1 ? 'once' : `${n} times`}${at}${elsewhere}`;
-    return { expectation: e, passed, count: n, times, message };
-  });
+  const tracker = new ExpectationTracker(expect);
+  for (const ev of events) tracker.observe(ev);
+  return tracker.results();
 }

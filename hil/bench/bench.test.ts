@@ -99,6 +99,17 @@ test('defect: a stuck DIP bit says where the board answers instead, and nothing 
   await port.close();
 });
 
+test('a wait longer than 1 h on sim: passes (issue 10 item 3: no virtual-time ceiling, no stack trace, no "never answered")', async () => {
+  const port = await openBench(4);
+  const long = parsePlan({ name: 'long-wait', steps: [{ name: 'id', do: 'identity', gate: true }, { name: 'soak', do: 'wait', ms: 3_700_000 }, { name: 'id-after', do: 'identity' }] }, 'long.json');
+  const progress: string[] = [];
+  const result = await runBench({ port, id: 4, plan: long, planSource: 'long.json', operator: simOperator(port.sim!, 4), onProgress: (event) => progress.push(JSON.stringify(event)) });
+  assert.equal(result.steps.map((s) => [s.name, s.status]), [['id', 'passed'], ['soak', 'passed'], ['id-after', 'passed']], JSON.stringify(result.steps));
+  assert.is(result.verdict, 'PASS');
+  assert.not.match(progress.join("\n"), /\\n\s+at |nothing settled|never answered/);
+  await port.close();
+});
+
 test('--no-prompt: manual steps and the steps that need them are skipped and reported so; the rest passes', async () => {
   const port = await openBench(1);
   const result = await bench(port, 1, {}, noPromptOperator);

@@ -61,6 +61,27 @@ test('a plan file with malformed steps: each problem names the field', () => {
   has(/^plan\.json: steps\[5\]\.pi: must be/);
 });
 
+test('plan times have bounds stated in the error: wait up to 24 h, settle up to 10 min, timeouts 1 ms..1 h (issue 10 item 3)', () => {
+  const message = problems({
+    name: 'bounds',
+    steps: [
+      { name: 'w', do: 'wait', ms: 86_400_001 },
+      { name: 'p', do: 'power', pi: 0, action: 'on', settleMs: -1 },
+      { name: 'd', do: 'watchdog', pi: 0, timeoutMs: 0, limits: { trip: { low: 1 }, offTime: { low: 1 } } },
+      { name: 'g', do: 'graceful-off', pi: 0, settleMs: 600_001, timeoutMs: 3_600_001, limits: { offTime: { low: 1 } } },
+    ],
+  });
+  const lines = message.split('\n');
+  for (const line of [
+    'plan.json: steps[0].ms: must be 0..86400000 ms (a wait of at most 24 h), got 86400001',
+    'plan.json: steps[1].settleMs: must be 0..600000 ms (a settle time of at most 10 min), got -1',
+    'plan.json: steps[2].timeoutMs: must be 1..3600000 ms (a timeout of 1 ms to 1 h), got 0',
+    'plan.json: steps[3].settleMs: must be 0..600000 ms (a settle time of at most 10 min), got 600001',
+    'plan.json: steps[3].timeoutMs: must be 1..3600000 ms (a timeout of 1 ms to 1 h), got 3600001',
+  ]) assert.ok(lines.includes(line), `${line} in:\n${message}`);
+  assert.is(parsePlan({ name: 'ok', steps: [{ name: 'w', do: 'wait', ms: 86_400_000 }] }, 'plan.json').steps[0]!.do, 'wait');
+});
+
 test('a plan whose steps do not fit together: each problem names the field', () => {
   const message = problems({
     name: 'bad',

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { COMMANDS, COMMAND_NAMES, type CommandName } from '../../bus-protocol/commands.ts';
 import { ConfigError, check, describeValue, type ConfigIssue } from '../../board-model/ConfigError.ts';
-import { intIn, nonEmpty, nonNegative, positive, u8 } from '../../board-model/fields.ts';
+import { intIn, msIn, nonEmpty, u8 } from '../../board-model/fields.ts';
 import { SETTING_NAMES } from './settings.ts';
 
 /** The `format` tag of a plan file. */
@@ -58,6 +58,12 @@ export const limitsSchema = z
 export type Limits = z.output<typeof limitsSchema>;
 
 const pi = z.literal([0, 1]);
+
+/** Bounds of a plan's times (ms): a wait of up to 24 h, a settle time up to 10 min, a timing step's timeout up to 1 h. */
+export const PLAN_BOUNDS = { waitMs: [0, 86_400_000], settleMs: [0, 600_000], timeoutMs: [1, 3_600_000] } as const;
+const waitMs = msIn(...PLAN_BOUNDS.waitMs, 'a wait of at most 24 h');
+const settleMs = msIn(...PLAN_BOUNDS.settleMs, 'a settle time of at most 10 min');
+const timeoutMs = msIn(...PLAN_BOUNDS.timeoutMs, 'a timeout of 1 ms to 1 h');
 const common = {
   /** Unique name of the check, e.g. "pi0.port-voltage" (a JUnit testcase name). */
   name: nonEmpty.regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only'),
@@ -84,10 +90,10 @@ export const stepSchema = z.discriminatedUnion('do', [
   z.strictObject({ ...common, do: z.literal('setting-roundtrip'), setting: z.enum(SETTING_NAMES), pis: z.array(pi).min(1).default([0, 1]) }),
   /** Read the error log (slot count within `limits`), clear it (and the counts), read back zeros. */
   z.strictObject({ ...common, do: z.literal('error-log'), clearCount: z.boolean().default(true), limits: limitsSchema.default({ low: 1, high: 252, unit: 'count' }) }),
-  /** Switch a port on or off (PI_ON / PI_FORCE_OFF), wait settleMs, check GET_PI_POWERED. */
-  z.strictObject({ ...common, do: z.literal('power'), pi, action: z.enum(['on', 'force-off']), settleMs: nonNegative.default(200) }),
-  /** Wait (ms on the port's clock). */
-  z.strictObject({ ...common, do: z.literal('wait'), ms: nonNegative }),
+  /** Switch a port on or off (PI_ON / PI_FORCE_OFF), wait settleMs (0..600000), check GET_PI_POWERED. */
+  z.strictObject({ ...common, do: z.literal('power'), pi, action: z.enum(['on', 'force-off']), settleMs: settleMs.default(200) }),
+  /** Wait (ms on the port's clock, 0..86400000). */
+  z.strictObject({ ...common, do: z.literal('wait'), ms: waitMs }),
   /** Something a person does; `--no-prompt` skips it (and the steps that need it). */
   z.strictObject({ ...common, do: z.literal('manual'), action: z.enum(MANUAL_ACTIONS), pi: pi.optional(), instruction: nonEmpty }),
   /**
@@ -95,13 +101,13 @@ export const stepSchema = z.discriminatedUnion('do', [
    * and the return (offTime, the power cycle's off time); restore the settings.
    */
   z.strictObject({
-    ...common, do: z.literal('watchdog'), pi, hbtDelay: u8.default(5), hbtTime: intIn(1, 255).default(2), timeoutMs: positive.default(30_000),
+    ...common, do: z.literal('watchdog'), pi, hbtDelay: u8.default(5), hbtTime: intIn(1, 255).default(2), timeoutMs: timeoutMs.default(30_000),
     limits: z.strictObject({ trip: limitsSchema, offTime: limitsSchema }),
   }),
   /** Board-initiated shutdown: set OFF_DELAY (and SIG_OFF_DELAY, default the same), PI_ON, PI_OFF, time the power removal; restore. */
   z.strictObject({
-    ...common, do: z.literal('graceful-off'), pi, offDelay: u8.default(3), sigOffDelay: u8.optional(), settleMs: nonNegative.default(500),
-    timeoutMs: positive.default(30_000), limits: z.strictObject({ offTime: limitsSchema }),
+    ...common, do: z.literal('graceful-off'), pi, offDelay: u8.default(3), sigOffDelay: u8.optional(), settleMs: settleMs.default(500),
+    timeoutMs: timeoutMs.default(30_000), limits: z.strictObject({ offTime: limitsSchema }),
   }),
 ]);
 

@@ -4,11 +4,13 @@
  * `SerialPortMock.binding` (never '@serialport/binding-mock' directly, TOOLCHAIN.md); the board
  * side pumps bytes between the opened mock port and the SimStack's host adapter. run() advances
  * the simulator's virtual time one timer at a time, and only while no bytes are in flight
- * through the mock's asynchronous I/O, so the client's virtual reply deadlines are exact.
+ * through the mock's asynchronous I/O, so the client's virtual reply deadlines are exact. As
+ * SimStack.settle, it has no virtual-time ceiling: it gives up only when the host has had no
+ * timer pending for HOST_IDLE_LIMIT_MS (it waits for bytes that never come).
  */
 import { SerialPortMock } from 'serialport';
 import type { ByteTransport } from '../../bus-protocol/transport.ts';
-import type { SimStack } from '../../board-model/SimStack.ts';
+import { HOST_IDLE_LIMIT_MS, type SimStack } from '../../board-model/SimStack.ts';
 import { openPort, type HostPort, type OpenPortOptions } from '../ports.ts';
 import { openSerialTransport, type SerialBinding } from '../SerialTransport.ts';
 
@@ -22,9 +24,6 @@ export interface MockSimPortOptions extends Pick<OpenPortOptions, 'stack' | 'pro
 
 /** Event-loop turns allowed for bytes in flight before run() gives up on them. */
 const MAX_STALLED_TURNS = 10_000;
-
-/** Virtual time run() may spend on one piece of work, ms. */
-const RUN_LIMIT_MS = 3_600_000;
 
 let ports = 0;
 
@@ -84,7 +83,7 @@ export async function openMockSimPort(options: MockSimPortOptions = {}): Promise
   const run = async <T>(work: Promise<T>): Promise<T> => {
     let done = false;
     work.then(() => (done = true), () => (done = true));
-    const end = sim.clock.now() + RUN_LIMIT_MS;
+    let idleSince = sim.clock.now();
     let stalled = 0;
     for (;;) {
       await turn();
@@ -94,9 +93,12 @@ export async function openMockSimPort(options: MockSimPortOptions = {}): Promise
         continue;
       }
       stalled = 0;
+      if (sim.hostWaiting) idleSince = sim.clock.now();
       const next = sim.clock.next();
-      if (next === undefined || next > end) throw new Error(`mock bridge: nothing settled within ${RUN_LIMIT_MS} ms of virtual time`);
-      sim.clock.runNext();
+      if (next === undefined || (!sim.hostWaiting && next > idleSince + HOST_IDLE_LIMIT_MS)) {
+        throw new Error(`mock bridge: the host is waiting for something that cannot come (no host timer pending${next === undefined ? ', nothing left to happen' : ` for ${HOST_IDLE_LIMIT_MS} ms of virtual time`})`);
+      }
+      sim.step(next);
     }
   };
 
