@@ -27,7 +27,7 @@ test.before(async () => {
 /** Every command that prints and ends by itself, with a line that succeeds on sim:. */
 const PRINTING: ReadonlyArray<{ argv: (scratch: string) => string[]; record?: boolean; mayFail?: RegExp }> = [
   { argv: () => ['demo'] },
-  { argv: () => ['sim', '--duration', '10s', '--poll', '1s'] },
+  { argv: () => ['sim', '--duration', '10s', '--poll', '2s'] },
   { argv: (s) => ['viz', '--out', join(s, 'viz')] },
   { argv: (s) => ['chart', '--dot-only', '--out', join(s, 'charts')] },
   { argv: () => ['scan', '--port', 'sim:'], record: true },

@@ -37,15 +37,6 @@ let bad: BadFiles;
 let fixtures: Fixtures;
 let contentBefore: Map<string, string>;
 
-/**
- * Cases that only pass once the other branches of issue 10 are merged (overwrite protection,
- * runaway bounds): kept out of the main group, and tried in `afterMerge` below.
- */
-function needsOtherBranches(c: CommandCase, slot: Slot, text: string): boolean {
-  if (c.command === 'sim' && (slot.option === '--duration' || slot.option === '--poll') && text === '') return true;
-  return false;
-}
-
 /** One drawn case: a slot set to a bad value, a bad option name, or an option left without its argument. */
 type Case =
   | { readonly type: 'slot'; readonly slot: Slot; readonly text: string; readonly kind?: BadFileKind }
@@ -53,12 +44,9 @@ type Case =
   | { readonly type: 'missingArgument'; readonly option: string };
 
 function slotCases(c: CommandCase): Case[] {
-  return c.slots.flatMap((slot) => {
-    const drawn = slot.kind === 'value'
-      ? (slot.values ?? []).map((text) => ({ type: 'slot' as const, slot, text }))
-      : (slot.kinds ?? BAD_FILE_KINDS).map((kind) => ({ type: 'slot' as const, slot, text: bad.paths[kind], kind }));
-    return drawn.filter((k) => !needsOtherBranches(c, slot, k.text));
-  });
+  return c.slots.flatMap((slot) => slot.kind === 'value'
+    ? (slot.values ?? []).map((text) => ({ type: 'slot' as const, slot, text }))
+    : (slot.kinds ?? BAD_FILE_KINDS).map((kind) => ({ type: 'slot' as const, slot, text: bad.paths[kind], kind })));
 }
 
 function arbCase(c: CommandCase): fc.Arbitrary<Case> {
@@ -160,9 +148,9 @@ badArgv('the corpus files have the same content after every case (SHA-256)', () 
 
 badArgv.run();
 
-// ---- cases that need the other branches of issue 10 (overwrite protection, one rule for times) ----
+// ---- outputs over existing files, and one rule for times ----
 
-const afterMerge = suite('needs other branches (fail on the traces branch alone)');
+const outputs = suite('outputs never replaced; one rule for times');
 
 /** An existing file given as an output (FILE or DIR) is refused before any work, named, and kept. */
 const OUTPUT_OVER_EXISTING: ReadonlyArray<{ command: string; argv: () => string[]; option: string; kinds: readonly BadFileKind[] }> = [
@@ -178,7 +166,7 @@ function ownCorpus(): BadFiles {
 }
 
 for (const { command, argv, option, kinds } of OUTPUT_OVER_EXISTING) {
-  afterMerge(`${command} ${option} over an existing file, a folder or a missing folder: refused up front, nothing replaced`, async () => {
+  outputs(`${command} ${option} over an existing file, a folder or a missing folder: refused up front, nothing replaced`, async () => {
     const own = ownCorpus();
     for (const kind of kinds) {
       const line = [...argv(), option, own.paths[kind]];
@@ -189,7 +177,7 @@ for (const { command, argv, option, kinds } of OUTPUT_OVER_EXISTING) {
   });
 }
 
-afterMerge('replay --junit naming the session itself is refused (regression: the recording was replaced by JUnit XML)', async () => {
+outputs('replay --junit naming the session itself is refused (regression: the recording was replaced by JUnit XML)', async () => {
   const own = ownCorpus();
   const session = join(own.dir, 'session.jsonl');
   copyFileSync(fixtures.session, session);
@@ -198,19 +186,19 @@ afterMerge('replay --junit naming the session itself is refused (regression: the
   assert.equal(problems, [], report(line, ran, problems));
 });
 
-afterMerge('a refusal to replace a file names the option that allows it (--overwrite)', async () => {
+outputs('a refusal to replace a file names the option that allows it (--overwrite)', async () => {
   const own = ownCorpus();
   const line = ['scan', '--port', 'sim:', '--range', '0-1', '--record', own.paths.binary];
   const { ran } = await tryCase(line, ['--record'], own.dir);
   assert.match(ran.err, /--overwrite/);
 });
 
-afterMerge('sim --duration "" and --poll "" are refused like any bad time (one rule)', async () => {
+outputs('sim --duration "" and --poll "" are refused like any bad time (one rule)', async () => {
   for (const line of [['sim', '--duration', '', '--quiet'], ['sim', '--duration', '1s', '--poll', '', '--quiet']]) {
     const { ran, problems } = await tryCase(line, [line.includes('--poll') ? '--poll' : '--duration']);
     assert.equal(problems, [], report(line, ran, problems));
   }
 });
 
-afterMerge.run();
+outputs.run();
 
