@@ -123,7 +123,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   if (skippedHostSteps > 0) log(`warning: scenario "${scenario.name}": ${skippedHostSteps} host step(s) skipped: when serving, the host is whoever connects (fault steps still run)`);
   if (scenario.pollMs !== undefined) log(`warning: scenario "${scenario.name}": "poll" ignored when serving`);
 
-  const state = options.stateDir === undefined ? undefined : await StateStore.open(options.stateDir, scenario.stack, { onError: (e) => log(`error: ${e.message}`) });
+  const state = options.stateDir === undefined ? undefined : await StateStore.open(options.stateDir, scenario.stack, { errorLogSize: scenario.profile.errorLog.size, onError: (e) => log(`error: ${e.message}`) });
   let sim: SimStack;
   try {
     sim = new SimStack({
