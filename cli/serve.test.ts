@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SerialPort } from 'serialport';
 import { encodeRequest } from '../bus-protocol/frame.ts';
-import { ByteCollector, hex } from '../hil/serve/testing/hostSide.ts';
+import { ByteCollector, hex, waitUntil } from '../hil/serve/testing/hostSide.ts';
+import { socatsLinking } from '../hil/serve/leftovers.ts';
 import { parseTcpAddress } from './commands/serve.ts';
 import { cli } from './testing/runCli.ts';
 
@@ -131,6 +132,32 @@ test('serve --tcp 0.0.0.0 (guards against binding every interface silently and p
     child.kill('SIGTERM');
   }
   assert.is(await exited, 0, err);
+});
+
+test('after kill -9 of serve --pty, the restart names the socat left behind by PID (guards against an anonymous "already exists")', async () => {
+  const link = join(dir, 'killed');
+  const child = spawn(process.execPath, [BIN, 'serve', '--pty', link, '--stack', 'single'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise<void>((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start-up line within 10 s: ${out}`)), 10_000);
+    child.stdout.on('data', () => /Ctrl-C or SIGTERM stops/.test(out) && (clearTimeout(timer), resolvePromise()));
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGKILL');
+  await exited;
+  assert.ok(lstatSync(link).isSymbolicLink(), 'the link outlives a SIGKILL (socat does)');
+  const again = await cli('serve', '--pty', link);
+  assert.is(again.code, 1);
+  const pid = Number(/a socat \(PID (\d+)\) left behind by a pistack serve or tap that was killed still holds it; stop it with "kill \1" \(it removes the link\) and start serve again/.exec(again.err)?.[1]);
+  assert.ok(pid > 0, again.err);
+  const [socat] = await socatsLinking(resolve(link));
+  assert.is(socat?.pid, pid);
+  const temp = socat!.args.map((a) => /link=(.*\/pistack-pty-[^/]+)\/sim/.exec(a)?.[1]).find(Boolean);
+  assert.ok(temp, 'socat\'s other end is in a pistack temporary directory');
+  process.kill(pid, 'SIGTERM');
+  await waitUntil(() => !existsSync(link), 5000, 'socat to remove the link');
+  rmSync(temp!, { recursive: true, force: true }); // what the next serve would sweep after a minute
 });
 
 test('--fifo must be 1..65536 bytes', async () => {

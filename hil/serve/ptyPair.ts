@@ -3,9 +3,12 @@
  * linked at PATH for the host, the other at a private link in a temporary directory that the
  * server opens. socat makes its links asynchronously, so both are polled for. Stopping sends
  * socat SIGTERM by its PID (it removes its links), waits for it, and removes whatever is left.
+ * A program killed with SIGKILL cannot do that: its socat, link and temporary directory stay.
+ * The next start names that socat by PID (leftovers.ts) and sweeps unused temporary directories.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lstat, mkdtemp, rm, stat, unlink } from 'node:fs/promises';
+import { sweepTempDirs, TEMP_PREFIX, whyPathTaken } from './leftovers.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -15,6 +18,8 @@ export interface PtyPairOptions {
   socat?: string;
   /** How long to wait for socat's links (ms); default 5000. */
   timeoutMs?: number;
+  /** The command asking, for messages ("serve" or "tap"); default "serve". */
+  command?: string;
 }
 
 /** A running socat PTY pair. */
@@ -40,12 +45,13 @@ const POLL_MS = 10;
 export async function openPtyPair(path: string, options: PtyPairOptions = {}): Promise<PtyPair> {
   const link = resolve(path);
   if (SOCAT_SPECIAL.test(link)) throw new Error(`--pty ${path}: the path may not contain spaces or any of , ! " ' \\ { } [ ] (socat address syntax)`);
-  if (await exists(link)) throw new Error(`--pty ${path}: already exists; serve will not replace it (a real device, or another server?). Remove it or choose another path`);
+  if (await exists(link)) throw new Error(await whyPathTaken(link, path, options.command ?? 'serve'));
   const parent = dirname(link);
   const dir = await stat(parent).catch(() => undefined);
   if (!dir?.isDirectory()) throw new Error(`--pty ${path}: directory ${parent} does not exist`);
 
-  const temp = await mkdtemp(join(tmpdir(), 'pistack-serve-'));
+  await sweepTempDirs();
+  const temp = await mkdtemp(join(tmpdir(), TEMP_PREFIX));
   const privatePath = join(temp, 'sim');
   let child: ChildProcess;
   try {
