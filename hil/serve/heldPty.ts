@@ -31,12 +31,13 @@ export function watchHeldPty(options: HeldPtyOptions): () => void {
   const { bridge, transport, tty, except, log } = options;
   let checking = false;
   let discarding = false;
+  const holders = new Set<number>();
   const check = async (): Promise<void> => {
     if (!bridge.held) {
       discarding = false;
       return;
     }
-    if ((await ttyOpenedByOthers(tty, except)) !== false || !bridge.held) return;
+    if ((await ttyOpenedByOthers(tty, except, undefined, holders)) !== false || !bridge.held) return;
     if (!discarding) log(`warning: the host closed ${tty} with bytes unsent: discarding them (as a serial driver does on close)`);
     discarding = true;
     bridge.discard(await transport.discardInput());

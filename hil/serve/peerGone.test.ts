@@ -62,7 +62,12 @@ test('ttyOpenedByOthers: a holder other than the excepted PIDs counts; unreadabl
   mkdirSync(join(proc, 'self'), { recursive: true });
   assert.is(await ttyOpenedByOthers('/dev/pts/7', new Set([10]), proc), false);
   fd(13, 5, '/dev/pts/7'); // a host opened it
-  assert.is(await ttyOpenedByOthers('/dev/pts/7', new Set([10]), proc), true);
+  const known = new Set<number>();
+  assert.is(await ttyOpenedByOthers('/dev/pts/7', new Set([10]), proc, known), true);
+  assert.equal([...known], [13], 'the holder is remembered, to be checked first next time');
+  rmSync(join(proc, '13'), { recursive: true }); // it exits
+  assert.is(await ttyOpenedByOthers('/dev/pts/7', new Set([10]), proc, known), false);
+  assert.equal([...known], [], 'and is forgotten');
   assert.is(await ttyOpenedByOthers('/dev/pts/7', new Set([10]), join(root, 'none')), undefined);
 });
 

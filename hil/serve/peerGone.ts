@@ -40,22 +40,38 @@ function portOf(field: string): number {
   return Number.parseInt(field.slice(field.lastIndexOf(':') + 1), 16);
 }
 
+/** Processes scanned at once: bounds the memory of a scan on a machine with thousands of descriptors. */
+const SCAN_BATCH = 16;
+
 /**
  * True when some process other than those in `except` has the terminal `tty` (e.g. /dev/pts/3)
  * open, false when none has, undefined when /proc cannot be read. Processes whose descriptors
- * we may not read (another user's) are skipped: they cannot open our PTY either.
+ * we may not read (another user's) are skipped: they cannot open our PTY either. The PIDs
+ * found are added to `known` and checked first next time, so a host that stays costs one
+ * process's descriptors per check, not the whole machine's.
  */
-export async function ttyOpenedByOthers(tty: string, except: ReadonlySet<number>, proc = '/proc'): Promise<boolean | undefined> {
-  let pids: string[];
-  try {
-    pids = (await readdir(proc)).filter((name) => /^\d+$/.test(name) && !except.has(Number(name)));
-  } catch {
-    return undefined;
-  }
-  const holds = async (pid: string): Promise<boolean> => {
+export async function ttyOpenedByOthers(tty: string, except: ReadonlySet<number>, proc = '/proc', known = new Set<number>()): Promise<boolean | undefined> {
+  const holds = async (pid: number): Promise<boolean> => {
     const fds = await readdir(`${proc}/${pid}/fd`).catch(() => [] as string[]);
     for (const fd of fds) if ((await readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '')) === tty) return true;
     return false;
   };
-  return (await Promise.all(pids.map(holds))).some(Boolean);
+  for (const pid of known) {
+    if (await holds(pid)) return true;
+    known.delete(pid);
+  }
+  let pids: number[];
+  try {
+    pids = (await readdir(proc)).filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => !except.has(pid));
+  } catch {
+    return undefined;
+  }
+  for (let i = 0; i < pids.length; i += SCAN_BATCH) {
+    const batch = pids.slice(i, i + SCAN_BATCH);
+    const results = await Promise.all(batch.map(holds));
+    const found = batch.filter((_, k) => results[k]);
+    for (const pid of found) known.add(pid);
+    if (found.length > 0) return true;
+  }
+  return false;
 }
