@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -134,31 +134,53 @@ test('serve --tcp 0.0.0.0 (guards against binding every interface silently and p
   assert.is(await exited, 0, err);
 });
 
-test('after kill -9 of serve --pty, the restart names the socat left behind by PID (guards against an anonymous "already exists")', async () => {
+test('after kill -9 of serve --pty, socat follows it and removes PATH (guards against socat and link left behind), so serve starts again', async () => {
   const link = join(dir, 'killed');
-  const child = spawn(process.execPath, [BIN, 'serve', '--pty', link, '--stack', 'single'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  await new Promise<void>((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start-up line within 10 s: ${out}`)), 10_000);
-    child.stdout.on('data', () => /Ctrl-C or SIGTERM stops/.test(out) && (clearTimeout(timer), resolvePromise()));
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGKILL');
-  await exited;
-  assert.ok(lstatSync(link).isSymbolicLink(), 'the link outlives a SIGKILL (socat does)');
-  const again = await cli('serve', '--pty', link);
-  assert.is(again.code, 1);
-  const pid = Number(/a socat \(PID (\d+)\) left behind by a pistack serve or tap that was killed still holds it; stop it with "kill \1" \(it removes the link\) and start serve again/.exec(again.err)?.[1]);
-  assert.ok(pid > 0, again.err);
+  const temp = join(dir, 'killed-tmp'); // the child's TMPDIR: its private directory stays inside this test's folder
+  mkdirSync(temp);
+  const start = () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--pty', link, '--stack', 'single'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: temp } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const started = new Promise<void>((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start-up line within 10 s: ${out}`)), 10_000);
+      child.stdout.on('data', () => /Ctrl-C or SIGTERM stops/.test(out) && (clearTimeout(timer), resolvePromise()));
+      child.once('exit', () => (clearTimeout(timer), reject(new Error(`exited early: ${out}`))));
+    });
+    return { child, exited, started };
+  };
+  const first = start();
+  await first.started;
   const [socat] = await socatsLinking(resolve(link));
-  assert.is(socat?.pid, pid);
-  const temp = socat!.args.map((a) => /link=(.*\/pistack-pty-[^/]+)\/sim/.exec(a)?.[1]).find(Boolean);
-  assert.ok(temp, 'socat\'s other end is in a pistack temporary directory');
-  process.kill(pid, 'SIGTERM');
-  await waitUntil(() => !existsSync(link), 5000, 'socat to remove the link');
-  rmSync(temp!, { recursive: true, force: true }); // what the next serve would sweep after a minute
+  assert.ok(socat, 'socat serves the link');
+  first.child.kill('SIGKILL');
+  await first.exited;
+  await waitUntil(() => !existsSync(link) && !lstatExists(link), 5000, 'socat to remove the link after its parent was killed');
+  await waitUntil(() => !processAlive(socat!.pid), 5000, 'socat to exit');
+  const second = start();
+  await second.started;
+  second.child.kill('SIGTERM');
+  assert.is(await second.exited, 0);
 });
+
+function lstatExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 test('--fifo must be 1..65536 bytes', async () => {
   for (const bad of ['0', '65537', 'big']) {
