@@ -6,13 +6,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SerialPort } from 'serialport';
 import { encodeRequest } from '../bus-protocol/frame.ts';
-import { ByteCollector, hex } from '../hil/serve/testing/hostSide.ts';
+import { ByteCollector, hex, waitUntil } from '../hil/serve/testing/hostSide.ts';
+import { socatsLinking } from '../hil/serve/leftovers.ts';
 import { parseTcpAddress } from './commands/serve.ts';
 import { cli } from './testing/runCli.ts';
 
@@ -35,7 +37,7 @@ test('--tcp: HOST:PORT forms and errors', async () => {
   assert.equal(parseTcpAddress('5001'), { host: '127.0.0.1', port: 5001 });
   assert.equal(parseTcpAddress('[::1]:7'), { host: '::1', port: 7 });
   assert.equal(parseTcpAddress('localhost:80'), { host: 'localhost', port: 80 });
-  for (const [bad, why] of [['localhost', /has no port/], ['1.2.3.4:99999', /port must be 0..65535/], ['host:abc', /has no port/], ['a b:1', /invalid host/]] as const) {
+  for (const [bad, why] of [['localhost', /has no port/], ['1.2.3.4:99999', /port must be 0\.\.65535, not 99999/], ['host:abc', /port must be a number 0\.\.65535, not "abc"/], ['a b:1', /invalid host/]] as const) {
     const r = await cli('serve', '--tcp', bad);
     assert.is(r.code, 1, bad);
     assert.match(r.err, /"--tcp"/, bad);
@@ -98,6 +100,94 @@ test('bin/pistack.js serve: prints where to connect, answers over the PTY, SIGTE
   assert.throws(() => lstatSync(link), /ENOENT/, 'the link is removed');
   assert.is((JSON.parse(readFileSync(join(state, 'board-15.json'), 'utf8')) as { dip: number }).dip, 15);
   assert.not.ok(existsSync(join(state, '.lock')));
+});
+
+test('serve --tcp 0.0.0.0 (guards against binding every interface silently and printing an unusable tcp://0.0.0.0 address): a warning on stderr, 127.0.0.1 printed and reachable', async () => {
+  const child = spawn(process.execPath, [BIN, 'serve', '--tcp', '0.0.0.0:0', '--stack', 'single'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  try {
+    await new Promise<void>((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start-up line within 10 s; out: ${out} err: ${err}`)), 10_000);
+      child.stdout.on('data', () => /Ctrl-C or SIGTERM stops/.test(out) && (clearTimeout(timer), resolvePromise()));
+      child.once('exit', () => (clearTimeout(timer), reject(new Error(`exited early: ${out} ${err}`))));
+    });
+    assert.match(err, /^warning: "--tcp" 0\.0\.0\.0 listens on every network interface: anyone who can reach this machine can drive the simulated stack; use 127\.0\.0\.1 to keep it to this machine\n$/);
+    assert.not.match(out, /0\.0\.0\.0/, 'the unusable address is not printed');
+    const port = Number(/on tcp:\/\/127\.0\.0\.1:(\d+): raw bytes/.exec(out)?.[1]);
+    assert.ok(port > 0, out);
+    assert.match(out, /transmit FIFO: 256 bytes/);
+    const socket = connect({ host: '127.0.0.1', port });
+    const rx = new ByteCollector();
+    socket.on('data', (d) => rx.push(d));
+    socket.on('error', () => undefined);
+    socket.write(encodeRequest('GET_SW_VERSION', 0));
+    await rx.waitForBytes(5, 2000);
+    assert.is(hex(rx.bytes), '00 FF 04 04 88');
+    socket.destroy();
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.is(await exited, 0, err);
+});
+
+test('after kill -9 of serve --pty, socat follows it and removes PATH (guards against socat and link left behind), so serve starts again', async () => {
+  const link = join(dir, 'killed');
+  const temp = join(dir, 'killed-tmp'); // the child's TMPDIR: its private directory stays inside this test's folder
+  mkdirSync(temp);
+  const start = () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--pty', link, '--stack', 'single'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: temp } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const started = new Promise<void>((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start-up line within 10 s: ${out}`)), 10_000);
+      child.stdout.on('data', () => /Ctrl-C or SIGTERM stops/.test(out) && (clearTimeout(timer), resolvePromise()));
+      child.once('exit', () => (clearTimeout(timer), reject(new Error(`exited early: ${out}`))));
+    });
+    return { child, exited, started };
+  };
+  const first = start();
+  await first.started;
+  const [socat] = await socatsLinking(resolve(link));
+  assert.ok(socat, 'socat serves the link');
+  first.child.kill('SIGKILL');
+  await first.exited;
+  await waitUntil(() => !existsSync(link) && !lstatExists(link), 5000, 'socat to remove the link after its parent was killed');
+  await waitUntil(() => !processAlive(socat!.pid), 5000, 'socat to exit');
+  const second = start();
+  await second.started;
+  second.child.kill('SIGTERM');
+  assert.is(await second.exited, 0);
+});
+
+function lstatExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('--fifo must be 1..65536 bytes', async () => {
+  for (const bad of ['0', '65537', 'big']) {
+    const r = await cli('serve', '--tcp', ':0', '--fifo', bad);
+    assert.is(r.code, 1, bad);
+    assert.match(r.err, /^error: "--fifo" must be /, bad);
+  }
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

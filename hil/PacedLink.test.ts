@@ -160,6 +160,78 @@ test('failed writes and a closed bus side are reported, never thrown; close() ca
   assert.is(clock.pending, 0, 'close() cleared its timers');
 });
 
+/** A FakeLink with flow control, like a socket: hold() keeps the rest, resume() delivers it again. */
+class HoldingLink extends FakeLink {
+  held: Uint8Array | undefined;
+  holds = 0;
+  hold(rest: Uint8Array): void {
+    this.holds++;
+    this.held = rest.slice();
+  }
+  resume(): void {
+    const rest = this.held;
+    this.held = undefined;
+    if (rest) this.emit(rest);
+  }
+}
+
+test('the transmit FIFO holds the link back when full and resumes it as the wire drains (guards against an unbounded buffer under a flood)', () => {
+  const clock = new VirtualClock(0);
+  const bus = new Rs485Bus({ clock });
+  const host = new HostAdapter({ bus });
+  const heard: Delivery[] = [];
+  bus.attach('board', (d) => heard.push(d));
+  const link = new HoldingLink(clock);
+  const paced = new PacedLink({ link, bus: host, clock, byteTimeMs: bus.byteTimeMs, fifoBytes: 8 });
+  const flood = Array.from({ length: 100 }, (_, i) => i);
+  link.emit(flood);
+  assert.ok(paced.held, 'a chunk larger than the FIFO holds the link');
+  assert.is(paced.buffered, 8);
+  assert.is(link.held?.length, 92, 'the rest stays in the link');
+  let peak = 0;
+  for (let t = 0; t < 200 && (link.held || paced.buffered > 0); t += 0.25) {
+    clock.advanceTo(t);
+    peak = Math.max(peak, paced.buffered);
+  }
+  assert.ok(peak <= 8, `never more than the FIFO in the bridge (${peak})`);
+  assert.is(paced.stats.peakBuffered, 8);
+  assert.equal(heard.flatMap((d) => [...d.bytes]), flood, 'every byte reaches the wire, in order');
+  assert.ok(close(heard.at(-1)!.endAt, 100 * bus.byteTimeMs), `at the baud rate: the last byte at ${heard.at(-1)!.endAt}`);
+  assert.ok(link.holds >= 10, 'the link was held again and again');
+  assert.not.ok(paced.held);
+});
+
+test('without flow control the FIFO overruns: what does not fit is dropped and counted', () => {
+  const { clock, heard, link, paced } = rig(0);
+  const small = new PacedLink({ link, bus: new FakeLink(clock), clock, byteTimeMs: 1, fifoBytes: 4 });
+  link.emit([1, 2, 3, 4, 5, 6]);
+  assert.is(small.stats.dropped, 2);
+  assert.is(small.buffered, 4);
+  assert.is(paced.stats.dropped, 0, 'the default FIFO (256 bytes) took all six');
+  clock.advanceTo(100);
+  assert.is(heard.length, 1);
+  assert.throws(() => new PacedLink({ link, bus: new FakeLink(clock), clock, byteTimeMs: 1, fifoBytes: 0 }), /"fifoBytes" must be an integer of at least 1 byte, got 0/);
+});
+
+test('discard() throws away the waiting bytes (a host that left) and reads the link again', () => {
+  const clock = new VirtualClock(0);
+  const busSide = new FakeLink(clock);
+  const link = new HoldingLink(clock);
+  const paced = new PacedLink({ link, bus: busSide, clock, byteTimeMs: 1, fifoBytes: 4 });
+  link.emit([1, 2]); // on the wire until t = 2
+  link.emit([3, 4, 5, 6, 7]); // 3, 4 wait; 5, 6, 7 held back
+  assert.ok(paced.held);
+  paced.discard(10);
+  assert.is(paced.stats.discarded, 12, 'the two waiting bytes and the 10 thrown away elsewhere');
+  assert.is(link.holds, 2, 'the link was read again: 5 and 6 fit beside the chunk on the wire, 7 is held');
+  clock.advanceTo(100);
+  assert.not.ok(paced.held);
+  assert.equal(busSide.written.map((w) => w.bytes), [[1, 2], [5, 6], [7]], 'the chunk on the wire finished; 3 and 4 never went');
+  paced.close();
+  paced.discard();
+  assert.is(paced.stats.discarded, 12, 'a closed bridge discards nothing more');
+});
+
 test('end to end on the default stack: GET_SW_VERSION to ID 3 is answered 00 FF 04 04 88 after the wire time', () => {
   const sim = new SimStack({ stack: DEFAULT_STACK }).start();
   sim.clock.advanceTo(1000); // boards booted

@@ -3,11 +3,14 @@
  * and the simulated bus, so that timing seen through the link matches a 9600 8N1 wire
  * (PROTOCOL.md section 1, TOOLCHAIN.md "PTYs are not UARTs").
  *
- * Host to bus: bytes that arrive from the link go onto the wire no faster than the baud rate.
- * A chunk arriving at time a starts when the wire is free, start = max(a, end of the previous
- * chunk), so its byte i has arrived at start + (i + 1) byte times; a request therefore counts
- * as arrived when its last byte would have. Real gaps in the input (a host pausing between
- * bytes) are kept, since a chunk never starts before it arrived.
+ * Host to bus: a bounded transmit FIFO, like a USB adapter's. Bytes from the link go onto the
+ * wire no faster than the baud rate: a chunk arriving at time a starts when the wire is free,
+ * start = max(a, end of the previous chunk), so a request counts as arrived when its last byte
+ * would have; real gaps in the input (a host pausing between bytes) are kept. The FIFO holds at
+ * most `fifoBytes` not yet sent, counting the chunk on the wire until its last byte has left.
+ * When it is full the link is held (backpressure: the socket or PTY stops being read, so the
+ * writer blocks, as a USB adapter blocks its writer) and resumed once there is room; a link
+ * without flow control loses what does not fit (an overrun, counted in stats.dropped).
  *
  * Bus to host: the bus side (the simulated host adapter) hands over each chunk when its last
  * byte has crossed the wire, so byte i of an n-byte chunk arrived (n - 1 - i) byte times
@@ -21,16 +24,29 @@
 import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
 import type { ByteTransport } from '../bus-protocol/transport.ts';
 
+/** A link that can hold back its input (a TCP socket, a serial stream): the FIFO's backpressure. */
+export interface FlowControl {
+  /** Stop delivering bytes; `rest` (the part of the last chunk not taken) is delivered first after resume(). */
+  hold(rest: Uint8Array): void;
+  /** Deliver bytes again. */
+  resume(): void;
+}
+
+/** Default transmit FIFO (bytes): a few hundred, like the FIFOs of common USB to RS-485 adapters. */
+export const DEFAULT_FIFO_BYTES = 256;
+
 /** How to wire a PacedLink. */
 export interface PacedLinkOptions {
-  /** The fast side: the PTY or TCP client the host talks through. */
-  link: ByteTransport;
+  /** The fast side: the PTY or TCP client the host talks through; with hold/resume it gets backpressure. */
+  link: ByteTransport & Partial<FlowControl>;
   /** The bus side: the simulated host adapter (SimStack.host); it transmits what it is given at the baud rate. */
   bus: ByteTransport;
   /** The bus clock (SimStack.clock); timers for future bytes are set on it. */
   clock: Clock;
   /** Wire time of one byte (ms): Rs485Bus.byteTimeMs, 1.0417 ms at 9600 8N1. */
   byteTimeMs: number;
+  /** Transmit FIFO size (bytes, at least 1); default DEFAULT_FIFO_BYTES. */
+  fifoBytes?: number;
   /** Brings the bus clock up to the present (RealTimeDriver.sync); called before and after input is fed. */
   sync?: () => void;
   /** Told about a failed write or a throwing listener; the link carries on. Default: ignored. */
@@ -43,20 +59,34 @@ export interface PacedLinkStats {
   toBus: number;
   /** Bytes received from the bus and released to the link. */
   toLink: number;
+  /** Bytes from the link lost because the FIFO was full and the link has no flow control. */
+  dropped: number;
+  /** Bytes thrown away by discard() (a host that left with bytes unsent). */
+  discarded: number;
+  /** Most bytes the FIFO ever held (never more than fifoBytes). */
+  peakBuffered: number;
 }
 
 /** Float slack (ms) when comparing computed byte times with the clock. */
 const EPSILON_MS = 1e-6;
 
-/** A bridge between a fast link and the simulated bus that behaves like a 9600-baud wire. */
+/** A bridge between a fast link and the simulated bus that behaves like a 9600-baud adapter. */
 export class PacedLink {
   /** Counters since the link was made. */
-  readonly stats: PacedLinkStats = { toBus: 0, toLink: 0 };
+  readonly stats: PacedLinkStats = { toBus: 0, toLink: 0, dropped: 0, discarded: 0, peakBuffered: 0 };
+  /** Transmit FIFO size (bytes). */
+  readonly fifoBytes: number;
   readonly #options: PacedLinkOptions;
   readonly #bt: number;
   readonly #unsubscribe: Array<() => void>;
-  readonly #timers = new Set<TimerHandle>();
-  #wireFreeAt = Number.NEGATIVE_INFINITY;
+  /** Chunks waiting for the wire, oldest first, and their total length. */
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  /** Length of the chunk on the wire, and when its last byte has crossed (ms). */
+  #onWire = 0;
+  #onWireUntil = Number.NEGATIVE_INFINITY;
+  #wireTimer: TimerHandle | undefined;
+  #held = false;
   #lastRelease = Number.NEGATIVE_INFINITY;
   /** Bytes waiting to be released to the link, with their release times (ms). */
   #outBytes: number[] = [];
@@ -69,14 +99,27 @@ export class PacedLink {
     if (!(options.byteTimeMs > 0) || !Number.isFinite(options.byteTimeMs)) {
       throw new RangeError(`PacedLink: "byteTimeMs" must be a positive number of ms, got ${options.byteTimeMs}`);
     }
+    const fifo = options.fifoBytes ?? DEFAULT_FIFO_BYTES;
+    if (!Number.isInteger(fifo) || fifo < 1) throw new RangeError(`PacedLink: "fifoBytes" must be an integer of at least 1 byte, got ${fifo}`);
+    this.fifoBytes = fifo;
     this.#options = options;
     this.#bt = options.byteTimeMs;
     this.#unsubscribe = [options.link.onData((bytes) => this.#guard(() => this.#fromLink(bytes))), options.bus.onData((bytes) => this.#guard(() => this.#fromBus(bytes)))];
   }
 
-  /** Time (ms, bus clock) the last byte fed so far has crossed the wire; -Infinity before any input. */
+  /** Time (ms, bus clock) the bytes in the FIFO will all have crossed the wire; -Infinity before any input. */
   get wireFreeAt(): number {
-    return this.#wireFreeAt;
+    return this.#onWireUntil + this.#queued * this.#bt;
+  }
+
+  /** Bytes in the transmit FIFO now: waiting, plus the chunk on the wire until its last byte has left. */
+  get buffered(): number {
+    return this.#queued + (this.#onWireUntil > this.#options.clock.now() + EPSILON_MS ? this.#onWire : 0);
+  }
+
+  /** True while the link is held back because the FIFO is full. */
+  get held(): boolean {
+    return this.#held;
   }
 
   /** Bytes from the bus not yet released to the link. */
@@ -84,42 +127,80 @@ export class PacedLink {
     return this.#outBytes.length;
   }
 
+  /** Throw away the bytes waiting in the FIFO (the chunk already on the wire finishes) and read the link again; `alsoDiscarded` bytes thrown away elsewhere are counted too. */
+  discard(alsoDiscarded = 0): void {
+    if (this.#closed) return;
+    this.stats.discarded += this.#queued + alsoDiscarded;
+    this.#queue = [];
+    this.#queued = 0;
+    this.#resumeIfRoom();
+  }
+
   /** Stop bridging: unsubscribes, cancels pending bytes in both directions. Closes neither side. Idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     for (const off of this.#unsubscribe) off();
-    for (const handle of this.#timers) this.#options.clock.clearTimeout(handle);
-    this.#timers.clear();
-    if (this.#outTimer !== undefined) this.#options.clock.clearTimeout(this.#outTimer);
+    const { clock } = this.#options;
+    if (this.#wireTimer !== undefined) clock.clearTimeout(this.#wireTimer);
+    if (this.#outTimer !== undefined) clock.clearTimeout(this.#outTimer);
+    this.#queue = [];
+    this.#queued = 0;
     this.#outBytes = [];
     this.#outTimes = [];
   }
 
   #fromLink(bytes: Uint8Array): void {
     if (this.#closed || bytes.length === 0) return;
-    const { clock, sync } = this.#options;
-    sync?.(); // stamp the chunk with the present
-    const now = clock.now();
-    const start = Math.max(now, this.#wireFreeAt);
-    this.#wireFreeAt = start + bytes.length * this.#bt;
-    const chunk = bytes.slice();
-    if (start <= now + EPSILON_MS) {
-      this.#toBus(chunk);
-    } else {
-      const handle = clock.setTimeout(() => {
-        this.#timers.delete(handle);
-        this.#toBus(chunk);
-      }, start - now);
-      this.#timers.add(handle);
+    const { sync, link } = this.#options;
+    sync?.(); // stamp the chunk with the present (and let due wire timers make room)
+    const take = Math.min(bytes.length, this.fifoBytes - this.buffered);
+    if (take < bytes.length) {
+      if (link.hold && link.resume) {
+        this.#held = true;
+        link.hold(bytes.subarray(take));
+      } else {
+        this.stats.dropped += bytes.length - take;
+      }
+    }
+    if (take > 0) {
+      this.#queue.push(bytes.slice(0, take));
+      this.#queued += take;
+      this.stats.peakBuffered = Math.max(this.stats.peakBuffered, this.buffered);
+      this.#pump();
     }
     sync?.(); // let the driver see the new deadlines
   }
 
-  #toBus(chunk: Uint8Array): void {
-    if (this.#closed) return;
+  /** Put the next waiting chunk on the wire if it is free, and wake up when it is free again. */
+  #pump(): void {
+    if (this.#closed || this.#wireTimer !== undefined) return;
+    const { clock, bus, onError } = this.#options;
+    const now = clock.now();
+    if (this.#onWireUntil > now + EPSILON_MS) {
+      this.#wireTimer = clock.setTimeout(() => this.#wireFree(), this.#onWireUntil - now);
+      return;
+    }
+    const chunk = this.#queue.shift();
+    if (chunk === undefined) return this.#resumeIfRoom();
+    this.#queued -= chunk.length;
+    this.#onWire = chunk.length;
+    this.#onWireUntil = now + chunk.length * this.#bt;
     this.stats.toBus += chunk.length;
-    this.#options.bus.write(chunk).catch((error: unknown) => this.#options.onError?.(error));
+    bus.write(chunk).catch((error: unknown) => onError?.(error));
+    this.#wireTimer = clock.setTimeout(() => this.#wireFree(), this.#onWireUntil - now);
+    this.#resumeIfRoom();
+  }
+
+  #wireFree(): void {
+    this.#wireTimer = undefined;
+    this.#guard(() => this.#pump());
+  }
+
+  #resumeIfRoom(): void {
+    if (!this.#held || this.#closed || this.buffered >= this.fifoBytes) return;
+    this.#held = false;
+    this.#options.link.resume?.();
   }
 
   #fromBus(bytes: Uint8Array): void {

@@ -7,6 +7,7 @@ import { SerialPortStream } from '@serialport/stream';
 import { SerialPort } from 'serialport';
 import { ArgumentError } from '../bus-protocol/errors.ts';
 import { CLOSED_BY_HOST, LinkTransport } from './LinkTransport.ts';
+import type { FlowControl } from './PacedLink.ts';
 
 /** A node-serialport binding: the platform's (default) or `SerialPortMock.binding` from 'serialport'. */
 export type SerialBinding = ConstructorParameters<typeof SerialPortStream>[0]['binding'];
@@ -19,12 +20,14 @@ export interface SerialTransportOptions {
   baudRate?: number;
   /** Binding to open it with; default the platform binding of 'serialport'. */
   binding?: SerialBinding;
+  /** Most bytes read ahead into memory while not consumed (the stream's highWaterMark); default 65536. */
+  highWaterMark?: number;
 }
 
 export { CLOSED_BY_HOST };
 
-/** A ByteTransport over an open node-serialport stream (see openSerialTransport). */
-export class SerialTransport extends LinkTransport {
+/** A ByteTransport over an open node-serialport stream (see openSerialTransport); hold/resume give backpressure (hil/PacedLink.ts). */
+export class SerialTransport extends LinkTransport implements FlowControl {
   private hostClosing = false;
   private closing: Promise<void> | undefined;
 
@@ -38,6 +41,24 @@ export class SerialTransport extends LinkTransport {
       this.gone(`serial port error: ${error.message}`);
       if (port.isOpen) port.close();
     });
+  }
+
+  /** Stop reading (the writer blocks once the OS buffers are full); `rest` is delivered first after resume(). */
+  hold(rest: Uint8Array): void {
+    this.port.pause();
+    if (rest.length > 0 && this.port.readable) this.port.unshift(Buffer.from(rest));
+  }
+
+  /** Read again. */
+  resume(): void {
+    if (!this.port.destroyed) this.port.resume();
+  }
+
+  /** Throw away every received byte not yet delivered, read ahead in memory and in the OS buffer (tcflush); resolves with the count read ahead. */
+  discardInput(): Promise<number> {
+    let count = 0;
+    for (let chunk: Buffer | null; (chunk = this.port.read() as Buffer | null) !== null; ) count += chunk.length;
+    return new Promise((resolve) => (this.port.isOpen ? this.port.flush(() => resolve(count)) : resolve(count)));
   }
 
   protected send(bytes: Uint8Array, done: (error: Error | null | undefined) => void): void {
@@ -63,11 +84,11 @@ export class SerialTransport extends LinkTransport {
 
 /** Open a serial port as a ByteTransport; rejects with the path and the OS reason when it cannot. */
 export function openSerialTransport(options: SerialTransportOptions): Promise<SerialTransport> {
-  const { path, baudRate = 9600, binding = SerialPort.binding } = options;
+  const { path, baudRate = 9600, binding = SerialPort.binding, highWaterMark = 65536 } = options;
   if (typeof path !== 'string' || path === '') return Promise.reject(new ArgumentError('path', 'needs a device path such as /dev/ttyUSB0'));
   if (!Number.isInteger(baudRate) || baudRate <= 0) return Promise.reject(new ArgumentError('baudRate', `must be a positive integer, got ${String(baudRate)}`));
   return new Promise((resolve, reject) => {
-    const port = new SerialPortStream({ binding, path, baudRate, dataBits: 8, parity: 'none', stopBits: 1, autoOpen: false });
+    const port = new SerialPortStream({ binding, path, baudRate, dataBits: 8, parity: 'none', stopBits: 1, autoOpen: false, highWaterMark });
     port.open((error) => {
       if (error) reject(new Error(`cannot open ${path}: ${error.message}`, { cause: error }));
       else resolve(new SerialTransport(port, `${path} @ ${baudRate} baud`));

@@ -106,7 +106,7 @@ export async function startTap(options: TapOptions): Promise<TapHandle> {
     releases.push(() => adapter.close());
     // The link may go away while socat starts: remember it, the bridge below ends the tap then.
     adapter.transport.onClose((reason) => (lostEarly ??= reason));
-    pair = await openPtyPair(options.pty, options.socat === undefined ? {} : { socat: options.socat });
+    pair = await openPtyPair(options.pty, { command: 'tap', ...(options.socat === undefined ? {} : { socat: options.socat }) });
     releases.push(() => pair.stop());
     ptyEnd = await openSerialTransport({ path: pair.privatePath, baudRate: 9600 });
     releases.push(() => ptyEnd.close());

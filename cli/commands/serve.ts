@@ -9,6 +9,8 @@ import { formatDuration } from '../../board-model/duration.ts';
 import type { SimEvent } from '../../board-model/events.ts';
 import { StateError } from '../../hil/serve/StateStore.ts';
 import { ServeError, serve, type ServeEndpoint, type ServeHandle } from '../../hil/serve/serve.ts';
+import { DEFAULT_FIFO_BYTES } from '../../hil/PacedLink.ts';
+import { LOOPBACK_HOST, connectableHosts, isWildcardHost, parseListenAddress, urlOf, wildcardWarning, type ListenAddress } from '../listenAddress.ts';
 import { CliError, ioOf, parseInteger, printLines } from '../output.ts';
 import { resolveScenario, type SimFileOptions } from '../simFiles.ts';
 import { timelineLines } from '../timeline.ts';
@@ -20,23 +22,19 @@ interface ServeCliOptions extends SimFileOptions {
   seed?: string;
   speed?: string;
   events?: boolean;
+  fifo?: string;
 }
 
 /** Default TCP host: loopback only, so the stack is not exposed to the network by accident. */
-export const DEFAULT_TCP_HOST = '127.0.0.1';
+export const DEFAULT_TCP_HOST = LOOPBACK_HOST;
 
 /** Parse `--tcp` text: HOST:PORT, [IPv6]:PORT, :PORT or PORT (host 127.0.0.1); port 0..65535 (0 = any free port). */
-export function parseTcpAddress(text: string): { host: string; port: number } {
-  const bad = (why: string) => new CliError(`"--tcp" ${why}; expected HOST:PORT such as 127.0.0.1:5000 (or :5000 for ${DEFAULT_TCP_HOST}), got "${text}"`);
-  const t = text.trim();
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d+)$/.exec(t);
-  if (!m && !/^\d+$/.test(t)) throw bad('has no port');
-  const host = m ? m[1] || m[2] || DEFAULT_TCP_HOST : DEFAULT_TCP_HOST;
-  if (!/^[\w.:-]+$/.test(host)) throw bad('has an invalid host');
-  const port = Number(m ? m[3] : t);
-  if (!Number.isInteger(port) || port > 65535) throw bad('port must be 0..65535');
-  return { host, port };
+export function parseTcpAddress(text: string): ListenAddress {
+  return parseListenAddress(text, '--tcp', 5000);
 }
+
+/** Largest `--fifo` (bytes): far beyond any adapter, still a bounded buffer. */
+export const MAX_FIFO_BYTES = 65536;
 
 /** The endpoint from --pty / --tcp: exactly one of them. */
 export function endpointOf(options: ServeCliOptions): ServeEndpoint {
@@ -69,6 +67,7 @@ async function start(cmd: Command, options: ServeCliOptions): Promise<void> {
   const endpoint = endpointOf(options);
   const speed = parseSpeed(options.speed);
   const seed = options.seed === undefined ? undefined : parseInteger(options.seed, '--seed', { min: 0, max: 0xffffffff });
+  const fifoBytes = options.fifo === undefined ? DEFAULT_FIFO_BYTES : parseInteger(options.fifo, '--fifo', { min: 1, max: MAX_FIFO_BYTES, hint: 'bytes' });
   const resolved = resolveScenario(options, 0);
   const scenario = seed === undefined ? resolved : { ...resolved, seed };
   const io = ioOf(cmd);
@@ -80,7 +79,7 @@ async function start(cmd: Command, options: ServeCliOptions): Promise<void> {
   let handle: ServeHandle;
   try {
     handle = await serve({
-      endpoint, scenario, speed, log: say,
+      endpoint, scenario, speed, fifoBytes, log: say,
       ...(options.state === undefined ? {} : { stateDir: options.state }),
       ...(options.events ? { onEvent } : {}),
     });
@@ -90,10 +89,14 @@ async function start(cmd: Command, options: ServeCliOptions): Promise<void> {
     throw e;
   }
   const boards = scenario.stack.boards.length;
-  const how = endpoint.kind === 'pty' ? `${handle.address}: open it at 9600 8N1` : `${handle.address}: raw bytes, one client at a time`;
+  const reach = endpoint.kind === 'tcp' ? connectableHosts(endpoint.host) : undefined;
+  if (endpoint.kind === 'tcp' && isWildcardHost(endpoint.host)) io.err(`warning: ${wildcardWarning('--tcp', endpoint.host, 'drive the simulated stack')}\n`);
+  const how = reach === undefined ? `${handle.address}: open it at 9600 8N1` : `${urlOf('tcp', reach.local, handle.port!)}: raw bytes, one client at a time`;
   const faults = scenario.steps.filter((s) => s.kind === 'fault').length;
   printLines(cmd, [
     `serving ${boards} board${boards === 1 ? '' : 's'} (stack "${scenario.stack.name}", profile ${scenario.profile.name}, seed ${scenario.seed}${speed === 1 ? '' : `, ${speed}x real time`}) on ${how}`,
+    ...(reach && reach.others.length > 0 ? [`from other machines: ${reach.others.map((h) => urlOf('tcp', h, handle.port!)).join(', ')}`] : []),
+    `transmit FIFO: ${fifoBytes} bytes (a host writing faster than 9600 baud is held back; a host that leaves has its unsent bytes discarded)`,
     ...(options.scenario ? [`scenario "${scenario.name}": ${faults} fault step(s) over ${formatDuration(Math.max(0, ...scenario.steps.map((s) => s.atMs)))}`] : []),
     ...(handle.state ? [`state: ${handle.state.dir} (${handle.state.restored} of ${boards} boards restored, saved on every change)`] : []),
     ...handle.sim.warnings.map((w) => `warning: ${w}`),
@@ -120,6 +123,7 @@ export function register(program: Command): void {
     .option('--state <DIR>', 'keep each board\'s flash (settings, error log) in DIR across restarts')
     .option('--seed <N>', 'seed of every random stream (default: the scenario\'s, else 1)')
     .option('--speed <X>', 'virtual time per wall time (default 1: real time)')
+    .option('--fifo <BYTES>', `transmit FIFO between the host and the wire, like an adapter's (default ${DEFAULT_FIFO_BYTES}; 1..${MAX_FIFO_BYTES}); while full, the host is held back`)
     .option('--events', 'print every simulator event as it happens')
     .action(async function (this: Command, options: ServeCliOptions) {
       await start(this, options);

@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { buildVizPage, writeVizPage, type VizPage } from '../../web/node/buildPage.ts';
 import { GraphvizError } from '../../web/node/renderSvg.ts';
 import { ListenError, serveVizPage } from '../../web/node/server.ts';
+import { LOOPBACK_HOST, connectableHosts, isWildcardHost, parseListenAddress, urlOf, wildcardWarning, type ListenAddress } from '../listenAddress.ts';
 import { CliError, ioOf, parseInteger, type Io } from '../output.ts';
 import { checkOutputDir, existsMessage } from '../outputPaths.ts';
 import { resolveScenario, type SimFileOptions } from '../simFiles.ts';
@@ -24,19 +25,11 @@ interface VizCliOptions extends SimFileOptions {
 }
 
 /** Default address: loopback only, so the page is not exposed to the network by accident. */
-export const DEFAULT_VIZ_HOST = '127.0.0.1';
+export const DEFAULT_VIZ_HOST = LOOPBACK_HOST;
 
 /** Parse `--listen` text: HOST:PORT, [IPv6]:PORT, :PORT or PORT (host 127.0.0.1); port 0..65535 (0 = any free port). */
-export function parseListen(text: string): { host: string; port: number } {
-  const bad = (why: string) => new CliError(`"--listen" ${why}; expected HOST:PORT such as 127.0.0.1:8080 (or :8080 for ${DEFAULT_VIZ_HOST}, :0 for any free port), got "${text}"`);
-  const t = text.trim();
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d+)$/.exec(t);
-  if (!m && !/^\d+$/.test(t)) throw bad('has no port');
-  const host = m ? m[1] || m[2] || DEFAULT_VIZ_HOST : DEFAULT_VIZ_HOST;
-  if (!/^[\w.:-]+$/.test(host)) throw bad('has an invalid host');
-  const port = Number(m ? m[3] : t);
-  if (!Number.isInteger(port) || port > 65535) throw bad('port must be 0..65535');
-  return { host, port };
+export function parseListen(text: string): ListenAddress {
+  return parseListenAddress(text, '--listen', 8080);
 }
 
 /** Build the page for the options (stack, profile, scenario, seed resolved and checked first). */
@@ -107,8 +100,12 @@ async function start(cmd: Command, options: VizCliOptions): Promise<void> {
     if (e instanceof ListenError) throw new CliError(e.message);
     throw e;
   }
-  io.out(`pistack viz: ${server.url} (the stack runs in the page; Ctrl-C or SIGTERM stops the server)\n`);
-  if (options.open) openInBrowser(server.url, io);
+  const reach = connectableHosts(listen.host);
+  const url = isWildcardHost(listen.host) ? urlOf('http', reach.local, server.port, '/') : server.url;
+  if (isWildcardHost(listen.host)) io.err(`warning: ${wildcardWarning('--listen', listen.host, 'open the page')}\n`);
+  io.out(`pistack viz: ${url} (the stack runs in the page; Ctrl-C or SIGTERM stops the server)\n`);
+  if (reach.others.length > 0) io.out(`from other machines: ${reach.others.map((h) => urlOf('http', h, server.port, '/')).join(', ')}\n`);
+  if (options.open) openInBrowser(url, io);
   const signal = await sig.received;
   sig.off();
   await server.close();

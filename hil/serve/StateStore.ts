@@ -3,18 +3,25 @@
  * section 2) persists across restarts, one JSON file per board by stack index:
  * `board-00.json` = `{ format, version, board, dip, prefix, flash: { config, errors } }`.
  *
- * - Loaded at start. A file that cannot be read or parsed, or that belongs to another stack
- *   (a different DIP at that index), is an error naming the file: nothing is silently reset.
+ * - Loaded at start. A file that cannot be read or parsed, that belongs to another stack
+ *   (a different DIP at that index), or whose block has the wrong length for the profile (the
+ *   firmware would reset it to defaults), is an error naming the file and block: nothing is
+ *   silently reset. (A block of the right length with a bad CRC is a torn write, which the
+ *   firmware itself handles by restoring that block's defaults and logging it, FIRMWARE.md 2.)
  * - Written after every flash change (coalesced: at most one write per board in flight, the
  *   latest image wins) with writeFileAtomic, so a kill at any moment leaves the previous or
  *   the new state. Stale temporary files of an interrupted write are removed at start.
- * - A lock file (`.lock`, holding the PID) keeps two servers off one directory.
+ * - A lock file (`.lock`: the PID and, on Linux, the process start time) keeps two servers off
+ *   one directory. A lock whose PID is dead, or now belongs to another process (PID reused:
+ *   another start time, or a command line that is not Node's), is stale and taken over.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, parseJsonText, validate } from '../../board-model/ConfigError.ts';
 import type { FlashImage } from '../../board-model/firmware/Flash.ts';
+import { emptyErrors, encodeConfig, encodeErrors, type PortConfig } from '../../board-model/firmware/flashBlocks.ts';
 import { intIn, u8 } from '../../board-model/fields.ts';
 import type { Stack } from '../../board-model/stack.ts';
 import { TEMP_SUFFIX, writeFileAtomic } from './atomicWrite.ts';
@@ -73,6 +80,14 @@ export interface TrackedBoard {
 export interface StateStoreOptions {
   /** Told about a failed save (the server keeps running; the previous file stays valid). Default: ignored. */
   onError?: (error: Error) => void;
+  /** Slots of the profile's error log (profile.errorLog.size), which fixes the error block's length; default 32. */
+  errorLogSize?: number;
+}
+
+/** Byte length of each flash block for an error log of `errorLogSize` slots (FIRMWARE.md section 2). */
+export function blockLengths(errorLogSize: number): { config: number; errors: number } {
+  const port: PortConfig = { hbtTime: 0, hbtDelay: 0, offDelay: 0, sigOffDelay: 0, sigWidth: 0, piOnStartup: false };
+  return { config: encodeConfig({ prefix: 0, ports: [port, port] }).length, errors: encodeErrors(emptyErrors(errorLogSize)).length };
 }
 
 interface Slot {
@@ -115,7 +130,7 @@ export class StateStore {
     }
     const lockFile = await lock(dir);
     try {
-      const images = await loadImages(dir, stack);
+      const images = await loadImages(dir, stack, blockLengths(options.errorLogSize ?? 32));
       return new StateStore(dir, lockFile, stack, images, options);
     } catch (e) {
       await release(lockFile);
@@ -200,15 +215,16 @@ async function lock(dir: string): Promise<string> {
   if (HELD.has(file)) throw inUse(process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+      await writeFile(file, `${process.pid}\n${startTime(process.pid) ?? ''}\n`, { flag: 'wx' });
       HELD.add(file);
       return file;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new StateError(`cannot lock state directory ${dir}: ${(e as Error).message}`, file);
     }
-    const pid = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw inUse(pid);
-    await unlink(file).catch(() => undefined); // stale: its process is gone
+    const [pidText = '', started = ''] = (await readFile(file, 'utf8').catch(() => '')).split('\n');
+    const pid = Number.parseInt(pidText, 10);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) && sameProcess(pid, started.trim())) throw inUse(pid);
+    await unlink(file).catch(() => undefined); // stale: its process is gone, or the PID was reused
   }
   throw new StateError(`cannot lock state directory ${dir}: ${file} keeps reappearing`, file);
 }
@@ -227,7 +243,34 @@ function alive(pid: number): boolean {
   }
 }
 
-async function loadImages(dir: string, stack: Stack): Promise<Map<number, FlashImage>> {
+/** Start time of a process (clock ticks since boot, /proc/PID/stat field 22), or undefined without /proc. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]; // fields after "(comm)" start at field 3
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Is the live process `pid` still the one that wrote the lock? The start time decides when both
+ * are known; a lock without one (older format) needs a Node command line; without /proc, yes.
+ */
+function sameProcess(pid: number, lockedStart: string): boolean {
+  const now = startTime(pid);
+  if (now !== undefined && lockedStart !== '') return now === lockedStart;
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return true;
+  }
+  const program = cmdline.split('\0')[0] ?? '';
+  return /(^|\/)node[\d.]*$/.test(program) || cmdline.includes('pistack');
+}
+
+async function loadImages(dir: string, stack: Stack, lengths: { config: number; errors: number }): Promise<Map<number, FlashImage>> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -259,6 +302,15 @@ async function loadImages(dir: string, stack: Stack): Promise<Map<number, FlashI
         `${file}: saved for board ${state.board} with DIP ${state.dip}, but board ${index} of stack "${stack.name}" has DIP ${spec.dip}: this state directory belongs to another stack`,
         file,
       );
+    }
+    for (const block of ['config', 'errors'] as const) {
+      const bytes = state.flash[block].length / 2;
+      if (bytes !== 0 && bytes !== lengths[block]) {
+        throw new StateError(
+          `corrupt state file (move it away to start that board from factory defaults):\n${file}: flash.${block}: ${bytes} bytes, but the ${block === 'config' ? 'config' : 'error'} block is ${lengths[block]} bytes for this profile (FIRMWARE.md section 2); the firmware would silently reset it`,
+          file,
+        );
+      }
     }
     images.set(index, state.flash);
   }

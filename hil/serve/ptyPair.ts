@@ -3,11 +3,17 @@
  * linked at PATH for the host, the other at a private link in a temporary directory that the
  * server opens. socat makes its links asynchronously, so both are polled for. Stopping sends
  * socat SIGTERM by its PID (it removes its links), waits for it, and removes whatever is left.
+ * A program killed with SIGKILL cannot do that, so socat runs under `setpriv --pdeathsig TERM`
+ * (util-linux): when its parent dies, however, it gets SIGTERM and removes its links. Where
+ * setpriv is missing, socat, link and temporary directory stay: the next start names that socat
+ * by PID (leftovers.ts) and sweeps unused temporary directories.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { lstat, mkdtemp, rm, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, lstat, mkdtemp, rm, stat, unlink } from 'node:fs/promises';
+import { sweepTempDirs, TEMP_PREFIX, whyPathTaken } from './leftovers.ts';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 
 /** Options of openPtyPair. */
 export interface PtyPairOptions {
@@ -15,6 +21,8 @@ export interface PtyPairOptions {
   socat?: string;
   /** How long to wait for socat's links (ms); default 5000. */
   timeoutMs?: number;
+  /** The command asking, for messages ("serve" or "tap"); default "serve". */
+  command?: string;
 }
 
 /** A running socat PTY pair. */
@@ -40,12 +48,13 @@ const POLL_MS = 10;
 export async function openPtyPair(path: string, options: PtyPairOptions = {}): Promise<PtyPair> {
   const link = resolve(path);
   if (SOCAT_SPECIAL.test(link)) throw new Error(`--pty ${path}: the path may not contain spaces or any of , ! " ' \\ { } [ ] (socat address syntax)`);
-  if (await exists(link)) throw new Error(`--pty ${path}: already exists; serve will not replace it (a real device, or another server?). Remove it or choose another path`);
+  if (await exists(link)) throw new Error(await whyPathTaken(link, path, options.command ?? 'serve'));
   const parent = dirname(link);
   const dir = await stat(parent).catch(() => undefined);
   if (!dir?.isDirectory()) throw new Error(`--pty ${path}: directory ${parent} does not exist`);
 
-  const temp = await mkdtemp(join(tmpdir(), 'pistack-serve-'));
+  await sweepTempDirs();
+  const temp = await mkdtemp(join(tmpdir(), TEMP_PREFIX));
   const privatePath = join(temp, 'sim');
   let child: ChildProcess;
   try {
@@ -105,18 +114,34 @@ export async function openPtyPair(path: string, options: PtyPairOptions = {}): P
   };
 }
 
-/** Spawn socat; a missing executable becomes the install hint. */
-function startSocat(socat: string, link: string, privatePath: string): Promise<ChildProcess> {
+/** Runs a program with a parent-death signal (util-linux, Essential on Debian), keeping its PID. */
+const SETPRIV = 'setpriv';
+
+/** Spawn socat (under setpriv when it and socat are there); a missing socat becomes the install hint. */
+async function startSocat(socat: string, link: string, privatePath: string): Promise<ChildProcess> {
+  const args = ['-d', '-d', `pty,raw,echo=0,link=${link}`, `pty,raw,echo=0,link=${privatePath}`];
+  const socatPath = await findExecutable(socat);
+  if (socatPath === undefined) throw new Error('socat is not installed: apt-get install socat');
+  const setpriv = await findExecutable(SETPRIV);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(socat, ['-d', '-d', `pty,raw,echo=0,link=${link}`, `pty,raw,echo=0,link=${privatePath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'ENOENT' ? new Error('socat is not installed: apt-get install socat') : new Error(`cannot start socat: ${error.message}`));
-    });
+    const child = setpriv === undefined
+      ? spawn(socatPath, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn(setpriv, ['--pdeathsig', 'TERM', '--', socatPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.once('error', (error: NodeJS.ErrnoException) => reject(new Error(`cannot start socat: ${error.message}`)));
     child.once('spawn', () => {
       child.on('error', () => undefined); // e.g. a failed kill(): the exit handler reports what matters
       resolvePromise(child);
     });
   });
+}
+
+/** The executable file `name` resolves to (a path, or a name searched in PATH), or undefined. */
+async function findExecutable(name: string): Promise<string | undefined> {
+  const candidates = name.includes('/') ? [resolve(name)] : (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((d) => join(d, name));
+  for (const candidate of candidates) {
+    if ((await stat(candidate).catch(() => undefined))?.isFile() && (await access(candidate, constants.X_OK).then(() => true, () => false))) return candidate;
+  }
+  return undefined;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -72,11 +72,10 @@ async function exchange(host: Host, request: Uint8Array, replyLength: number): P
 /** 4 KiB of random bytes, then (once they have crossed the 9600-baud wire and a gap) a valid request. */
 async function floodThenAsk(handle: ServeHandle, host: Host): Promise<string> {
   const flood = seededBytes(4096, 42);
-  const bt = handle.sim.bus.byteTimeMs;
-  const start = handle.driver.target;
+  const before = handle.input().toBus;
   host.write(flood);
-  await waitUntil(() => handle.wireBusyUntil() >= start + flood.length * bt, 2000, 'the flood to reach the simulated wire');
-  await waitUntil(() => handle.wireBusyUntil() <= handle.sim.clock.now(), 10_000, 'the flood to cross the simulated wire');
+  await waitUntil(() => handle.input().toBus >= before + flood.length, 10_000, 'the flood to reach the simulated wire through the FIFO');
+  await waitUntil(() => handle.wireBusyUntil() <= handle.sim.clock.now(), 2000, 'the flood to cross the simulated wire');
   await host.rx.silence(100, 2000); // a gap, and any error replies to garbage frames
   return (await exchange(host, SW_VERSION_3, 5)).reply;
 }
@@ -177,6 +176,79 @@ test('TCP: replies paced like the wire, one client at a time, reconnects, discon
   }
   const refused = await new Promise<string>((resolve) => connect({ host: '127.0.0.1', port: handle.port! }).once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? '')).once('connect', () => resolve('connected')));
   assert.is(refused, 'ECONNREFUSED', 'the server is closed after stop()');
+});
+
+/** 1 MiB of random bytes: at 9600 baud the wire needs 18 minutes for it. */
+const MEGABYTE = seededBytes(1 << 20, 7);
+
+/** Bytes the server has taken from the host so far (FIFO and wire). */
+const taken = (handle: ServeHandle) => handle.input().toBus + handle.input().buffered;
+
+test('flood over TCP (guards against a client that writes 1 MB and leaves blocking every later client for 18 minutes): the next client is answered within 2 s, the FIFO never holds more than its size', async () => {
+  const { handle, lines } = await serving({ endpoint: { kind: 'tcp', host: '127.0.0.1', port: 0 } });
+  const hosts: Host[] = [];
+  try {
+    const flooder = await openTcpHost(handle.port!);
+    hosts.push(flooder);
+    flooder.socket.write(MEGABYTE);
+    await waitUntil(() => handle.input().buffered === handle.input().fifoBytes, 2000, 'the FIFO to fill');
+    await flooder.close(); // gone, most of its megabyte still unsent
+    const left = performance.now();
+    const next = await openTcpHost(handle.port!);
+    hosts.push(next);
+    await waitUntil(() => lines.filter((l) => l.startsWith('client connected')).length === 2, 2000, 'the next client to be served');
+    await waitUntil(() => handle.wireBusyUntil() <= handle.sim.clock.now(), 2000, 'the FIFO to drain');
+    await next.rx.silence(100, 2000); // replies to the garbage, if any
+    assert.is((await exchange(next, SW_VERSION_3, 5)).reply, SW_VERSION_REPLY);
+    const ms = performance.now() - left;
+    assert.ok(ms < 2000, `answered ${ms.toFixed(0)} ms after the flooder left`);
+    const input = handle.input();
+    assert.ok(input.peakBuffered <= input.fifoBytes, `the FIFO held at most ${input.peakBuffered} of ${input.fifoBytes} bytes`);
+    assert.ok(input.toBus < 16 * 1024, `only what crossed the wire was taken (${input.toBus} bytes), the rest was discarded`);
+    assert.ok(lines.some((l) => /client disconnected: .*discarded/.test(l)), 'the log says the bytes were discarded');
+  } finally {
+    for (const h of hosts) await h.close();
+    await handle.stop();
+  }
+});
+
+test('flood over the PTY (guards against a 1 MB flood buffered without limit and blocking the next host): backpressure holds the writer, a host that closes PATH has its bytes discarded, the next host is answered within 2 s', async () => {
+  const path = join(dir, 'flood');
+  const { handle, lines } = await serving({ endpoint: { kind: 'pty', path } });
+  let next: Host | undefined;
+  try {
+    const flooder = new SerialPort({ path, baudRate: 9600, autoOpen: false });
+    await new Promise<void>((resolve, reject) => flooder.open((e) => (e ? reject(e) : resolve())));
+    flooder.on('error', () => undefined);
+    flooder.write(Buffer.from(MEGABYTE), () => undefined);
+    await waitUntil(() => handle.input().buffered === handle.input().fifoBytes, 2000, 'the FIFO to fill');
+    // Held back: over any interval the server takes no more than the wire carried plus one FIFO.
+    const [t1, b1] = [performance.now(), taken(handle)];
+    await new Promise((r) => setTimeout(r, 300));
+    const [t2, b2] = [performance.now(), taken(handle)];
+    const wire = (t2 - t1) / handle.sim.bus.byteTimeMs;
+    assert.ok(b2 - b1 <= wire + handle.input().fifoBytes, `took ${b2 - b1} bytes in ${(t2 - t1).toFixed(0)} ms (the wire carries ${wire.toFixed(0)})`);
+    await new Promise<void>((resolve) => flooder.close(() => resolve()));
+    const left = performance.now();
+    await waitUntil(() => lines.some((l) => /closed \/dev\/pts\/\d+ with bytes unsent: discarding/.test(l)), 2000, 'the bytes of the departed host to be discarded');
+    // Quiet: nothing left on the way from the departed host (two checks 150 ms apart).
+    for (let seen = -1; seen !== taken(handle); ) {
+      seen = taken(handle);
+      await new Promise((r) => setTimeout(r, 150));
+      await waitUntil(() => handle.wireBusyUntil() <= handle.sim.clock.now(), 2000, 'the FIFO to drain');
+    }
+    next = await openPtyHost(path);
+    await next.rx.silence(100, 2000);
+    assert.is((await exchange(next, SW_VERSION_3, 5)).reply, SW_VERSION_REPLY);
+    const ms = performance.now() - left;
+    assert.ok(ms < 2000, `answered ${ms.toFixed(0)} ms after the flooding host closed the PTY`);
+    const input = handle.input();
+    assert.ok(input.peakBuffered <= input.fifoBytes, `the FIFO held at most ${input.peakBuffered} of ${input.fifoBytes} bytes`);
+    assert.ok(input.toBus < 64 * 1024, `most of the megabyte never reached the wire (${input.toBus} bytes did)`);
+  } finally {
+    await next?.close();
+    await handle.stop();
+  }
 });
 
 test('--state: settings written over the bus survive a restart; a second server cannot take the directory', async () => {

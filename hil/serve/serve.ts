@@ -5,6 +5,10 @@
  *
  * - PTY: socat links PATH to a PTY whose other end we open with the real serialport bindings.
  *   A PTY has no carrier, so host programs opening and closing PATH are not seen.
+ * - Transmit FIFO: bytes from the host wait in a bounded FIFO (`fifoBytes`, like a USB adapter's)
+ *   before the wire; while it is full the PTY or socket is not read, so the host's writes block.
+ *   A TCP client that leaves, or a host that closes the PTY, has its unsent bytes discarded at
+ *   once (SocketLink, heldPty.ts): a flood delays the next host by the FIFO's wire time at most.
  * - TCP: raw bytes, one client at a time (OneClientServer). A client connecting while another
  *   is served waits up to 1 s for it to leave (a host reconnecting at once is not turned away),
  *   then gets one line of text saying the server is busy and is closed. A client leaving leaves
@@ -21,8 +25,10 @@ import type { SimEvent } from '../../board-model/events.ts';
 import { formatDuration } from '../../board-model/duration.ts';
 import type { Scenario } from '../../board-model/scenario.ts';
 import { SimStack } from '../../board-model/SimStack.ts';
-import { PacedLink } from '../PacedLink.ts';
+import { readlink } from 'node:fs/promises';
+import { DEFAULT_FIFO_BYTES, PacedLink } from '../PacedLink.ts';
 import { openSerialTransport, type SerialTransport } from '../SerialTransport.ts';
+import { watchHeldPty } from './heldPty.ts';
 import { openPtyPair, type PtyPair } from './ptyPair.ts';
 import { RealTimeDriver } from './RealTimeDriver.ts';
 import { OneClientServer, type OneClientServerOptions } from './OneClientServer.ts';
@@ -48,6 +54,22 @@ export interface ServeOptions {
   onEvent?: (event: SimEvent) => void;
   /** socat executable (PTY mode); default 'socat'. */
   socat?: string;
+  /** Transmit FIFO between the host and the wire (bytes); default DEFAULT_FIFO_BYTES (256). */
+  fifoBytes?: number;
+}
+
+/** Bytes from the host through the transmit FIFO, over every link so far. */
+export interface ServeInputStats {
+  /** FIFO size (bytes). */
+  readonly fifoBytes: number;
+  /** Bytes in the FIFO of the current link now. */
+  readonly buffered: number;
+  /** Most bytes any FIFO held. */
+  readonly peakBuffered: number;
+  /** Bytes put on the simulated wire. */
+  readonly toBus: number;
+  /** Bytes discarded from FIFOs because their host had gone. */
+  readonly discarded: number;
 }
 
 /** How serving ended: the reason, and whether it was a failure (socat or the PTY died) rather than stop(). */
@@ -72,6 +94,8 @@ export interface ServeHandle {
   readonly skippedHostSteps: number;
   /** PID of the socat process (PTY mode), else undefined. */
   readonly socatPid: number | undefined;
+  /** Transmit FIFO figures (live). */
+  input(): ServeInputStats;
   /** Virtual time (ms) until which bytes already received from the host, or a board's reply, occupy the simulated wire; now() when idle. */
   wireBusyUntil(): number;
   /** Resolves once serving has stopped (stop() or a failure) and everything is released. */
@@ -99,7 +123,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   if (skippedHostSteps > 0) log(`warning: scenario "${scenario.name}": ${skippedHostSteps} host step(s) skipped: when serving, the host is whoever connects (fault steps still run)`);
   if (scenario.pollMs !== undefined) log(`warning: scenario "${scenario.name}": "poll" ignored when serving`);
 
-  const state = options.stateDir === undefined ? undefined : await StateStore.open(options.stateDir, scenario.stack, { onError: (e) => log(`error: ${e.message}`) });
+  const state = options.stateDir === undefined ? undefined : await StateStore.open(options.stateDir, scenario.stack, { errorLogSize: scenario.profile.errorLog.size, onError: (e) => log(`error: ${e.message}`) });
   let sim: SimStack;
   try {
     sim = new SimStack({
@@ -149,12 +173,29 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   const linkError = (what: string) => (e: unknown) => {
     if (!stopping) log(`warning: ${what}: ${message(e)}`);
   };
+  const fifoBytes = options.fifoBytes ?? DEFAULT_FIFO_BYTES;
   const bridges = new Set<PacedLink>();
+  const past = { peakBuffered: 0, toBus: 0, discarded: 0 };
   const paced = (link: SerialTransport | SocketLink): PacedLink => {
-    const bridge = new PacedLink({ link, bus: sim.host, clock: sim.clock, byteTimeMs: sim.bus.byteTimeMs, sync: () => driver.sync(), onError: linkError(link.description) });
+    const bridge = new PacedLink({ link, bus: sim.host, clock: sim.clock, byteTimeMs: sim.bus.byteTimeMs, fifoBytes, sync: () => driver.sync(), onError: linkError(link.description) });
     bridges.add(bridge);
-    link.onClose(() => bridges.delete(bridge));
+    link.onClose(() => {
+      if (!bridges.delete(bridge)) return;
+      past.peakBuffered = Math.max(past.peakBuffered, bridge.stats.peakBuffered);
+      past.toBus += bridge.stats.toBus;
+      past.discarded += bridge.stats.discarded;
+    });
     return bridge;
+  };
+  const input = (): ServeInputStats => {
+    const live = [...bridges];
+    return {
+      fifoBytes,
+      buffered: live.reduce((n, b) => n + b.buffered, 0),
+      peakBuffered: Math.max(past.peakBuffered, ...live.map((b) => b.stats.peakBuffered)),
+      toBus: live.reduce((n, b) => n + b.stats.toBus, past.toBus),
+      discarded: live.reduce((n, b) => n + b.stats.discarded, past.discarded),
+    };
   };
   const wireBusyUntil = (): number => Math.max(sim.bus.busyUntil, sim.clock.now(), ...[...bridges].map((b) => b.wireFreeAt));
 
@@ -168,12 +209,14 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
       socatPid = pair.pid;
       let transport: SerialTransport;
       try {
-        transport = await openSerialTransport({ path: pair.privatePath, baudRate: 9600 });
+        transport = await openSerialTransport({ path: pair.privatePath, baudRate: 9600, highWaterMark: fifoBytes });
       } catch (e) {
         throw new ServeError(`cannot open our end of the PTY pair: ${message(e)}`);
       }
       const bridge = paced(transport);
-      cleanups.push(() => transport.close(), () => bridge.close());
+      const tty = await readlink(pair.path).catch(() => undefined);
+      const unwatch = tty === undefined ? () => undefined : watchHeldPty({ bridge, transport, tty, except: new Set([pair.pid]), log });
+      cleanups.push(() => transport.close(), () => bridge.close(), unwatch);
       pair.onExit((reason) => void stop(reason, true));
       transport.onClose((reason) => {
         if (!stopping) void stop(`our end of the PTY closed: ${reason}`, true);
@@ -211,7 +254,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   }
   powerUp(sim);
   driver.start();
-  return { address, port, sim, state, driver, skippedHostSteps, socatPid, wireBusyUntil, done, stop: (reason?: string) => stop(reason) };
+  return { address, port, sim, state, driver, skippedHostSteps, socatPid, input, wireBusyUntil, done, stop: (reason?: string) => stop(reason) };
 }
 
 /** Longest virtual power-up (ms) run ahead of serving: MCU boot is 10 ms in the reference profile. */
