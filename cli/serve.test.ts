@@ -5,7 +5,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SerialPort } from 'serialport';
 import { encodeRequest } from '../bus-protocol/frame.ts';
-import { ByteCollector, hex, waitUntil } from '../hil/serve/testing/hostSide.ts';
+import { ByteCollector, hex, pathExists, processGone, startServeChild, waitUntil } from '../hil/serve/testing/hostSide.ts';
 import { socatsLinking } from '../hil/serve/leftovers.ts';
 import { parseTcpAddress } from './commands/serve.ts';
 import { cli } from './testing/runCli.ts';
@@ -67,18 +66,11 @@ test('bin/pistack.js serve: prints where to connect, answers over the PTY, SIGTE
   const state = join(dir, 'state');
   const scenario = join(dir, 'served.json');
   writeFileSync(scenario, JSON.stringify({ name: 'served', steps: [{ at: '0s', fault: 'supply-volts', value: 12 }, { at: '1s', host: 'PI_ON', id: 3, pi: 0 }] }));
-  const child = spawn(process.execPath, [BIN, 'serve', '--pty', link, '--state', state, '--scenario', scenario], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const served = startServeChild(BIN, ['--pty', link, '--state', state, '--scenario', scenario]);
+  const { child } = served;
   try {
-    await new Promise<void>((resolvePromise, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start-up line within 10 s; out: ${out} err: ${err}`)), 10_000);
-      child.stdout.on('data', () => /Ctrl-C or SIGTERM stops/.test(out) && (clearTimeout(timer), resolvePromise()));
-      child.once('exit', () => (clearTimeout(timer), reject(new Error(`exited early: ${out} ${err}`))));
-    });
+    await served.started;
+    const out = served.out();
     assert.match(out, new RegExp(`serving 16 boards \\(stack "default", profile v4-reference, seed \\d+\\) on ${link}: open it at 9600 8N1`));
     assert.match(out, /warning: scenario "served": 1 host step\(s\) skipped/);
     assert.match(out, /state: .*state \(0 of 16 boards restored, saved on every change\)/);
@@ -94,27 +86,21 @@ test('bin/pistack.js serve: prints where to connect, answers over the PTY, SIGTE
   } finally {
     child.kill('SIGTERM');
   }
-  assert.is(await exited, 0, err);
-  assert.match(out, /0s: fault supply-volts value 12/);
-  assert.match(out, /stopped \(SIGTERM\); state saved in /);
+  assert.is(await served.exited, 0, served.err());
+  assert.match(served.out(), /0s: fault supply-volts value 12/);
+  assert.match(served.out(), /stopped \(SIGTERM\); state saved in /);
   assert.throws(() => lstatSync(link), /ENOENT/, 'the link is removed');
   assert.is((JSON.parse(readFileSync(join(state, 'board-15.json'), 'utf8')) as { dip: number }).dip, 15);
   assert.not.ok(existsSync(join(state, '.lock')));
 });
 
 test('serve --tcp 0.0.0.0 (guards against binding every interface silently and printing an unusable tcp://0.0.0.0 address): a warning on stderr, 127.0.0.1 printed and reachable', async () => {
-  const child = spawn(process.execPath, [BIN, 'serve', '--tcp', '0.0.0.0:0', '--stack', 'single'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const served = startServeChild(BIN, ['--tcp', '0.0.0.0:0', '--stack', 'single']);
+  const { child } = served;
   try {
-    await new Promise<void>((resolvePromise, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start-up line within 10 s; out: ${out} err: ${err}`)), 10_000);
-      child.stdout.on('data', () => /Ctrl-C or SIGTERM stops/.test(out) && (clearTimeout(timer), resolvePromise()));
-      child.once('exit', () => (clearTimeout(timer), reject(new Error(`exited early: ${out} ${err}`))));
-    });
+    await served.started;
+    const out = served.out();
+    const err = served.err();
     assert.match(err, /^warning: "--tcp" 0\.0\.0\.0 listens on every network interface: anyone who can reach this machine can drive the simulated stack; use 127\.0\.0\.1 to keep it to this machine\n$/);
     assert.not.match(out, /0\.0\.0\.0/, 'the unusable address is not printed');
     const port = Number(/on tcp:\/\/127\.0\.0\.1:(\d+): raw bytes/.exec(out)?.[1]);
@@ -131,56 +117,27 @@ test('serve --tcp 0.0.0.0 (guards against binding every interface silently and p
   } finally {
     child.kill('SIGTERM');
   }
-  assert.is(await exited, 0, err);
+  assert.is(await served.exited, 0, served.err());
 });
 
 test('after kill -9 of serve --pty, socat follows it and removes PATH (guards against socat and link left behind), so serve starts again', async () => {
   const link = join(dir, 'killed');
   const temp = join(dir, 'killed-tmp'); // the child's TMPDIR: its private directory stays inside this test's folder
   mkdirSync(temp);
-  const start = () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--pty', link, '--stack', 'single'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: temp } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const started = new Promise<void>((resolvePromise, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start-up line within 10 s: ${out}`)), 10_000);
-      child.stdout.on('data', () => /Ctrl-C or SIGTERM stops/.test(out) && (clearTimeout(timer), resolvePromise()));
-      child.once('exit', () => (clearTimeout(timer), reject(new Error(`exited early: ${out}`))));
-    });
-    return { child, exited, started };
-  };
+  const start = () => startServeChild(BIN, ['--pty', link, '--stack', 'single'], { ...process.env, TMPDIR: temp });
   const first = start();
   await first.started;
   const [socat] = await socatsLinking(resolve(link));
   assert.ok(socat, 'socat serves the link');
   first.child.kill('SIGKILL');
   await first.exited;
-  await waitUntil(() => !existsSync(link) && !lstatExists(link), 5000, 'socat to remove the link after its parent was killed');
-  await waitUntil(() => !processAlive(socat!.pid), 5000, 'socat to exit');
+  await waitUntil(() => !pathExists(link), 5000, 'socat to remove the link after its parent was killed');
+  await waitUntil(() => processGone(socat!.pid), 5000, 'socat to exit');
   const second = start();
   await second.started;
   second.child.kill('SIGTERM');
   assert.is(await second.exited, 0);
 });
-
-function lstatExists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('--fifo must be 1..65536 bytes', async () => {
   for (const bad of ['0', '65537', 'big']) {

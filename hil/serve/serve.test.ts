@@ -18,7 +18,7 @@ import type { Scenario } from '../../board-model/scenario.ts';
 import { DEFAULT_STACK } from '../../board-model/stack.ts';
 import { BUSY_MESSAGE, ServeError, serve, type ServeHandle, type ServeOptions } from './serve.ts';
 import { StateError } from './StateStore.ts';
-import { ByteCollector, hex, seededBytes, waitUntil } from './testing/hostSide.ts';
+import { ByteCollector, hex, pathExists, processGone, seededBytes, waitUntil } from './testing/hostSide.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pistack-serve-test-'));
 const SCENARIO: Scenario = { name: 'test', description: '', stack: DEFAULT_STACK, profile: V4_REFERENCE, seed: 1, durationMs: 0, steps: [], expect: [] };
@@ -86,15 +86,6 @@ async function serving(options: Partial<ServeOptions> & Pick<ServeOptions, 'endp
   return { handle, lines };
 }
 
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
 test('PTY: an unmodified serial host gets 00 FF 04 04 88, not before the wire time; a flood does not hurt; stop removes the link and socat', async () => {
   const path = join(dir, 'bus');
   const { handle } = await serving({ endpoint: { kind: 'pty', path } });
@@ -113,19 +104,10 @@ test('PTY: an unmodified serial host gets 00 FF 04 04 88, not before the wire ti
     const pid = handle.socatPid!;
     const outcome = await handle.stop('test over');
     assert.equal(outcome, { reason: 'test over', failed: false });
-    assert.not.ok(existsSync(path) || lstatExists(path), 'the link is gone');
+    assert.not.ok(pathExists(path), 'the link is gone');
     assert.ok(processGone(pid), `socat (PID ${pid}) is gone`);
   }
 });
-
-function lstatExists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('PTY: an existing PATH is refused and left alone; a missing socat says how to install it', async () => {
   const path = join(dir, 'taken');
@@ -138,7 +120,7 @@ test('PTY: an existing PATH is refused and left alone; a missing socat says how 
   const missing = await serve({ scenario: SCENARIO, endpoint: { kind: 'pty', path: free }, socat: join(dir, 'no-such-socat') }).catch((e: unknown) => e);
   assert.instance(missing, ServeError);
   assert.is((missing as Error).message, 'socat is not installed: apt-get install socat');
-  assert.not.ok(lstatExists(free));
+  assert.not.ok(pathExists(free));
 });
 
 test('TCP: replies paced like the wire, one client at a time, reconnects, disconnects and floods survived', async () => {

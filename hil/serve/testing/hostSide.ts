@@ -3,6 +3,8 @@
  * ByteCollector gathers received bytes with their arrival times and waits for conditions on
  * real I/O events, always with a bounded timeout (no fixed sleeps).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { lstatSync } from 'node:fs';
 
 /** Bytes received from a link, with the wall time (performance.now, ms) the latest chunk arrived. */
 export class ByteCollector {
@@ -99,4 +101,52 @@ export function seededBytes(count: number, seed: number): Uint8Array {
 /** Bytes as spaced upper-case hex. */
 export function hex(bytes: ArrayLike<number>): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
+}
+
+/** True when something (a file, or a link even if dangling) exists at `path`. */
+export function pathExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when no process has the PID any more (kill(pid, 0) says ESRCH). */
+export function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** A `pistack serve` child process started by startServeChild. */
+export interface ServeChild {
+  readonly child: ChildProcess;
+  /** Resolves once the start-up lines are out (the server is listening); rejects after 10 s or an early exit. */
+  readonly started: Promise<void>;
+  /** The exit code. */
+  readonly exited: Promise<number | null>;
+  /** Everything printed so far on stdout and stderr. */
+  out(): string;
+  err(): string;
+}
+
+/** Run `node bin/pistack.js serve ARGS` as a child, collecting its output. */
+export function startServeChild(bin: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeChild {
+  const child = spawn(process.execPath, [bin, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const started = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start-up line within 10 s; out: ${out} err: ${err}`)), 10_000);
+    child.stdout.on('data', () => /Ctrl-C or SIGTERM stops/.test(out) && (clearTimeout(timer), resolve()));
+    child.once('exit', () => (clearTimeout(timer), reject(new Error(`exited early: ${out} ${err}`))));
+  });
+  return { child, started, exited, out: () => out, err: () => err };
 }
