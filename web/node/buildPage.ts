@@ -70,6 +70,18 @@ export async function renderCharts(dotCommand = 'dot'): Promise<Array<VizChart &
   }));
 }
 
+/** The stylesheet: web/style.css, then each panel's own sheet under web/styles/ in file-name order. */
+export function readStylesheet(webDir: string = WEB_DIR): string {
+  const stylesDir = join(webDir, 'styles');
+  let sheets: string[] = [];
+  try {
+    sheets = readdirSync(stylesDir).filter((f) => f.endsWith('.css')).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  return [readFileSync(join(webDir, 'style.css'), 'utf8'), ...sheets.map((f) => `/* styles/${f} */\n${readFileSync(join(stylesDir, f), 'utf8')}`)].join('\n');
+}
+
 /** The HTML shell: stylesheet, data and script as sibling files, loaded as classic scripts. */
 export function indexHtml(title: string): string {
   return `<!doctype html>
@@ -103,7 +115,7 @@ export async function buildVizPage(options: VizPageOptions): Promise<VizPage> {
   };
   const files = new Map<string, PageFile>([
     ['index.html', { body: indexHtml(`pistack viz: ${options.start.name}`), type: 'text/html; charset=utf-8' }],
-    ['style.css', { body: readFileSync(join(WEB_DIR, 'style.css'), 'utf8'), type: 'text/css; charset=utf-8' }],
+    ['style.css', { body: readStylesheet(), type: 'text/css; charset=utf-8' }],
     ['data.js', { body: `window.${VIZ_DATA_GLOBAL} = ${JSON.stringify(data)};\n`, type: 'text/javascript; charset=utf-8' }],
     ['app.js', { body: script, type: 'text/javascript; charset=utf-8' }],
   ]);

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { cli } from '../../cli/testing/runCli.ts';
 import { openInBrowser, parseListen } from '../../cli/commands/viz.ts';
 import { renderSvg, stripProlog } from './renderSvg.ts';
+import { readStylesheet } from './buildPage.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pistack-viz-cli-'));
 const BIN = resolve(fileURLToPath(import.meta.url), '../../../bin/pistack.js');
@@ -182,6 +183,19 @@ test('bin/pistack.js viz serves the page on 127.0.0.1 until SIGTERM', async () =
   }
   assert.is(await exited, 0);
   assert.match(out, /stopped \(SIGTERM\)/);
+});
+
+
+test('readStylesheet: style.css, then every sheet of styles/ in file-name order; no styles/ folder is fine', () => {
+  const web = mkdtempSync(join(tmpdir(), 'pistack-styles-'));
+  writeFileSync(join(web, 'style.css'), 'body{}');
+  assert.is(readStylesheet(web), 'body{}');
+  mkdirSync(join(web, 'styles'));
+  writeFileSync(join(web, 'styles', 'b.css'), '.b{}');
+  writeFileSync(join(web, 'styles', 'a.css'), '.a{}');
+  writeFileSync(join(web, 'styles', 'notes.txt'), 'not a sheet');
+  assert.is(readStylesheet(web), 'body{}\n/* styles/a.css */\n.a{}\n/* styles/b.css */\n.b{}');
+  rmSync(web, { recursive: true });
 });
 
 test.run();
