@@ -119,7 +119,10 @@ const SETPRIV = 'setpriv';
 
 /** Spawn socat (under setpriv when it and socat are there); a missing socat becomes the install hint. */
 async function startSocat(socat: string, link: string, privatePath: string): Promise<ChildProcess> {
-  const args = ['-d', '-d', `pty,raw,echo=0,link=${link}`, `pty,raw,echo=0,link=${privatePath}`];
+  // No -d: socat then logs only errors. With -d -d its SIGTERM handler logs through stdio, which
+  // is not async-signal-safe: a signal (the parent-death SIGTERM after a kill -9) arriving while
+  // it logs its start-up notices could hang it before it removes its links.
+  const args = [`pty,raw,echo=0,link=${link}`, `pty,raw,echo=0,link=${privatePath}`];
   const socatPath = await findExecutable(socat);
   if (socatPath === undefined) throw new Error('socat is not installed: apt-get install socat');
   const setpriv = await findExecutable(SETPRIV);
