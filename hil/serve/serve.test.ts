@@ -147,7 +147,10 @@ test('TCP: replies paced like the wire, one client at a time, reconnects, discon
     const next = await openTcpHost(handle.port!);
     hosts.push(next);
     // The old client's half frame ends at a gap and board 3 answers it (0x10) on the shared bus; a
-    // request written over that reply would collide, on real RS-485 too. Wait for quiet first.
+    // request written over that reply would collide, on real RS-485 too. Wait for that reply (on a
+    // loaded machine it can come after any fixed quiet time), or for 1 s when it went out before
+    // this client connected; then for quiet.
+    await next.rx.waitForBytes(5, 1000).catch(() => undefined);
     await next.rx.silence(100, 2000);
     assert.is((await exchange(next, SW_VERSION_3, 5)).reply, SW_VERSION_REPLY, 'a client reconnecting at once, after a half frame, is served');
     assert.is(await floodThenAsk(handle, next), SW_VERSION_REPLY, 'the next valid request after a flood is answered correctly');
