@@ -41,7 +41,7 @@ function portOf(field: string): number {
 }
 
 /** Processes scanned at once: bounds the memory of a scan on a machine with thousands of descriptors. */
-const SCAN_BATCH = 16;
+const SCAN_BATCH = 32;
 
 /**
  * True when some process other than those in `except` has the terminal `tty` (e.g. /dev/pts/3)
@@ -53,8 +53,10 @@ const SCAN_BATCH = 16;
 export async function ttyOpenedByOthers(tty: string, except: ReadonlySet<number>, proc = '/proc', known = new Set<number>()): Promise<boolean | undefined> {
   const holds = async (pid: number): Promise<boolean> => {
     const fds = await readdir(`${proc}/${pid}/fd`).catch(() => [] as string[]);
-    for (const fd of fds) if ((await readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '')) === tty) return true;
-    return false;
+    // All of a process's links at once: one await per process, not one per descriptor, so a scan
+    // stays quick when the event loop is slow (a loaded machine) and the next host is not kept waiting.
+    const targets = await Promise.all(fds.map((fd) => readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '')));
+    return targets.includes(tty);
   };
   for (const pid of known) {
     if (await holds(pid)) return true;
