@@ -6,8 +6,8 @@ import { SimStack } from '../board-model/SimStack.ts';
 import { parseStack } from '../board-model/stack.ts';
 import { BoardTimes } from './cards/BoardTimes.ts';
 import { boardView } from './cards/cardModel.ts';
-import { formatLeft, heartbeatPeriod, nameNextTimer, portCountdowns, seconds } from './cards/countdowns.ts';
-import { boardMemory, codeWords } from './cards/memory.ts';
+import { formatLeft, heartbeatPeriod, nameNextTimer, portCountdowns, seconds, stepTimers } from './cards/countdowns.ts';
+import { boardMemory, byteRoles, codeWords } from './cards/memory.ts';
 import { piStateKey, portStateWords, statePaths } from './cards/stateNames.ts';
 
 async function rig(boards: unknown[] = [{ dip: 0, pis: ['pi3b+', 'pi3b+'] }, { dip: 1, pis: ['pi3b+', null] }]) {
@@ -143,11 +143,26 @@ test('memory: flash vs RAM, settings in time, the error log in words; a corrupte
   sim.stop();
 });
 
-test('an unpowered MCU has no RAM; a blank block says so', async () => {
-  const { sim } = await rig();
+test('an unpowered MCU has no RAM; byte roles follow the layout, a block of the wrong length says so; disposed times stop following', async () => {
+  const { sim, times } = await rig();
+  const m = boardMemory(sim.boards[0]!);
+  assert.is(m.flash[0].roles[0], 'ID prefix');
+  assert.is(m.flash[0].roles[13], 'CRC-8 of the bytes before it');
+  assert.is(m.flash[1].roles[32], 'error pointer');
+  assert.equal(byteRoles('config', 2, 32), ['ID prefix', 'last byte: the CRC-8 if the length is right']);
+  assert.equal(byteRoles('config', 16, 32).slice(12), ['Pi 1 PI_ON_STARTUP', 'byte past the layout', 'byte past the layout', 'last byte: the CRC-8 if the length is right']);
+  sim.boards[0]!.flash.load({ config: 'dead', errors: '' });
+  const odd = boardMemory(sim.boards[0]!);
+  assert.is(odd.flash[0].problem, '2 bytes, 14 expected');
+  assert.is(odd.flash[1].problem, 'blank: the firmware restores defaults at boot');
   sim.control.inject('supply-volts', { value: 0 });
   await sim.runFor(10);
   assert.is(boardMemory(sim.boards[0]!).ram, undefined);
+  times[1]!.dispose();
+  const before = times[1]!.port(0).powerSince;
+  sim.control.inject('supply-volts', { value: 12 });
+  await sim.runFor(1000);
+  assert.is(times[1]!.port(0).powerSince, before, 'no longer listening');
   sim.stop();
 });
 
@@ -162,6 +177,8 @@ test('pure helpers: words, paths, periods, next timer', () => {
   assert.is(nameNextTimer(undefined, []), undefined);
   assert.is(nameNextTimer(72_205, [{ dueAt: 72_205, name: 'watchdog of board 0 Pi 0' }, { dueAt: 1, name: 'x' }]), 'watchdog of board 0 Pi 0');
   assert.is(nameNextTimer(5, [{ dueAt: 6, name: 'x' }]), undefined);
+  assert.equal(stepTimers([{ kind: 'host', atMs: 1000, command: 'PI_ON', id: 3 }, { kind: 'fault', atMs: 60_000, fault: 'crash', board: 0, pi: 1 }, { kind: 'fault', atMs: 61_000, fault: 'supply-volts' }, { kind: 'host', atMs: 10, command: 'PI_ON', id: 3 }], 500),
+    [{ dueAt: 1000, name: 'lesson step: host sends PI_ON to board 3' }, { dueAt: 60_000, name: 'lesson step: fault crash on board #0 Pi 1' }, { dueAt: 61_000, name: 'lesson step: fault supply-volts' }]);
   assert.equal(codeWords(0x99), { name: '0x99', words: 'unknown code' });
   const settings = { hbtTimeMs: 0, hbtDelayMs: 90_000, offDelayMs: 30_000, sigOffDelayMs: 20_000, sigWidthMs: 200 };
   const behaviour = { gracefulOffDelay: 'sig-off-delay', piOnCancelsShutdown: true, watchdogAction: 'power-cycle', cycleOffTimeMs: 5000 } as const;

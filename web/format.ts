@@ -98,6 +98,7 @@ export function eventDetailsWords(e: SimEvent, hardwareVersion: HardwareVersion 
     else if (k === 'volts' && typeof v === 'number') parts.push(`${v.toFixed(2)} V`);
     else if (k === 'loadA' && typeof v === 'number') parts.push(`load ${v.toFixed(2)} A`);
     else if (k === 'bootCount') parts.push(`boot number ${String(v)}`);
+    else if (k === 'fault') parts.push(String(v));
     else if (k === 'block') parts.push(`${String(v)} block`);
     else if (k === 'code' && typeof v === 'number') parts.push(describeErrorCode(v));
     else if (k === 'payload' && typeof v === 'object' && v !== null && readingInUnits(e['command'] as CommandName, v as Record<string, unknown>, hardwareVersion)) {

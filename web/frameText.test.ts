@@ -5,7 +5,7 @@ import { encodeErrorResponse, encodeOkResponse, encodeRequest } from '../bus-pro
 import type { TransmissionRecord } from '../board-model/Rs485Bus.ts';
 import { rawToUnits } from '../bus-protocol/conversions.ts';
 import { annotateBytes, FrameReader } from './frameText.ts';
-import { eventDetailsWords, eventWho, eventWords, formatClock, hexBytes, plural } from './format.ts';
+import { eventDetails, eventDetailsWords, eventWho, eventWords, formatClock, hexBytes, plural } from './format.ts';
 
 const record = (from: string, bytes: Uint8Array, end = 10, collided = false, received = bytes): TransmissionRecord => ({ from, start: end - 5, end, bytes, received, collided });
 const reader = () => new FrameReader((node) => (node === 'board 2' ? 'board 7' : undefined));
@@ -98,6 +98,8 @@ test('events in words: types, power-off causes, readings in units, no-reply caus
   assert.is(eventDetailsWords({ t: 1, type: 'host-error', id: 3, code: 0x14 }), '0x14 INVALID_PI: invalid Pi number');
   assert.is(eventDetailsWords({ t: 1, type: 'shutdown-requested', id: 3, pi: 1, by: 'pi' }), 'asked by the pi');
   assert.is(eventDetailsWords({ t: 1, type: 'undervoltage', volts: 4.5, loadA: 6, bootCount: 2, block: 'config', extra: { a: 1 } }), '4.50 V; load 6.00 A; boot number 2; config block; extra {"a":1}');
+  assert.is(eventDetailsWords({ t: 1, type: 'fault', id: 0, fault: 'crash', value: 3 }), 'crash; value 3');
+  assert.is(eventDetails({ t: 1, type: 'fault', id: 0, fault: 'crash', extra: { a: 1 } }), 'fault=crash extra={"a":1}');
   assert.is(eventWho({ t: 1, type: 'uvlo' }), 'stack');
   assert.is(plural(1, 'board'), '1 board');
   assert.is(plural(2, 'board'), '2 boards');

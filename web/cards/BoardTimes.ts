@@ -24,7 +24,7 @@ export class BoardTimes {
   private mcuSinceMs: number;
   private readonly unsubscribe: (() => void)[] = [];
 
-  constructor(private readonly board: Board, private readonly now: () => number) {
+  constructor(board: Board, private readonly now: () => number) {
     const t = now();
     this.marks = [0, 1].map((i) => {
       const snap = board.ports[i as 0 | 1].getSnapshot();
@@ -86,11 +86,6 @@ export class BoardTimes {
   /** Stop listening. */
   dispose(): void {
     for (const u of this.unsubscribe.splice(0)) u();
-  }
-
-  /** The board followed. */
-  get target(): Board {
-    return this.board;
   }
 }
 

@@ -99,3 +99,24 @@ export function nameNextTimer(next: number | undefined, timers: readonly NamedTi
   const names = timers.filter((t) => Math.abs(t.dueAt - next) < 1e-3).map((t) => t.name);
   return names.length === 0 ? undefined : [...new Set(names)].join(', ');
 }
+
+/** A scenario step as the "Next timer" naming needs it. */
+export interface StepLike {
+  readonly kind: 'host' | 'fault';
+  readonly atMs: number;
+  readonly command?: string;
+  readonly id?: number;
+  readonly fault?: string;
+  readonly board?: number;
+  readonly pi?: 0 | 1;
+}
+
+/** A lesson's steps still to come (at or after `now`, ms), named: "lesson step: fault crash on board #0 Pi 0". */
+export function stepTimers(steps: readonly StepLike[], now: number): NamedTimer[] {
+  return steps.filter((s) => s.atMs >= now).map((s) => ({
+    dueAt: s.atMs,
+    name: s.kind === 'host'
+      ? `lesson step: host sends ${s.command ?? '?'} to board ${s.id ?? '?'}`
+      : `lesson step: fault ${s.fault ?? '?'}${s.board === undefined ? '' : ` on board #${s.board}`}${s.pi === undefined ? '' : ` Pi ${s.pi}`}`,
+  }));
+}

@@ -29,6 +29,8 @@ export interface FlashBlockView {
   readonly problem: string | undefined;
   /** Writes to this block in this run (flash wear). */
   readonly writes: number;
+  /** What each byte is, by position. */
+  readonly roles: readonly string[];
 }
 
 /** One setting of one Pi: name, raw u8, in time. */
@@ -106,7 +108,7 @@ export function logSlots(errors: ErrorBlock, unusedSlot: number): LogSlot[] {
 
 function blockView(name: BlockName, bytes: Uint8Array | undefined, writes: number, logSize: number): FlashBlockView {
   if (!bytes || bytes.length === 0) {
-    return { name, hex: '', length: 0, valid: false, storedCrc: undefined, computedCrc: undefined, problem: 'blank: the firmware restores defaults at boot', writes };
+    return { name, hex: '', length: 0, valid: false, storedCrc: undefined, computedCrc: undefined, problem: 'blank: the firmware restores defaults at boot', writes, roles: [] };
   }
   const storedCrc = bytes[bytes.length - 1]!;
   const computedCrc = crc8(bytes, 0, bytes.length - 1);
@@ -118,11 +120,28 @@ function blockView(name: BlockName, bytes: Uint8Array | undefined, writes: numbe
     else if (storedCrc !== computedCrc) problem = `CRC mismatch: stored 0x${hex2(storedCrc)}, data gives 0x${hex2(computedCrc)}; the next boot restores defaults and logs ${name === 'config' ? 'CONFIG_CRC (0x40)' : 'ERRORS_CRC (0x41)'}`;
     else problem = 'the pointer is past the last slot';
   }
-  return { name, hex: hexBytes(bytes), length: bytes.length, valid: decoded !== undefined, storedCrc, computedCrc, problem, writes };
+  return { name, hex: hexBytes(bytes), length: bytes.length, valid: decoded !== undefined, storedCrc, computedCrc, problem, writes, roles: byteRoles(name, bytes.length, logSize) };
 }
 
 function hex2(n: number): string {
   return n.toString(16).padStart(2, '0').toUpperCase();
+}
+
+/** What each byte of a block is, by position (FIRMWARE.md section 2 layout, flashBlocks.ts). */
+export function byteRoles(name: BlockName, length: number, logSize: number): string[] {
+  const roles: string[] = [];
+  if (name === 'config') {
+    const fields = ['HBT_TIME', 'HBT_DELAY', 'OFF_DELAY', 'SIG_OFF_DELAY', 'SIG_WIDTH', 'PI_ON_STARTUP'];
+    roles.push('ID prefix');
+    for (const pi of [0, 1]) for (const f of fields) roles.push(`Pi ${pi} ${f}`);
+  } else {
+    for (let i = 0; i < logSize; i++) roles.push(`error log slot ${i}`);
+    roles.push('error pointer', 'error count (high byte)', 'error count (low byte)', 'boot count (high byte)', 'boot count (low byte)');
+  }
+  roles.push('CRC-8 of the bytes before it');
+  if (length === roles.length) return roles;
+  // A block of the wrong length: the data bytes by position, the last one where the CRC would be.
+  return Array.from({ length }, (_, i) => (i === length - 1 ? 'last byte: the CRC-8 if the length is right' : i < roles.length - 1 ? roles[i]! : 'byte past the layout'));
 }
 
 /** The memory of a board now. */
