@@ -225,6 +225,22 @@ if (!chromiumAvailable()) {
     await shot('bus-collision', '#bus');
   });
 
+  test('at 100x the heartbeat LED blinks at a steady readable rate with the period beside it, not a light stuck on', async () => {
+    await send('PI_ON', 7, { pi: 1 });
+    await advance(30_000);
+    await page.evaluate(() => window.pistackViz!.run(100));
+    try {
+      // Board #7 Pi 1 beats every 5.2 s of virtual time: 52 ms of wall time at 100x.
+      await page.waitForSelector(`${port(7, 1)} .led.heart.fast`, { timeout: 10_000 });
+      assert.is(await page.locator(`${port(7, 1)} .led.heart.on`).count(), 0, 'not simply lit');
+      assert.match((await page.getAttribute(`${port(7, 1)} .led.heart`, 'title')) ?? '', /one every 5\.2 s \(virtual time\); blinking steadily/);
+      assert.match(await page.evaluate((sel) => getComputedStyle(document.querySelector(sel)!).animationName, `${port(7, 1)} .led.heart`), /heart-rate/);
+    } finally {
+      await page.evaluate(() => window.pistackViz!.pause());
+    }
+    await page.waitForSelector(`${port(7, 1)} .led.heart:not(.fast)`, { timeout: 10_000 });
+  });
+
   test('no serious or critical axe-core violations in the stack, memory, bus, event log and time bar; no console errors', async () => {
     const require = createRequire(import.meta.url);
     await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
