@@ -126,6 +126,13 @@ export class Board {
   private readonly events: EventLog;
   private readonly jitter: Random;
   private readonly switchOn = [false, false];
+  /**
+   * Pi events caused by a port's load switch, held until the port's own events of that
+   * transition are logged: XState delivers a port's emitted events at the end of its
+   * macrostep, after the Pi already reacted to the switch, so without this the log would read
+   * "power-lost" before the "watchdog-expired" and "power-off" that caused it.
+   */
+  private readonly heldPiEvents: [(() => void)[] | undefined, (() => void)[] | undefined] = [undefined, undefined];
   private readonly portV = [0, 0];
   private readonly powerW = [0, 0];
   private readonly runningSince: (number | undefined)[] = [undefined, undefined];
@@ -409,6 +416,7 @@ export class Board {
   }
 
   private setSwitch(pi: 0 | 1, on: boolean): void {
+    this.heldPiEvents[pi] ??= []; // released by the port's snapshot listener (wireEvents), after its emitted events
     this.switchOn[pi] = this.defects.switchState(pi, on);
     this.refresh();
   }
@@ -497,23 +505,38 @@ export class Board {
   }
 
   private emit(type: SimEventType, pi: 0 | 1 | undefined, details: Record<string, unknown> = {}): void {
-    this.events.add({ t: this.clock.now(), type, id: this.id, ...(pi === undefined ? {} : { pi }), board: this.index, ...details });
+    this.emitAt(this.clock.now(), type, pi, details);
+  }
+
+  private emitAt(t: number, type: SimEventType, pi: 0 | 1 | undefined, details: Record<string, unknown>): void {
+    this.events.add({ t, type, id: this.id, ...(pi === undefined ? {} : { pi }), board: this.index, ...details });
   }
 
   private onPiEvent(pi: 0 | 1, e: { type: string; [k: string]: unknown }): void {
+    const held = this.heldPiEvents[pi];
+    if (held) {
+      const t = this.clock.now();
+      held.push(() => this.logPiEvent(pi, e, t));
+      return;
+    }
+    this.logPiEvent(pi, e, this.clock.now());
+  }
+
+  private logPiEvent(pi: 0 | 1, e: { type: string; [k: string]: unknown }, t: number): void {
+    const emit = (type: SimEventType, details: Record<string, unknown> = {}): void => this.emitAt(t, type, pi, details);
     switch (e.type) {
-      case 'powered': return this.emit('pi-powered', pi);
-      case 'booted': return this.emit('pi-booted', pi);
-      case 'crashed': return this.emit('pi-crashed', pi);
-      case 'halted': return this.emit('pi-halted', pi);
-      case 'undervoltage': return this.emit('undervoltage', pi, { volts: e.volts });
-      case 'shutdown-started': return this.emit('shutdown-requested', pi, { by: e.by });
+      case 'powered': return emit('pi-powered');
+      case 'booted': return emit('pi-booted');
+      case 'crashed': return emit('pi-crashed');
+      case 'halted': return emit('pi-halted');
+      case 'undervoltage': return emit('undervoltage', { volts: e.volts });
+      case 'shutdown-started': return emit('shutdown-requested', { by: e.by });
       case 'power-lost':
         if (e.unsafe) {
           this.accounts[pi].unsafePowerLosses++;
-          return this.emit('unsafe-power-loss', pi, { from: e.from });
+          return emit('unsafe-power-loss', { from: e.from });
         }
-        return this.emit('power-lost', pi, { from: e.from });
+        return emit('power-lost', { from: e.from });
     }
   }
 
@@ -525,6 +548,9 @@ export class Board {
         const now = portHeartbeatHealthy(snapshot);
         if (healthy && !now) this.emit('heartbeat-lost', pi);
         healthy = now;
+        const held = this.heldPiEvents[pi];
+        this.heldPiEvents[pi] = undefined;
+        if (held) for (const log of held) log();
       });
       port.on('*', (e) => {
         const { type, ...details } = e as { type: string };

@@ -15,6 +15,7 @@ import { EventLogPanel } from './eventLogPanel.ts';
 import { FaultPanel } from './faultPanel.ts';
 import { HostPanel } from './hostPanel.ts';
 import { LessonsPanel } from './lessonsPanel.ts';
+import { MemoryView } from './memoryView.ts';
 import { Session } from './Session.ts';
 import { Selection, StackView } from './stackView.ts';
 import { TimeControls } from './timeControls.ts';
@@ -45,8 +46,9 @@ export class App {
     const lessons = new LessonsPanel(data.lessons, (l) => this.loadLesson(l), () => this.load(data.start, data.startIsLesson));
     const bus = new BusMonitor();
     const events = new EventLogPanel();
-    const time = new TimeControls(this.driver, () => this.current);
-    this.views = [stack, charts, host, faults, lessons, bus, events];
+    const time = new TimeControls(this.driver, () => this.current, () => stack.timerNames());
+    const memory = new MemoryView(this.selection);
+    this.views = [stack, charts, host, faults, lessons, bus, events, memory];
     root.replaceChildren(
       h('header', { class: 'top' }, h('h1', {}, 'pistack viz'),
         h('p', { class: 'caption' }, 'A stack of Pi Stack boards simulated in your browser, in virtual time.'), time.el),
@@ -54,7 +56,8 @@ export class App {
         h('div', { class: 'col-main' }, stack.el),
         h('div', { class: 'col-side' }, host.el, faults.el, lessons.el),
         h('div', { class: 'col-full' }, charts.el),
-        h('div', { class: 'col-wide' }, bus.el, events.el)),
+        h('div', { class: 'col-wide' }, bus.el, events.el),
+        h('div', { class: 'col-full' }, memory.el)),
     );
     for (const view of this.views) view.bind(this.current);
     this.driver.onFrame(() => {

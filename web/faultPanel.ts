@@ -29,7 +29,8 @@ export class FaultPanel {
   readonly el: HTMLElement;
   private readonly target = h('p', { class: 'caption', id: 'fault-target' });
   private readonly status = h('p', { class: 'status', role: 'status' });
-  private readonly volts = h('input', { id: 'fault-volts', type: 'number', min: 0, max: 30, step: 0.1, value: 5.5 });
+  private readonly volts = h('input', { id: 'fault-volts', type: 'number', min: 0, max: 30, step: 0.1, value: 12, 'aria-describedby': 'fault-volts-range' });
+  private readonly voltsRange = h('p', { class: 'caption', id: 'fault-volts-range' });
   private readonly dip = select(Array.from({ length: 16 }, (_, d) => [String(d), `${d.toString(2).padStart(4, '0')} (${d})`] as const), { id: 'fault-dip' });
   private session: Session | undefined;
 
@@ -49,7 +50,7 @@ export class FaultPanel {
     dup.addEventListener('click', () => this.inject('duplicate-dip', Number(this.dip.value)));
     this.el = panel('faults', 'Faults', this.target,
       h('div', { class: 'buttons' }, ...buttons),
-      h('div', { class: 'controls' }, labelled('Supply (V)', this.volts), supply),
+      h('div', { class: 'controls' }, labelled('Supply (V)', this.volts), supply), this.voltsRange,
       h('div', { class: 'controls' }, labelled('DIP setting', this.dip), dup),
       this.status);
     selection.onChange(() => this.follow());
@@ -59,6 +60,9 @@ export class FaultPanel {
   bind(session: Session): void {
     this.session = session;
     setText(this.status, '');
+    const p = session.scenario.profile;
+    this.volts.value = String(p.supply.nominalV);
+    setText(this.voltsRange, `Nominal ${p.supply.nominalV} V. Safe: ${p.regulator.uvloV} V and above (below ${p.regulator.uvloV} V the 5 V regulator locks out and the Pis lose power; below ${p.regulator.mcuBrownoutV} V the board's MCU browns out too). The board measures up to 30.8 V.`);
     this.follow();
   }
 

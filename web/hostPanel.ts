@@ -41,7 +41,9 @@ export function replyText(x: HostExchange, hardwareVersion: 2 | 3, noReply?: NoR
 export class HostPanel {
   readonly el: HTMLElement;
   private readonly id = h('input', { id: 'host-id', type: 'number', min: 0, max: 255, step: 1, value: 0, required: true });
-  private readonly command = select(COMMAND_NAMES.map((n) => [n, `${n} (${hexByte(COMMANDS[n].code)}): ${COMMANDS[n].summary}`] as const), { id: 'host-command' });
+  private readonly command = select(COMMAND_NAMES.map((n) => [n, `${n} (${hexByte(COMMANDS[n].code)}): ${COMMANDS[n].summary}`] as const), { id: 'host-command', 'aria-describedby': 'host-command-desc' });
+  /** The chosen command's whole description, below the select (a closed select cuts long text). */
+  private readonly description = h('p', { id: 'host-command-desc', class: 'desc' });
   private readonly fields = h('div', { class: 'fields' });
   private readonly sent = h('output', { id: 'host-request', class: 'hex' });
   private readonly reply = h('output', { id: 'host-reply-bytes', class: 'hex' });
@@ -52,7 +54,7 @@ export class HostPanel {
     this.command.value = 'PI_ON';
     const form = h('form', { class: 'host', 'aria-label': 'send a command' },
       h('div', { class: 'controls' }, labelled('Board ID', this.id), labelled('Command', this.command)),
-      this.fields, h('button', { type: 'submit', id: 'host-send' }, 'Send'));
+      this.description, this.fields, h('button', { type: 'submit', id: 'host-send' }, 'Send'));
     const results = h('dl', { class: 'exchange' },
       h('dt', {}, 'Request'), h('dd', {}, this.sent), h('dt', {}, 'Reply'), h('dd', {}, this.reply), h('dt', {}, 'Decoded'), h('dd', {}, this.decoded));
     this.el = panel('host', 'Host panel', form, results);
@@ -80,6 +82,8 @@ export class HostPanel {
 
   private showFields(): void {
     const name = this.command.value as CommandName;
+    const spec = COMMANDS[name];
+    setText(this.description, `${name} (${hexByte(spec.code)}): ${spec.summary}. ${spec.effect === 'write' ? 'Changes the board' : 'Only reads'}; since firmware ${spec.since}.`);
     this.fields.replaceChildren(...COMMANDS[name].request.map((field) => {
       const id = `host-field-${field.name}`;
       if (field.name === 'pi') {

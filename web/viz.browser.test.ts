@@ -61,9 +61,9 @@ function sendAndWatch(): Promise<ReplyMoment> {
       if (text === '' || text.startsWith('waiting')) return;
       watch.disconnect();
       clearTimeout(guard);
-      const firstRowAtOnce = document.querySelector('#bus tbody tr')?.textContent ?? '';
+      const firstRowAtOnce = document.querySelector('#bus tbody')?.textContent ?? '';
       const channel = new MessageChannel();
-      channel.port1.onmessage = () => done({ decoded: text, firstRowAtOnce, firstRowAfterTask: document.querySelector('#bus tbody tr')?.textContent ?? '' });
+      channel.port1.onmessage = () => done({ decoded: text, firstRowAtOnce, firstRowAfterTask: document.querySelector('#bus tbody')?.textContent ?? '' });
       channel.port2.postMessage(null);
     });
     watch.observe(decoded, { childList: true, characterData: true, subtree: true });
@@ -146,7 +146,7 @@ if (!chromiumAvailable()) {
     const later = Number(await page.textContent(`${PORT} .count`));
     assert.is(later, first + 2);
     assert.match((await page.getAttribute(`${PORT} .led.heart`, 'aria-label')) ?? '', new RegExp(`heartbeat, ${later} pulses`));
-    assert.match((await page.textContent(`${PORT} .state`)) ?? '', /^on\.alive · running$/);
+    assert.match((await page.textContent(`${PORT} .state`)) ?? '', /^powered, heartbeat OK · Pi: running$/);
     assert.match((await page.textContent(`${PORT} .meter`)) ?? '', /^5\.\d\d V 0\.40 A 2\.\d\d W$/);
     assert.is(await page.textContent('#lesson-status'), 'Free play on stack "default". Load a lesson to run its steps.');
     await shot('stack-heartbeat');
@@ -181,8 +181,8 @@ if (!chromiumAvailable()) {
   test('the bus monitor shows the decoded frames of a host command, and a timeout', async () => {
     assert.match(await send('GET_VIN', 3), /^GET_VIN to board 3: OK raw=\d+ \(12\.\d{3} V\)$/);
     const rows = await page.locator('#bus tbody tr').allTextContents();
-    assert.match(rows[0]!, /board 3 → hostOK to GET_VIN: raw=\d+00 FF 05 /);
-    assert.match(rows[1]!, /host → board 3GET_VIN0A 03 03 /);
+    assert.match(rows[0]!, /host → board 3GET_VIN0A 03 03 /);
+    assert.match(rows[1]!, /board 3 → hostOK to GET_VIN: 12\.\d{3} V \(raw=\d+\)00 FF 05 /);
     assert.match(await send('GET_PI_C', 3, 1), /OK raw=0 \(0\.000 A\)$/);
     assert.match(await send('GET_ID', 40), /^GET_ID to board 40: no reply: /);
     assert.match((await page.locator('#bus tbody tr').first().textContent()) ?? '', /host → board 40GET_ID09 28 03 /);
@@ -269,8 +269,8 @@ if (chromiumAvailable()) {
   test('the host panel says why a request got no reply, as the host-timeout event does (guards against a bare "no reply")', async () => {
     const text = await send('GET_ID', 40);
     assert.match(text, /^GET_ID to board 40: no reply: .* \(no-board: no board has ID 0x28\)$/);
-    await page.waitForFunction(() => /cause=no-board/.test(document.querySelector('#events tr[data-type="host-timeout"]')?.textContent ?? ''));
-    assert.match((await page.textContent('#events tr[data-type="host-timeout"]')) ?? '', /board 40host-timeoutcommand=GET_ID cause=no-board why=no board has ID 0x28/);
+    await page.waitForFunction(() => /cause no-board/.test(document.querySelector('#events tr[data-type="host-timeout"]')?.textContent ?? ''));
+    assert.match((await page.textContent('#events tr[data-type="host-timeout"]')) ?? '', /board 40host-timeouthost got no replycommand GET_ID; cause no-board; no board has ID 0x28/);
   });
 }
 
