@@ -4,7 +4,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '../../board-model/ConfigError.ts';
+import { readGuidedLessons, readLessons } from '../node/buildPage.ts';
 import { allLessons, scenarioJsons } from '../testing/lessonHeadless.ts';
 import { fillCallout, placeholdersOf, seconds, unit } from './callout.ts';
 import { lessonFromText, parseLesson } from './lessonFile.ts';
@@ -98,6 +102,21 @@ test('step labels: host commands with their values, faults with their target and
   assert.ok(labels.has('supply-volts on the stack (5 V)'));
   assert.ok(labels.has('duplicate-dip on board 1 (0)'));
   assert.ok(labels.has('GET_SW_VERSION to board 0'));
+});
+
+test('the page build reads the curriculum in order, and a broken lesson stops it naming the file and field', () => {
+  const scenarioList = readLessons();
+  const guided = readGuidedLessons(scenarioList);
+  assert.equal(guided.map((g) => g.file), allLessons().map((l) => l.file));
+  assert.is(guided[1]!.title, 'The heartbeat and the watchdog');
+  const dir = mkdtempSync(join(tmpdir(), 'pistack-lessons-'));
+  try {
+    writeFileSync(join(dir, '01-ok.json'), JSON.stringify(good));
+    writeFileSync(join(dir, '02-bad.json'), JSON.stringify({ ...good, prediction: { ...good.prediction, question: '' } }));
+    assert.throws(() => readGuidedLessons(scenarioList, dir), /^02-bad\.json: prediction\.question: /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
