@@ -4,14 +4,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../board-model/ConfigError.ts';
 import { readGuidedLessons, readLessons } from '../node/buildPage.ts';
 import { allLessons, scenarioJsons } from '../testing/lessonHeadless.ts';
-import { fillCallout, placeholdersOf, seconds, unit } from './callout.ts';
-import { lessonFromText, parseLesson } from './lessonFile.ts';
+import { PLACEHOLDERS, fillCallout, placeholdersOf, seconds, unit } from './callout.ts';
+import { PAUSE_EVENTS, lessonFromText, parseLesson } from './lessonFile.ts';
 import { stepLabel } from './stepLabel.ts';
 
 const scenarios = scenarioJsons();
@@ -117,6 +117,17 @@ test('the page build reads the curriculum in order, and a broken lesson stops it
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("docs/teaching.md keeps up: every lesson with its prediction's answer, every pause event and placeholder", () => {
+  const guide = readFileSync(new URL('../../docs/teaching.md', import.meta.url), 'utf8');
+  for (const l of allLessons()) {
+    assert.ok(guide.includes(`### ${l.order}. ${l.title}`), `section for ${l.file}`);
+    assert.ok(guide.includes(`**Answer:** ${l.prediction.answer}`), `answer of ${l.file}`);
+    assert.ok(guide.includes(`| ${l.order} | ${l.title} |`), `table row for ${l.file}`);
+  }
+  for (const name of PLACEHOLDERS) assert.ok(guide.includes(`{${name}}`), `placeholder {${name}}`);
+  for (const on of Object.keys(PAUSE_EVENTS)) assert.ok(guide.includes(`\`${on}\``), `pause event ${on}`);
 });
 
 test.run();
