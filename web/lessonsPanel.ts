@@ -88,7 +88,7 @@ export class LessonsPanel {
     const state = s.verdicts ? 'finished' : `running, ${formatClock(s.now)} of ${formatClock(sc.durationMs)}`;
     if (guide) {
       const what = guide.exercise ? `Exercise of lesson ${guide.lesson.order}` : `Lesson ${guide.lesson.order}`;
-      const phase = !guide.started && !s.verdicts ? 'waiting for your prediction' : guide.runner?.halted ? 'paused at a key moment' : state;
+      const phase = !guide.started && s.now === 0 ? 'waiting for your prediction' : guide.runner?.halted ? 'paused at a key moment' : state;
       return setText(this.current, `${what} "${guide.lesson.title}": ${phase}.`);
     }
     setText(this.current, `Lesson "${sc.name}" (${sc.steps.length} steps, ${formatDuration(sc.durationMs)}): ${state}.`);
