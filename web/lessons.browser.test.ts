@@ -5,7 +5,7 @@
  * (the same as the Node runs), the board and Pi selected, until Continue; at its end the
  * conclusion gives the prediction's answer. An exercise passes and fails on the student's own
  * commands with the reason in plain words; "Back to the start stack" leaves time running; axe
- * finds no serious problem in the lesson panel. Screenshots of each lesson's first key moment go
+ * finds no serious problem in the lesson panel. Screenshots of each lesson's key moment go
  * to docs/screenshots/lessons (PISTACK_SCREENSHOTS=DIR elsewhere). Skipped, visibly, without
  * /usr/bin/chromium.
  */
@@ -20,7 +20,7 @@ import { buildVizPage } from './node/buildPage.ts';
 import { serveVizPage, type VizServer } from './node/server.ts';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './testing/chromium.ts';
 import { allLessons } from './testing/lessonHeadless.ts';
-import { EXPECTED } from './testing/lessonCallouts.ts';
+import { EXPECTED, KEY_MOMENT } from './testing/lessonCallouts.ts';
 import { formatClock } from './format.ts';
 
 const SHOTS = join(process.env['PISTACK_SCREENSHOTS'] ?? fileURLToPath(new URL('../docs/screenshots/', import.meta.url)), 'lessons');
@@ -112,7 +112,7 @@ if (!chromiumAvailable()) {
         const selected = await page.evaluate(() => document.querySelector('.board.selected')?.getAttribute('data-board'));
         assert.ok(selected !== undefined && selected !== null, 'a board is selected');
         assert.ok(await page.isVisible('#lesson-continue'));
-        if (i === 0) {
+        if (i === (KEY_MOMENT[lesson.file.slice(0, 2)] ?? 0)) {
           mkdirSync(SHOTS, { recursive: true });
           await page.screenshot({ path: join(SHOTS, `${lesson.file.replace(/\.json$/, '')}.png`) });
         }

@@ -21,3 +21,6 @@ export const EXPECTED: Record<string, RegExp[]> = {
   '11': [/^At 41\.006 s the board lost its input in the middle of writing its config block/, /Pi 0 lost power with the board, while running/, /never got its reply: the board's MCU had no power/,
     /MCU booted again at 41\.106 s \(boot count 2\)/],
 };
+
+/** Which callout (index) is each lesson's key moment, screenshot by the browser test (default the first). */
+export const KEY_MOMENT: Record<string, number> = { '02': 2, '03': 1, '04': 2, '06': 0, '07': 3, '09': 1, '10': 1, '11': 0 };
