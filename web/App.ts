@@ -14,13 +14,16 @@ import { h } from './dom.ts';
 import { EventLogPanel } from './eventLogPanel.ts';
 import { FaultPanel } from './faultPanel.ts';
 import { HostPanel } from './hostPanel.ts';
-import { LessonsPanel } from './lessonsPanel.ts';
+import type { GuideState } from './lessons/guideView.ts';
+import { parseLesson } from './lessons/lessonFile.ts';
+import { LessonRunner } from './lessons/LessonRunner.ts';
+import { LessonsPanel, type LessonsHost } from './lessonsPanel.ts';
 import { MemoryView } from './memoryView.ts';
 import { Session } from './Session.ts';
 import { Selection, StackView } from './stackView.ts';
 import { TimeControls } from './timeControls.ts';
 import { TimeDriver } from './TimeDriver.ts';
-import type { VizData, VizLesson } from './vizData.ts';
+import type { VizData, VizGuidedLesson, VizLesson } from './vizData.ts';
 
 interface View {
   readonly el: HTMLElement;
@@ -35,6 +38,9 @@ export class App {
   readonly tracker = new TransitionTracker(CHARTS.map((c) => c.machine));
   private current: Session;
   private readonly views: View[];
+  /** The guided lesson (or its exercise) running now, and what the lessons list highlights. */
+  private guideState: GuideState | undefined;
+  private loadedKey: string | undefined;
 
   constructor(root: HTMLElement, data: VizData) {
     this.current = this.build(data.start, data.startIsLesson);
@@ -43,7 +49,7 @@ export class App {
     const charts = new ChartView(data.charts, this.tracker, this.selection);
     const host = new HostPanel(this.driver, this.selection);
     const faults = new FaultPanel(this.selection);
-    const lessons = new LessonsPanel(data.lessons, (l) => this.loadLesson(l), () => this.load(data.start, data.startIsLesson));
+    const lessons = new LessonsPanel(data.guided, data.lessons, this.lessonsHost(data));
     const bus = new BusMonitor();
     const events = new EventLogPanel();
     const time = new TimeControls(this.driver, () => this.current, () => stack.timerNames());
@@ -72,9 +78,11 @@ export class App {
   }
 
   /** Replace the session: a new stack from the scenario's stack, profile and seed, its steps if a lesson. */
-  load(scenario: Scenario, lesson: boolean): void {
+  load(scenario: Scenario, lesson: boolean, guide?: (session: Session) => GuideState): void {
+    this.guideState?.runner?.dispose();
     this.current.dispose();
     this.current = this.build(scenario, lesson);
+    this.guideState = guide?.(this.current);
     if (this.selection.board >= this.current.sim.boards.length) this.selection.set(0, 0);
     for (const view of this.views) view.bind(this.current);
     this.driver.render(); // the new stack is drawn at once, not one frame later
@@ -90,8 +98,67 @@ export class App {
       if (status) status.textContent = e instanceof ConfigError ? e.message : `cannot load ${lesson.file}: ${String(e)}`;
       return;
     }
+    this.loadedKey = `scenario:${lesson.file}`;
     this.load(scenario, true);
     if (this.driver.paused) this.driver.setPaused(false);
+  }
+
+  /** Load a guided lesson: its script's stack at time 0, paused until the student has made a prediction and pressed Run. */
+  loadGuided(file: VizGuidedLesson, scenarios: readonly VizLesson[]): void {
+    let lesson;
+    try {
+      lesson = parseLesson(file.json, file.file, new Map(scenarios.map((s) => [s.file, s.json])));
+    } catch (e) {
+      const status = document.getElementById('lesson-status');
+      if (status) status.textContent = e instanceof ConfigError ? e.message : `cannot load ${file.file}: ${String(e)}`;
+      return;
+    }
+    this.driver.setPaused(true);
+    this.selection.set(lesson.select.board, lesson.select.pi);
+    this.loadedKey = `guided:${file.file}`;
+    this.load(lesson.scenario, true, (session) => {
+      const runner = new LessonRunner(lesson, session.sim);
+      session.guide = runner;
+      return { lesson, runner, exercise: false, started: false };
+    });
+  }
+
+  /** What the lessons panel asks of the page: load, reset (time running again), run, Continue, the exercise. */
+  private lessonsHost(data: VizData): LessonsHost {
+    return {
+      loadScenario: (l) => this.loadLesson(l),
+      loadGuided: (l) => this.loadGuided(l, data.lessons),
+      reset: () => {
+        this.loadedKey = undefined;
+        this.load(data.start, data.startIsLesson);
+        this.driver.setPaused(false); // after a lesson's end time stood still: the start stack runs, not silently paused
+      },
+      guide: () => this.guideState,
+      loaded: () => this.loadedKey,
+      run: () => {
+        if (this.guideState) this.guideState.started = true;
+        this.driver.setPaused(false);
+      },
+      continue: () => {
+        const runner = this.guideState?.runner;
+        if (runner && runner.continue() === undefined) this.driver.setPaused(false);
+        this.driver.render();
+      },
+      startExercise: () => {
+        const g = this.guideState;
+        const exercise = g?.lesson.exercise;
+        if (!g || !exercise) return;
+        this.driver.setPaused(true);
+        this.selection.set(g.lesson.select.board, g.lesson.select.pi);
+        this.load(exercise.scenario, true, () => ({ lesson: g.lesson, runner: undefined, exercise: true, started: true }));
+        void this.driver.step(100); // the MCUs boot (10 ms) before the student's first command
+      },
+      finishExercise: () => void this.driver.step(Math.max(0, this.current.scenario.durationMs - this.current.now)),
+      show: (board, pi) => {
+        this.selection.set(board, pi);
+        document.querySelector(`.board[data-board="${board}"]`)?.scrollIntoView({ block: 'nearest' });
+      },
+    };
   }
 
   private build(scenario: Scenario, lesson: boolean): Session {

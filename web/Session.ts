@@ -34,6 +34,14 @@ export interface SessionOptions {
   readonly inspect?: InspectionHook;
 }
 
+/** What may stop virtual time at an event (a guided lesson's pauses: web/lessons/LessonRunner.ts). */
+export interface TimeGuard {
+  /** True while a pause may still come: time then moves from one timer to the next, never past an event. */
+  readonly watching: boolean;
+  /** True while a pause waits (time must not move). */
+  readonly halted: boolean;
+}
+
 /** Events kept in memory per session: plenty for any lesson's expectations. */
 const EVENT_LIMIT = 100_000;
 
@@ -46,6 +54,8 @@ export class Session {
   /** Expectation verdicts, once a lesson's duration has run. */
   verdicts: ExpectationResult[] | undefined;
   private readonly verdictListeners = new Set<(verdicts: ExpectationResult[]) => void>();
+  /** A guided lesson's pauses, if any (set by the page after building the session). */
+  guide: TimeGuard | undefined;
 
   constructor(options: SessionOptions) {
     const { scenario } = options;
@@ -71,6 +81,31 @@ export class Session {
   /** Where virtual time should stop by itself: a lesson's end until its verdicts are in (ms). */
   get stopAt(): number | undefined {
     return this.lesson && this.verdicts === undefined ? this.scenario.durationMs : undefined;
+  }
+
+  /**
+   * Run virtual time to `t` (ms), but with a guide watching, timer by timer, stopping at the
+   * exact time of the first event it pauses on (all timers of that instant have run, none
+   * later). Returns true when it stopped for a pause (now < t possible), false at `t`.
+   */
+  async runTo(t: number): Promise<boolean> {
+    const guide = this.guide;
+    if (guide?.halted) return true;
+    if (!guide?.watching) {
+      await this.sim.runUntil(t);
+      return false;
+    }
+    for (;;) {
+      const next = this.sim.clock.next();
+      const to = next === undefined || next > t ? t : Math.max(next, this.now);
+      await this.sim.runUntil(to);
+      if (guide.halted) return true;
+      if (to >= t) return false;
+      if (!guide.watching) {
+        await this.sim.runUntil(t);
+        return false;
+      }
+    }
   }
 
   /** Call after time advanced: checks a lesson's expectations once its duration has run. */

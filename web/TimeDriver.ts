@@ -75,7 +75,7 @@ export class TimeDriver {
   /** Advance virtual time by `ms` (queued after any running step); resolves with the new time (ms), every panel drawn. */
   step(ms: number): Promise<number> {
     return this.move(async (s) => {
-      await s.sim.runUntil(s.now + Math.max(0, ms));
+      await s.runTo(s.now + Math.max(0, ms));
       return s.now;
     });
   }
@@ -84,7 +84,7 @@ export class TimeDriver {
   stepToNextTimer(): Promise<number> {
     return this.move(async (s) => {
       const next = s.sim.clock.next();
-      if (next !== undefined) await s.sim.runUntil(Math.max(next, s.now));
+      if (next !== undefined) await s.runTo(Math.max(next, s.now));
       return s.now;
     });
   }
@@ -124,6 +124,7 @@ export class TimeDriver {
       try {
         const value = await fn(s);
         s.afterAdvance();
+        if (s.guide?.halted && !this.pausedValue && s === this.session()) this.setPaused(true); // a lesson's pause met by any move
         return value;
       } finally {
         this.render();
@@ -151,7 +152,7 @@ export class TimeDriver {
     const stops = stopAt !== undefined && target >= stopAt;
     if (stops) target = stopAt;
     void this.move(async () => {
-      await s.sim.runUntil(Math.max(target, s.now));
+      await s.runTo(Math.max(target, s.now)); // a guided lesson's pause stops at its event's exact time (move() then pauses)
       if (stops && s === this.session()) this.setPaused(true); // a lesson's end: stop to read its verdicts
     });
     return true;

@@ -67,9 +67,10 @@ export class HostPanel {
     this.showFields();
   }
 
-  /** Use a new session's host client; the ID follows the selected board. */
+  /** Use a new session's host client; the ID follows the selected board; the last session's exchange is cleared. */
   bind(session: Session): void {
     this.session = session;
+    for (const el of [this.sent, this.reply, this.decoded]) setText(el, '');
     this.follow();
   }
 

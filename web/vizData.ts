@@ -26,10 +26,23 @@ export interface VizLesson {
   readonly json: unknown;
 }
 
+/** One guided lesson file (fixtures/lessons) as written, validated at build, parsed in the page when loaded. */
+export interface VizGuidedLesson {
+  /** File name, e.g. "02-heartbeat-watchdog.json" (its number orders the curriculum). */
+  readonly file: string;
+  readonly title: string;
+  readonly level: string;
+  /** Minutes a class should plan for it. */
+  readonly minutes: number;
+  readonly json: unknown;
+}
+
 /** Everything the page is built with. */
 export interface VizData {
   readonly charts: readonly VizChart[];
   readonly lessons: readonly VizLesson[];
+  /** The curriculum: guided lessons in order, each naming one of `lessons` as its script. */
+  readonly guided: readonly VizGuidedLesson[];
   /** The stack, profile and seed to start with (and steps and expectations when --scenario was given). */
   readonly start: Scenario;
   /** True when `start` came from --scenario: the page runs it as a lesson. */

@@ -1,7 +1,7 @@
 /**
  * Build the `pistack viz` page in memory: web/main.ts bundled by esbuild into one IIFE
  * (the board model runs in the browser), the statecharts drawn by Graphviz from the machine
- * definitions, the lessons (fixtures/scenarios/*.json), the stylesheet and index.html. Only
+ * definitions, the scenarios (fixtures/scenarios/*.json) and the guided lessons (fixtures/lessons/*.json, validated), the stylesheet and index.html. Only
  * classic scripts, no modules and no fetches, so the same files work from a web server and
  * from file://. Nothing outside the files is loaded (no fonts, CDNs or services).
  */
@@ -11,13 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { scenarioFromText, type Scenario } from '../../board-model/scenario.ts';
 import { CHARTS, chartDot } from '../chart/machines.ts';
-import { VIZ_DATA_GLOBAL, type VizChart, type VizData, type VizLesson } from '../vizData.ts';
+import { lessonFromText } from '../lessons/lessonFile.ts';
+import { VIZ_DATA_GLOBAL, type VizChart, type VizData, type VizGuidedLesson, type VizLesson } from '../vizData.ts';
 import { renderSvg } from './renderSvg.ts';
 
 const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The checkout's fixtures/scenarios folder (the lessons). */
 export const SCENARIOS_DIR = resolve(WEB_DIR, '../fixtures/scenarios');
+
+/** The checkout's fixtures/lessons folder (the guided lessons, the curriculum). */
+export const LESSONS_DIR = resolve(WEB_DIR, '../fixtures/lessons');
 
 /** One file of the page: its body and MIME type. */
 export interface PageFile {
@@ -36,6 +40,8 @@ export interface VizPageOptions {
   startIsLesson: boolean;
   /** Folder of lesson scenarios (default fixtures/scenarios). */
   scenariosDir?: string;
+  /** Folder of guided lesson files (default fixtures/lessons). */
+  lessonsDir?: string;
   /** Graphviz command (default "dot"). */
   dotCommand?: string;
 }
@@ -59,6 +65,16 @@ export function readLessons(dir: string = SCENARIOS_DIR): VizLesson[] {
     const text = readFileSync(join(dir, file), 'utf8');
     const scenario = scenarioFromText(text, file); // a broken fixture stops the build, naming it
     return { file, name: scenario.name, description: scenario.description, json: JSON.parse(text) as unknown };
+  });
+}
+
+/** Guided lessons: every lesson file of a folder, validated against the scenarios, in file-name (curriculum) order. */
+export function readGuidedLessons(scenarios: readonly VizLesson[], dir: string = LESSONS_DIR): VizGuidedLesson[] {
+  const byFile = new Map(scenarios.map((s) => [s.file, s.json]));
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((file) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const lesson = lessonFromText(text, file, byFile); // a broken lesson stops the build, naming it
+    return { file, title: lesson.title, level: lesson.level, minutes: lesson.minutes, json: JSON.parse(text) as unknown };
   });
 }
 
@@ -107,9 +123,11 @@ export function indexHtml(title: string): string {
 /** Build every file of the page. */
 export async function buildVizPage(options: VizPageOptions): Promise<VizPage> {
   const [script, charts] = await Promise.all([bundleScript(), renderCharts(options.dotCommand)]);
+  const lessons = readLessons(options.scenariosDir);
   const data: VizData = {
     charts: charts.map(({ key, title, svg }) => ({ key, title, svg })),
-    lessons: readLessons(options.scenariosDir),
+    lessons,
+    guided: readGuidedLessons(lessons, options.lessonsDir),
     start: options.start,
     startIsLesson: options.startIsLesson,
   };
