@@ -19,6 +19,7 @@ import { Session } from './Session.ts';
 import { Selection, StackView } from './stackView.ts';
 import { TimeControls } from './timeControls.ts';
 import { TimeDriver } from './TimeDriver.ts';
+import { keepInView, PageLayout } from './tabs.ts';
 import type { VizData, VizLesson } from './vizData.ts';
 
 interface View {
@@ -32,6 +33,8 @@ export class App {
   readonly driver: TimeDriver;
   readonly selection = new Selection();
   readonly tracker = new TransitionTracker(CHARTS.map((c) => c.machine));
+  /** Panels in areas (desktop) or tabs (narrow): `this.layout.add(tab, panel.el, area)` places one. */
+  readonly layout = new PageLayout();
   private current: Session;
   private readonly views: View[];
 
@@ -39,7 +42,7 @@ export class App {
     this.current = this.build(data.start, data.startIsLesson);
     this.driver = new TimeDriver(() => this.current);
     const stack = new StackView(this.selection);
-    const charts = new ChartView(data.charts, this.tracker, this.selection);
+    const charts = new ChartView(data.charts, this.tracker, this.selection, this.driver);
     const host = new HostPanel(this.driver, this.selection);
     const faults = new FaultPanel(this.selection);
     const lessons = new LessonsPanel(data.lessons, (l) => this.loadLesson(l), () => this.load(data.start, data.startIsLesson));
@@ -47,15 +50,24 @@ export class App {
     const events = new EventLogPanel();
     const time = new TimeControls(this.driver, () => this.current);
     this.views = [stack, charts, host, faults, lessons, bus, events];
-    root.replaceChildren(
-      h('header', { class: 'top' }, h('h1', {}, 'pistack viz'),
-        h('p', { class: 'caption' }, 'A stack of Pi Stack boards simulated in your browser, in virtual time.'), time.el),
-      h('main', { class: 'layout' },
-        h('div', { class: 'col-main' }, stack.el),
-        h('div', { class: 'col-side' }, host.el, faults.el, lessons.el),
-        h('div', { class: 'col-full' }, charts.el),
-        h('div', { class: 'col-wide' }, bus.el, events.el)),
-    );
+    // One line per panel: its tab on a narrow screen, its area on a desktop (left/right share the first screen).
+    this.layout.add('stack', stack.el, 'left');
+    this.layout.add('charts', charts.el, 'right');
+    this.layout.add('stack', host.el);
+    this.layout.add('stack', faults.el);
+    this.layout.add('lesson', lessons.el);
+    this.layout.add('bus', bus.el);
+    this.layout.add('bus', events.el);
+    const header = h('header', { class: 'top' },
+      h('div', { class: 'title' }, h('h1', {}, 'pistack viz'),
+        h('p', { class: 'caption' }, 'A stack of Pi Stack boards simulated in your browser, in virtual time.')),
+      time.el, this.layout.tablist);
+    root.replaceChildren(header, this.layout.el);
+    new ResizeObserver(() => document.documentElement.style.setProperty('--top-h', `${header.offsetHeight}px`)).observe(header);
+    this.selection.onChange(() => {
+      const card = stack.el.querySelector('.board.selected');
+      if (card) keepInView(card);
+    });
     for (const view of this.views) view.bind(this.current);
     this.driver.onFrame(() => {
       time.render();

@@ -31,8 +31,8 @@ export class TimeControls {
       h('span', { class: 'clock-box' }, h('span', { class: 'label' }, 'virtual time '), this.clock),
       this.pause,
       step('time-next', 'Next timer', 'step to the next timer', () => driver.stepToNextTimer()),
-      step('time-100ms', '+100 ms', 'step 100 ms', () => driver.step(100)),
-      step('time-1s', '+1 s', 'step 1 second', () => driver.step(1000)),
+      step('time-100ms', '+100 ms', 'step +100 ms', () => driver.step(100)),
+      step('time-1s', '+1 s', 'step +1 s', () => driver.step(1000)),
       speeds, this.state);
     driver.onState(() => this.showState());
     this.showState();
