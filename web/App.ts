@@ -10,6 +10,7 @@ import { BusMonitor } from './busMonitor.ts';
 import { CHARTS } from './chart/machines.ts';
 import { TransitionTracker } from './chart/TransitionTracker.ts';
 import { ChartView } from './chartView.ts';
+import { SchematicView } from './schematicView.ts';
 import { h } from './dom.ts';
 import { EventLogPanel } from './eventLogPanel.ts';
 import { FaultPanel } from './faultPanel.ts';
@@ -49,7 +50,8 @@ export class App {
     const bus = new BusMonitor();
     const events = new EventLogPanel();
     const time = new TimeControls(this.driver, () => this.current);
-    this.views = [stack, charts, host, faults, lessons, bus, events];
+    const schematic = new SchematicView(this.selection);
+    this.views = [stack, charts, host, faults, lessons, bus, events, schematic];
     // One line per panel: its tab on a narrow screen, its area on a desktop (left/right share the first screen).
     this.layout.add('stack', stack.el, 'left');
     this.layout.add('charts', charts.el, 'right');
@@ -58,6 +60,7 @@ export class App {
     this.layout.add('lesson', lessons.el);
     this.layout.add('bus', bus.el);
     this.layout.add('bus', events.el);
+    this.layout.add('stack', schematic.el, 'wide');
     const header = h('header', { class: 'top' },
       h('div', { class: 'title' }, h('h1', {}, 'pistack viz'),
         h('p', { class: 'caption' }, 'A stack of Pi Stack boards simulated in your browser, in virtual time.')),

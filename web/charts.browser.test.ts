@@ -258,6 +258,25 @@ if (!chromiumAvailable()) {
     await page.click('[data-pick="powerPort"]');
   });
 
+  test('the schematic of the selected board: live values on hover, current flowing, a short takes the shared rail down for both Pis', async () => {
+    await page.click('.board[data-board="1"] .port[data-pi="0"] .select');
+    assert.match((await page.textContent('#schematic .caption')) ?? '', /^Board ID 1 \(board #1\)/);
+    for (const pi of [0, 1]) assert.is(await page.evaluate((p) => window.pistackViz!.send('PI_ON', 1, { pi: p }), pi), 'reply');
+    await advance(30_000);
+    assert.match((await page.textContent('#sch-w-rail title')) ?? '', /^5 V rail: 5\.\d\d V, 0\.80 A to the Pis$/);
+    assert.is(await page.locator('#sch-w-port0 .flow.on').count(), 1, 'current drawn flowing to Pi 0');
+    assert.is(await page.locator('#sch-w-rail .wire.ok').count(), 1);
+    assert.match((await page.getAttribute('#sch-p-pi1', 'aria-label')) ?? '', /^Pi 1: running; 5\.\d\d V, 0\.40 A$/);
+    await page.click('button[data-fault="short-circuit"]');
+    await advance(100);
+    assert.match((await page.textContent('#sch-w-rail title')) ?? '', /DOWN: both Pis share this rail/);
+    assert.is(await page.locator('#sch-w-rail .wire.off').count(), 1);
+    assert.is(await page.locator('#sch-p-pi1.off').count(), 1, 'Pi 1, not shorted, loses power too');
+    assert.is(await page.locator('#sch-w-port1 .flow.on').count(), 0, 'no current to Pi 1');
+    assert.ok((await page.locator('#schematic .readings li').count()) >= 16, 'every value also listed as text');
+    await page.click('.board[data-board="0"] .port[data-pi="0"] .select');
+  });
+
   test('desktop: axe-core finds no serious or critical violation, with each chart shown', async () => {
     for (const key of ['powerPort', 'raspberryPi', 'regulator', 'boardMcu']) {
       await page.click(`[data-pick="${key}"]`);
