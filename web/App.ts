@@ -10,6 +10,7 @@ import { BusMonitor } from './busMonitor.ts';
 import { CHARTS } from './chart/machines.ts';
 import { TransitionTracker } from './chart/TransitionTracker.ts';
 import { ChartView } from './chartView.ts';
+import { SchematicView } from './schematicView.ts';
 import { h } from './dom.ts';
 import { EventLogPanel } from './eventLogPanel.ts';
 import { FaultPanel } from './faultPanel.ts';
@@ -23,6 +24,7 @@ import { Session } from './Session.ts';
 import { Selection, StackView } from './stackView.ts';
 import { TimeControls } from './timeControls.ts';
 import { TimeDriver } from './TimeDriver.ts';
+import { keepInView, PageLayout } from './tabs.ts';
 import type { VizData, VizGuidedLesson, VizLesson } from './vizData.ts';
 
 interface View {
@@ -36,6 +38,8 @@ export class App {
   readonly driver: TimeDriver;
   readonly selection = new Selection();
   readonly tracker = new TransitionTracker(CHARTS.map((c) => c.machine));
+  /** Panels in areas (desktop) or tabs (narrow): `this.layout.add(tab, panel.el, area)` places one. */
+  readonly layout = new PageLayout();
   private current: Session;
   private readonly views: View[];
   /** The guided lesson (or its exercise) running now, and what the lessons list highlights. */
@@ -46,7 +50,7 @@ export class App {
     this.current = this.build(data.start, data.startIsLesson);
     this.driver = new TimeDriver(() => this.current);
     const stack = new StackView(this.selection);
-    const charts = new ChartView(data.charts, this.tracker, this.selection);
+    const charts = new ChartView(data.charts, this.tracker, this.selection, this.driver);
     const host = new HostPanel(this.driver, this.selection);
     const faults = new FaultPanel(this.selection);
     const lessons = new LessonsPanel(data.guided, data.lessons, this.lessonsHost(data));
@@ -54,17 +58,28 @@ export class App {
     const events = new EventLogPanel();
     const time = new TimeControls(this.driver, () => this.current, () => stack.timerNames());
     const memory = new MemoryView(this.selection);
-    this.views = [stack, charts, host, faults, lessons, bus, events, memory];
-    root.replaceChildren(
-      h('header', { class: 'top' }, h('h1', {}, 'pistack viz'),
-        h('p', { class: 'caption' }, 'A stack of Pi Stack boards simulated in your browser, in virtual time.'), time.el),
-      h('main', { class: 'layout' },
-        h('div', { class: 'col-main' }, stack.el),
-        h('div', { class: 'col-side' }, host.el, faults.el, lessons.el),
-        h('div', { class: 'col-full' }, charts.el),
-        h('div', { class: 'col-wide' }, bus.el, events.el),
-        h('div', { class: 'col-full' }, memory.el)),
-    );
+    const schematic = new SchematicView(this.selection);
+    this.views = [stack, charts, host, faults, lessons, bus, events, schematic, memory];
+    // One line per panel: its tab on a narrow screen, its area on a desktop (left/right share the first screen).
+    this.layout.add('stack', stack.el, 'left');
+    this.layout.add('charts', charts.el, 'right');
+    this.layout.add('stack', host.el);
+    this.layout.add('stack', faults.el);
+    this.layout.add('lesson', lessons.el);
+    this.layout.add('bus', bus.el);
+    this.layout.add('bus', events.el);
+    this.layout.add('stack', schematic.el, 'wide');
+    this.layout.add('stack', memory.el, 'wide');
+    const header = h('header', { class: 'top' },
+      h('div', { class: 'title' }, h('h1', {}, 'pistack viz'),
+        h('p', { class: 'caption' }, 'A stack of Pi Stack boards simulated in your browser, in virtual time.')),
+      time.el, this.layout.tablist);
+    root.replaceChildren(header, this.layout.el);
+    new ResizeObserver(() => document.documentElement.style.setProperty('--top-h', `${header.offsetHeight}px`)).observe(header);
+    this.selection.onChange(() => {
+      const card = stack.el.querySelector('.board.selected');
+      if (card) keepInView(card);
+    });
     for (const view of this.views) view.bind(this.current);
     this.driver.onFrame(() => {
       time.render();

@@ -37,8 +37,8 @@ export class TimeControls {
     this.el = h('div', { class: 'time', role: 'group', 'aria-label': 'time control' },
       h('span', { class: 'clock-box' }, h('span', { class: 'label' }, 'virtual time '), this.clock),
       this.pause, this.next,
-      step('time-100ms', '+100 ms', '+100 ms: step 100 ms', () => driver.step(100)),
-      step('time-1s', '+1 s', '+1 s: step 1 second', () => driver.step(1000)),
+      step('time-100ms', '+100 ms', 'step +100 ms', () => driver.step(100)),
+      step('time-1s', '+1 s', 'step +1 s', () => driver.step(1000)),
       speeds, this.state, this.nextName);
     driver.onState(() => this.showState());
     this.showState();

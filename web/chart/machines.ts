@@ -1,6 +1,8 @@
 /** The board model's machines that get a statechart, in the order the page and the docs show them. */
 import type { AnyStateMachine } from 'xstate';
 import { machineToDot } from './toDot.ts';
+import type { ChartTransition } from './statechart.ts';
+import { delayOf, valuedLabel } from './values.ts';
 import { boardMcuMachine } from '../../board-model/boardMcuMachine.ts';
 import { powerPortMachine } from '../../board-model/powerPortMachine.ts';
 import { raspberryPiMachine } from '../../board-model/raspberryPiMachine.ts';
@@ -31,3 +33,16 @@ export const CHARTS: readonly ChartSpec[] = [
 export function chartDot(spec: ChartSpec): string {
   return machineToDot(spec.machine, { title: spec.title, rankdir: spec.rankdir });
 }
+
+/** Second label line of a delayed transition on the page, as wide as its countdown ("12.3 s left"), blank until the delay runs. */
+export const COUNTDOWN_ROOM = '000.0 s left';
+
+/** DOT text of one chart for the page: labels carry the values an actor's context gives (`after OFF_DELAY (30 s)`, `[load > 5.0 A]`). */
+export function valuedChartDot(spec: ChartSpec, context: unknown): string {
+  const labelOf = (t: ChartTransition): string => {
+    const text = valuedLabel(spec.key, spec.machine, t.label, t.event, t.guard, context);
+    return delayOf(t.event) !== undefined && t.targets.length > 0 ? `${text}\n${COUNTDOWN_ROOM}` : text; // a second line for the countdown
+  };
+  return machineToDot(spec.machine, { title: spec.title, rankdir: spec.rankdir, labelOf });
+}
+

@@ -46,15 +46,18 @@ function isAncestor(chart: Map<string, ChartState>, ancestor: string, of: string
 }
 
 /** Targetless transitions of a state as label lines, e.g. "RAIL / trackRail". */
-function internalLines(chart: Chart, state: ChartState): string[] {
-  return chart.transitions.filter((t) => t.source === state.id && t.targets.length === 0).map((t) => t.label);
+function internalLines(chart: Chart, state: ChartState, labelOf: LabelOf = (t) => t.label): string[] {
+  return chart.transitions.filter((t) => t.source === state.id && t.targets.length === 0).map(labelOf);
 }
 
-function edgeLines(chart: Chart, byId: Map<string, ChartState>, t: ChartTransition, indent: string): string[] {
+/** Text of a transition's label (default: its own label; the page passes one with the profile's values). */
+type LabelOf = (t: ChartTransition) => string;
+
+function edgeLines(chart: Chart, byId: Map<string, ChartState>, t: ChartTransition, indent: string, labelOf: LabelOf): string[] {
   const source = byId.get(t.source)!;
   return t.targets.map((targetId, k) => {
     const target = byId.get(targetId)!;
-    const attrs = [`id=${q(k === 0 ? t.domId : `${t.domId}-${k}`)}`, `label=${q(t.label)}`];
+    const attrs = [`id=${q(k === 0 ? t.domId : `${t.domId}-${k}`)}`, `label=${q(labelOf(t))}`];
     let from = t.source;
     let to = targetId;
     if (source.kind === 'compound' || source.kind === 'parallel') {
@@ -71,8 +74,8 @@ function edgeLines(chart: Chart, byId: Map<string, ChartState>, t: ChartTransiti
   });
 }
 
-function stateLines(chart: Chart, byId: Map<string, ChartState>, state: ChartState, indent: string): string[] {
-  const lines = [...state.notes, ...internalLines(chart, state)];
+function stateLines(chart: Chart, byId: Map<string, ChartState>, state: ChartState, indent: string, labelOf: LabelOf): string[] {
+  const lines = [...state.notes, ...internalLines(chart, state, labelOf)];
   if (state.kind === 'atomic' || state.kind === 'final' || state.kind === 'history') {
     const shape = state.kind === 'final' ? ', peripheries=2' : '';
     return [`${indent}${q(state.id)} [id=${q(state.domId)}, label=${label(state.key, lines)}${shape}];`];
@@ -94,7 +97,7 @@ function stateLines(chart: Chart, byId: Map<string, ChartState>, state: ChartSta
   if (hasInnerTransition(chart, byId, state)) {
     out.push(`${inner}${q(anyOf(state))} [shape=circle, label="*", width=0.22, height=0.22, fixedsize=true, fontsize=10, tooltip="any state in ${state.key}", id=${q(`any-${state.domId.slice(3)}`)}];`);
   }
-  for (const child of state.children) out.push(...stateLines(chart, byId, byId.get(child)!, inner));
+  for (const child of state.children) out.push(...stateLines(chart, byId, byId.get(child)!, inner, labelOf));
   out.push(`${indent}}`);
   return out;
 }
@@ -105,6 +108,8 @@ export interface DotOptions {
   title?: string;
   /** Graphviz rank direction (default TB: top to bottom). */
   rankdir?: 'TB' | 'LR';
+  /** Label text of each transition (default: its label; the page gives the start profile's values, so Graphviz leaves room for them). */
+  labelOf?: LabelOf;
 }
 
 /** Graphviz DOT text of a chart. */
@@ -112,9 +117,10 @@ export function chartToDot(chart: Chart, options: DotOptions = {}): string {
   const title = options.title ?? chart.machineId;
   const byId = new Map(chart.states.map((s) => [s.id, s]));
   const root = byId.get(chart.root)!;
+  const labelOf = options.labelOf ?? ((t: ChartTransition) => t.label);
   const out = [
     `digraph ${q(chart.machineId)} {`,
-    `  graph [id=${q(`chart-${chart.machineId}`)}, compound=true, rankdir=${options.rankdir ?? 'TB'}, nodesep=0.3, ranksep=0.35, fontname=${q(FONT)}, fontsize=11, labelloc="t", labeljust="l", label=${label(title, [...root.notes, ...internalLines(chart, root)])}];`,
+    `  graph [id=${q(`chart-${chart.machineId}`)}, compound=true, rankdir=${options.rankdir ?? 'TB'}, nodesep=0.3, ranksep=0.35, fontname=${q(FONT)}, fontsize=11, labelloc="t", labeljust="l", label=${label(title, [...root.notes, ...internalLines(chart, root, labelOf)])}];`,
     `  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#444444", fontname=${q(FONT)}, fontsize=10, margin="0.12,0.04"];`,
     `  edge [color="#555555", fontname=${q(FONT)}, fontsize=8, arrowsize=0.6];`,
   ];
@@ -123,8 +129,8 @@ export function chartToDot(chart: Chart, options: DotOptions = {}): string {
     const initial = byId.get(root.initial)!;
     out.push(`  ${q(anchorOf(root))} -> ${q(initial.kind === 'atomic' ? initial.id : anchorOf(initial))} [id=${q(`init-edge-${root.domId.slice(3)}`)}];`);
   }
-  for (const child of root.children) out.push(...stateLines(chart, byId, byId.get(child)!, '  '));
-  for (const t of chart.transitions) out.push(...edgeLines(chart, byId, t, '  '));
+  for (const child of root.children) out.push(...stateLines(chart, byId, byId.get(child)!, '  ', labelOf));
+  for (const t of chart.transitions) out.push(...edgeLines(chart, byId, t, '  ', labelOf));
   out.push('}', '');
   return out.join('\n');
 }

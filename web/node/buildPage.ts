@@ -10,7 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { scenarioFromText, type Scenario } from '../../board-model/scenario.ts';
-import { CHARTS, chartDot } from '../chart/machines.ts';
+import { CHARTS, chartDot, valuedChartDot, type ChartKey } from '../chart/machines.ts';
+import { SimStack } from '../../board-model/SimStack.ts';
 import { lessonFromText } from '../lessons/lessonFile.ts';
 import { VIZ_DATA_GLOBAL, type VizChart, type VizData, type VizGuidedLesson, type VizLesson } from '../vizData.ts';
 import { renderSvg } from './renderSvg.ts';
@@ -78,10 +79,27 @@ export function readGuidedLessons(scenarios: readonly VizLesson[], dir: string =
   });
 }
 
-/** Every statechart as DOT and SVG (the SVG drawn by Graphviz). */
-export async function renderCharts(dotCommand = 'dot'): Promise<Array<VizChart & { dot: string }>> {
+/**
+ * The contexts of a stack's first board's machines (its first Pi present) when it starts: the
+ * values the page's chart labels show (delays, thresholds), so Graphviz leaves room for them.
+ */
+export function startContexts(scenario: Scenario): Partial<Record<ChartKey, unknown>> {
+  const sim = new SimStack({ stack: scenario.stack, profile: scenario.profile, seed: scenario.seed });
+  sim.start();
+  try {
+    const board = sim.boards[0];
+    if (!board) return {};
+    const pi = board.pis.find((p) => p !== undefined);
+    return { powerPort: board.ports[0].getSnapshot().context, raspberryPi: pi?.getSnapshot().context, regulator: board.regulator.getSnapshot().context, boardMcu: board.mcu.getSnapshot().context };
+  } finally {
+    sim.stop();
+  }
+}
+
+/** Every statechart as DOT and SVG (the SVG drawn by Graphviz); with `contexts`, labels carry their values (valuedChartDot). */
+export async function renderCharts(dotCommand = 'dot', contexts?: Partial<Record<ChartKey, unknown>>): Promise<Array<VizChart & { dot: string }>> {
   return Promise.all(CHARTS.map(async (spec) => {
-    const dot = chartDot(spec);
+    const dot = contexts ? valuedChartDot(spec, contexts[spec.key]) : chartDot(spec);
     return { key: spec.key, title: spec.title, dot, svg: await renderSvg(dot, dotCommand) };
   }));
 }
@@ -122,7 +140,7 @@ export function indexHtml(title: string): string {
 
 /** Build every file of the page. */
 export async function buildVizPage(options: VizPageOptions): Promise<VizPage> {
-  const [script, charts] = await Promise.all([bundleScript(), renderCharts(options.dotCommand)]);
+  const [script, charts] = await Promise.all([bundleScript(), renderCharts(options.dotCommand, startContexts(options.start))]);
   const lessons = readLessons(options.scenariosDir);
   const data: VizData = {
     charts: charts.map(({ key, title, svg }) => ({ key, title, svg })),
