@@ -17,6 +17,8 @@ import { HostPanel } from './hostPanel.ts';
 import { LessonsPanel } from './lessonsPanel.ts';
 import { Session } from './Session.ts';
 import { Selection, StackView } from './stackView.ts';
+import { Rewinder } from './rewind/Rewinder.ts';
+import { TimelinePanel } from './timelinePanel.ts';
 import { TimeControls } from './timeControls.ts';
 import { TimeDriver } from './TimeDriver.ts';
 import type { VizData, VizLesson } from './vizData.ts';
@@ -32,12 +34,23 @@ export class App {
   readonly driver: TimeDriver;
   readonly selection = new Selection();
   readonly tracker = new TransitionTracker(CHARTS.map((c) => c.machine));
+  /** The student's inputs, rewind and undo (web/rewind). */
+  readonly rewinder: Rewinder;
+  /** The timeline panel (scrubber, undo, link, export). */
+  readonly timeline: TimelinePanel;
+  /** Settles once the state of the page's link (URL fragment), if any, is shown. */
+  readonly restored: Promise<void>;
   private current: Session;
   private readonly views: View[];
 
   constructor(root: HTMLElement, data: VizData) {
     this.current = this.build(data.start, data.startIsLesson);
     this.driver = new TimeDriver(() => this.current);
+    this.rewinder = new Rewinder({
+      build: (start) => this.build(start.scenario, start.lesson), adopt: (session) => this.adopt(session),
+      current: () => this.current, exclusive: (fn) => this.driver.exclusive(fn), redraw: () => this.driver.render(),
+    }, { scenario: data.start, lesson: data.startIsLesson });
+    const timeline = (this.timeline = new TimelinePanel(this, data));
     const stack = new StackView(this.selection);
     const charts = new ChartView(data.charts, this.tracker, this.selection);
     const host = new HostPanel(this.driver, this.selection);
@@ -46,13 +59,13 @@ export class App {
     const bus = new BusMonitor();
     const events = new EventLogPanel();
     const time = new TimeControls(this.driver, () => this.current);
-    this.views = [stack, charts, host, faults, lessons, bus, events];
+    this.views = [stack, charts, host, faults, lessons, bus, events, timeline];
     root.replaceChildren(
       h('header', { class: 'top' }, h('h1', {}, 'pistack viz'),
         h('p', { class: 'caption' }, 'A stack of Pi Stack boards simulated in your browser, in virtual time.'), time.el),
       h('main', { class: 'layout' },
         h('div', { class: 'col-main' }, stack.el),
-        h('div', { class: 'col-side' }, host.el, faults.el, lessons.el),
+        h('div', { class: 'col-side' }, timeline.el, host.el, faults.el, lessons.el),
         h('div', { class: 'col-full' }, charts.el),
         h('div', { class: 'col-wide' }, bus.el, events.el)),
     );
@@ -61,6 +74,7 @@ export class App {
       time.render();
       for (const view of this.views) view.render?.();
     });
+    this.restored = timeline.restore(location.hash);
   }
 
   /** The running session. */
@@ -69,9 +83,15 @@ export class App {
   }
 
   /** Replace the session: a new stack from the scenario's stack, profile and seed, its steps if a lesson. */
-  load(scenario: Scenario, lesson: boolean): void {
-    this.current.dispose();
-    this.current = this.build(scenario, lesson);
+  load(scenario: Scenario, lesson: boolean, lessonFile?: string): void {
+    this.adopt(this.build(scenario, lesson));
+    this.rewinder.started({ scenario, lesson, lessonFile });
+  }
+
+  /** Show `session` in place of the current one (a new start, or a rewind's replay). */
+  adopt(session: Session): void {
+    if (session !== this.current) this.current.dispose();
+    this.current = session;
     if (this.selection.board >= this.current.sim.boards.length) this.selection.set(0, 0);
     for (const view of this.views) view.bind(this.current);
     this.driver.render(); // the new stack is drawn at once, not one frame later
@@ -87,7 +107,7 @@ export class App {
       if (status) status.textContent = e instanceof ConfigError ? e.message : `cannot load ${lesson.file}: ${String(e)}`;
       return;
     }
-    this.load(scenario, true);
+    this.load(scenario, true, lesson.file);
     if (this.driver.paused) this.driver.setPaused(false);
   }
 
@@ -95,6 +115,7 @@ export class App {
     let session: Session | undefined;
     this.tracker.now = () => session?.now ?? 0; // the actors' first transitions happen while the session is built
     session = new Session({ scenario, lesson, inspect: this.tracker.inspect });
+    session.inputSink = (input) => this.rewinder.record(input);
     return session;
   }
 }

@@ -11,7 +11,7 @@ import type { ArgsParam } from '../../bus-protocol/types.ts';
 import type { TimerHandle } from '../../bus-protocol/clock.ts';
 import type { Scenario } from '../../board-model/scenario.ts';
 import type { HostExchange, Session } from '../Session.ts';
-import { freeInputTime, type Input, type PendingInput } from './inputs.ts';
+import { freeInputTime, normalInput, type Input, type PendingInput } from './inputs.ts';
 import { applyInput, replayTo } from './replay.ts';
 
 /** Where a session starts: a scenario (its stack, profile and seed), run as a lesson or as free play. */
@@ -26,8 +26,10 @@ export interface Start {
 export interface RewindHost {
   /** A new session from a start (not shown yet). */
   build(start: Start): Session;
-  /** Show `session` in place of the current one (dispose the old one, bind and draw every panel). */
+  /** Show `session` in place of the current one (dispose the old one, bind every panel to it). */
   adopt(session: Session): void;
+  /** Draw every panel now. */
+  redraw(): void;
   /** The session shown now. */
   current(): Session;
   /** Run `fn` when nothing else moves virtual time. */
@@ -91,7 +93,7 @@ export class Rewinder {
     let applied: Promise<HostExchange> | undefined;
     const ready = this.host.exclusive(async () => {
       const at = await freeInputTime(session.sim);
-      const input = { ...pending, at } as Input;
+      const input = normalInput({ ...pending, at } as Input);
       applied = applyInput(session, input); // a fault the control surface refuses throws here, unrecorded
       for (const handle of this.future.values()) session.sim.hostClock.clearTimeout(handle);
       this.future = new Map();
@@ -130,10 +132,12 @@ export class Rewinder {
     return this.host.exclusive(async () => {
       this.reached = Math.max(this.reached, this.host.current().now);
       const session = this.host.build(this.startValue);
-      this.future = await replayTo(session, log, t);
       this.log = log;
+      // Panels bind before the replay, so what listens to the bus or the events (the bus monitor) sees the replayed moment too.
       this.host.adopt(session);
+      this.future = await replayTo(session, log, t);
       this.changed();
+      this.host.redraw();
     });
   }
 

@@ -10,7 +10,7 @@ import { runScenario } from '../../board-model/sim/runScenario.ts';
 import { resolveScenario } from '../../cli/simFiles.ts';
 import { ExportError, exportScenario, inputStep } from './exportScenario.ts';
 import { Rewinder, type Start } from './Rewinder.ts';
-import { TestHost } from './testHost.ts';
+import { TestHost } from '../testing/rewindHost.ts';
 import type { PendingInput } from './inputs.ts';
 
 const SCRIPT: ReadonlyArray<readonly [number, PendingInput]> = [
@@ -83,7 +83,8 @@ test('steps: host values and pi, faults targeted as the fault table says', () =>
 
 test('a start whose profile is not builtin cannot be named: a clear ExportError', () => {
   const base = resolveScenario({}, 0);
-  const scenario = { ...base, profile: { ...base.profile } };
+  assert.not.throws(() => exportScenario({ scenario: JSON.parse(JSON.stringify(base)) as typeof base, inputs: [], nowMs: 0 }), 'a builtin profile passed through JSON is still builtin');
+  const scenario = { ...base, profile: { ...base.profile, hbtTimeS: 3 } };
   assert.throws(() => exportScenario({ scenario, inputs: [], nowMs: 0 }), (e: unknown) => e instanceof ExportError && /not a builtin/.test(e.message));
 });
 

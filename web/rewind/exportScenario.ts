@@ -72,8 +72,9 @@ export function exportScenario(source: ExportSource): Record<string, unknown> {
       duration: Math.max(scenario.durationMs, source.nowMs, last), steps: merge(theirs, mine),
     };
   }
+  // The page's start arrives as JSON (data.js): compare by value, not identity.
   const profile = BUILTIN_PROFILES[scenario.profile.name];
-  if (profile !== scenario.profile) throw new ExportError(`the profile "${scenario.profile.name}" is not a builtin one, so it cannot be named in the file`);
+  if (profile === undefined || JSON.stringify(profile) !== JSON.stringify(scenario.profile)) throw new ExportError(`the profile "${scenario.profile.name}" is not a builtin one, so it cannot be named in the file`);
   const { name, ...stack } = scenario.stack;
   return {
     name: `${scenario.name} (student session)`,

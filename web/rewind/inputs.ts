@@ -5,7 +5,7 @@
  * Browser-safe: no DOM, no wall clock.
  */
 import type { CommandName } from '../../bus-protocol/commands.ts';
-import type { FaultName } from '../../board-model/faults.ts';
+import { FAULTS, type FaultName } from '../../board-model/faults.ts';
 import type { FaultTarget } from '../../board-model/StackControl.ts';
 import type { SimStack } from '../../board-model/SimStack.ts';
 
@@ -62,6 +62,18 @@ export async function freeInputTime(sim: SimStack): Promise<number> {
     await sim.runUntil(t);
     return t;
   }
+}
+
+/**
+ * An input as the scenario format states it: a stack-wide fault (the supply) names no board or
+ * Pi, and a board fault no Pi, so they are board 0 and Pi 0 here, as a scenario step gives them
+ * (and as the fault event logs them), whatever was selected on the page.
+ */
+export function normalInput<T extends PendingInput | Input>(input: T): T {
+  if (input.kind !== 'fault') return input;
+  const target = FAULTS[input.fault].target;
+  if (target === 'pi') return input;
+  return { ...input, board: target === 'stack' ? 0 : input.board, pi: 0 };
 }
 
 /** Where a fault input acts, as the control surface takes it. */

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolveScenario } from '../../cli/simFiles.ts';
 import { Rewinder, type Start } from './Rewinder.ts';
-import { TestHost } from './testHost.ts';
+import { TestHost } from '../testing/rewindHost.ts';
 import { TIME_GRID, appendInput, describeInput, inputsUntil, nextGridTime, type PendingInput } from './inputs.ts';
 
 const start: Start = { scenario: resolveScenario({}, 0), lesson: false };
@@ -118,6 +118,15 @@ test('a host command that cannot be encoded is refused and not recorded', async 
   assert.throws(() => rewinder.record({ kind: 'host', command: 'SET_HBT_TIME', id: 0, args: { pi: 0, value: 700 } }));
   await assert.not.throws(() => undefined);
   assert.is(rewinder.inputs.length, 0);
+});
+
+test('a stack fault is recorded without the selected board, a board fault without the Pi', async () => {
+  const live = new TestHost(start);
+  const rewinder = new Rewinder(live, start);
+  await rewinder.record({ kind: 'fault', fault: 'supply-volts', board: 5, pi: 1, value: 11 });
+  await rewinder.record({ kind: 'fault', fault: 'mcu-reset', board: 5, pi: 1 });
+  await rewinder.record({ kind: 'fault', fault: 'crash', board: 5, pi: 1 });
+  assert.equal(rewinder.inputs.map((i) => i.kind === 'fault' && [i.board, i.pi]), [[0, 0], [5, 0], [5, 1]]);
 });
 
 test('log helpers: a new input drops later ones; inputsUntil', () => {

@@ -4,7 +4,7 @@
  */
 import type { TransmissionRecord } from '../../board-model/Rs485Bus.ts';
 import { Session } from '../Session.ts';
-import type { RewindHost, Start } from './Rewinder.ts';
+import type { RewindHost, Start } from '../rewind/Rewinder.ts';
 
 /** Bus bytes of one transmission, as "time from: hex". */
 export function transmissionText(r: TransmissionRecord): string {
@@ -37,6 +37,10 @@ export class TestHost implements RewindHost {
   adopt(session: Session): void {
     if (session !== this.session) this.session.dispose();
     this.session = session;
+  }
+
+  redraw(): void {
+    // Nothing drawn in Node.
   }
 
   current(): Session {
