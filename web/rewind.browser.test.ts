@@ -162,6 +162,30 @@ if (!chromiumAvailable()) {
     assert.equal(errors, []);
   });
 
+  test('a lesson\'s permalink reopens the lesson at the same moment, its steps and the student\'s input replayed', async () => {
+    const lesson = await open(`${server.url}#v=1&t=0`);
+    await lesson.click('button[data-lesson="watchdog-cycle.json"]');
+    await lesson.evaluate(() => window.pistackViz!.pause());
+    await lesson.evaluate(() => window.pistackViz!.rewind(40_000));
+    await lesson.click('.board[data-board="0"] .port[data-pi="1"] .select');
+    await lesson.click('button[data-fault="short-circuit"]');
+    await lesson.waitForFunction(() => /^short-circuit on board #0 Pi 1 at /.test(document.querySelector('#faults .status')?.textContent ?? ''));
+    await lesson.evaluate(() => window.pistackViz!.rewind(75_000));
+    const link = await lesson.evaluate(() => window.pistackViz!.link());
+    assert.match(link, /#v=1&lesson=watchdog-cycle\.json&t=75000&seed=1&board=0&pi=1&speed=1&in=f:[0-9a-z]+:short-circuit:0:1$/);
+    const events = await lesson.locator('#events tbody tr').allTextContents();
+    assert.ok(events.some((row) => row.includes('watchdog-expired')), 'the lesson\'s watchdog fired at 72.2 s');
+    const status = await lesson.textContent('#lesson-status');
+    assert.match(status ?? '', /^Lesson "watchdog-cycle" .*running, 0:01:15\.000 of 0:02:00\.000\.$/);
+    const again = await open(link);
+    assert.equal(await again.locator('#events tbody tr').allTextContents(), events);
+    assert.is(await again.textContent('#lesson-status'), status);
+    assert.is(await again.textContent('#clock'), '0:01:15.000');
+    await again.close();
+    await lesson.close();
+    assert.equal(errors, []);
+  });
+
   test('a teacher\'s hand-written link opens board 3 at 72 s', async () => {
     const teacher = await open(`${server.url}#v=1&t=72000&board=3&pi=1`);
     assert.is(await teacher.textContent('#clock'), '0:01:12.000');
