@@ -91,7 +91,7 @@ export function inputsUntil(log: readonly Input[], t: number): Input[] {
   return log.filter((i) => i.at <= t);
 }
 
-/** One line describing an input: "12.000 s: PI_ON to board 0 Pi 1", "30.000 s: crash on board #0 Pi 0". */
+/** One line describing an input: "12.000 s: PI_ON to ID 0 Pi 1", "30.000 s: crash on board #0 Pi 0", "31.000 s: supply-volts 10.5 on the stack". */
 export function describeInput(input: Input): string {
   const at = `${(input.at / 1000).toFixed(3)} s`;
   if (input.kind === 'host') {
@@ -99,5 +99,7 @@ export function describeInput(input: Input): string {
     const pi = input.args['pi'];
     return `${at}: ${input.command} to ID ${input.id}${pi === undefined ? '' : ` Pi ${pi}`}${rest.length ? ` ${rest.join(' ')}` : ''}`;
   }
-  return `${at}: ${input.fault}${input.value === undefined ? '' : ` ${input.value}`} on board #${input.board} Pi ${input.pi}`;
+  const target = FAULTS[input.fault].target;
+  const where = target === 'stack' ? 'the stack' : target === 'board' ? `board #${input.board}` : `board #${input.board} Pi ${input.pi}`;
+  return `${at}: ${input.fault}${input.value === undefined ? '' : ` ${input.value}`} on ${where}`;
 }

@@ -129,6 +129,42 @@ test('a stack fault is recorded without the selected board, a board fault withou
   assert.equal(rewinder.inputs.map((i) => i.kind === 'fault' && [i.board, i.pi]), [[0, 0], [5, 0], [5, 1]]);
 });
 
+test('a session without a recorder applies an input at once, unrecorded', async () => {
+  const host = new TestHost(start);
+  await host.runTo(3000);
+  const exchange = host.session.input({ kind: 'host', command: 'GET_VIN', id: 2, args: {} });
+  const x = await host.session.sim.settle(exchange);
+  assert.is(x?.outcome.kind, 'reply');
+  assert.is(x?.sentAt, 3000);
+  assert.is(await host.session.input({ kind: 'fault', fault: 'crash', board: 1, pi: 1 }), undefined);
+  assert.ok(host.events().some((e) => e.includes('"fault":"crash"') && e.includes('"t":3')));
+});
+
+test('restore (a link) replays given inputs to a time; a new start empties the log; listeners hear both', async () => {
+  const live = new TestHost(start);
+  const rewinder = new Rewinder(live, start);
+  let heard = 0;
+  const off = rewinder.onChange(() => heard++);
+  const inputs = [
+    { kind: 'fault', at: 20_000.5, fault: 'crash', board: 0, pi: 0 },
+    { kind: 'host', at: 2000.5, command: 'PI_ON', id: 0, args: { pi: 0 } },
+  ] as const;
+  await rewinder.restore(start, inputs, 30_000);
+  assert.is(live.session.now, 30_000);
+  assert.equal(rewinder.inputs.map((i) => i.at), [2000.5, 20_000.5], 'sorted by time');
+  assert.ok(live.events().some((e) => e.includes('"fault":"crash"')));
+  assert.is(heard, 1);
+  rewinder.started(start);
+  assert.equal(rewinder.inputs, []);
+  assert.is(heard, 2);
+  off();
+  rewinder.started(start);
+  assert.is(heard, 2);
+  assert.is(describeInput({ kind: 'host', at: 1500, command: 'SET_HBT_TIME', id: 4, args: { pi: 1, value: 20 } }), '1.500 s: SET_HBT_TIME to ID 4 Pi 1 value=20');
+  assert.is(describeInput({ kind: 'fault', at: 1500, fault: 'supply-volts', board: 0, pi: 0, value: 10.5 }), '1.500 s: supply-volts 10.5 on the stack');
+  assert.is(describeInput({ kind: 'fault', at: 1500, fault: 'mcu-reset', board: 2, pi: 0 }), '1.500 s: mcu-reset on board #2');
+});
+
 test('log helpers: a new input drops later ones; inputsUntil', () => {
   const a = { kind: 'fault', fault: 'crash', board: 0, pi: 0, at: 10 } as const;
   const b = { ...a, at: 20 };
