@@ -14,6 +14,7 @@ const state: UrlState = {
     { kind: 'host', at: 62_000.5, command: 'GET_VIN', id: 3, args: {} },
     { kind: 'fault', at: 63_000.25, fault: 'supply-volts', board: 0, pi: 0, value: 10.5 },
     { kind: 'fault', at: 64_000.25, fault: 'duplicate-dip', board: 1, pi: 0, value: 3 },
+    { kind: 'fault', at: 65_000.25, fault: 'set-dip', board: 2, pi: 0, value: 9 },
   ],
 };
 
@@ -22,6 +23,14 @@ test('a state round-trips through its fragment', () => {
   assert.match(fragment, /^v=1&lesson=watchdog-cycle\.json&t=72000&seed=7&board=3&pi=1&speed=10&in=f:/);
   const parsed = decodeUrlState(`#${fragment}`);
   assert.equal(parsed, { kind: 'state', state });
+});
+
+test('the time is exact for grid times, to the µs otherwise', () => {
+  const at = (t: number) => /&t=([^&]+)&/.exec(encodeUrlState({ ...state, t }))![1];
+  assert.is(at(45_000 + 11 / 1024), '45000.0107421875');
+  assert.is(at(1234.56789012345), '1234.568');
+  const parsed = decodeUrlState(`v=1&t=${at(45_000 + 11 / 1024)}`);
+  assert.is(parsed.kind === 'state' && parsed.state.t, 45_000 + 11 / 1024);
 });
 
 test('a teacher\'s hand-written link: board 3 at 72 s, defaults for the rest', () => {

@@ -30,12 +30,14 @@ export interface UrlState {
 export type UrlParse = { readonly kind: 'none' } | { readonly kind: 'state'; readonly state: UrlState } | { readonly kind: 'invalid'; readonly reason: string };
 
 /** Faults the page's buttons inject, with how their value is written. */
-const VALUE_FAULTS: Partial<Record<FaultName, 'volts' | 'dip'>> = { 'supply-volts': 'volts', 'duplicate-dip': 'dip' };
+const VALUE_FAULTS: Partial<Record<FaultName, 'volts' | 'dip'>> = { 'supply-volts': 'volts', 'duplicate-dip': 'dip', 'set-dip': 'dip' };
 
 const KEYS = ['v', 'lesson', 't', 'seed', 'board', 'pi', 'speed', 'in'] as const;
 
-function numberText(n: number): string {
-  return String(Math.round(n * 1000) / 1000);
+/** A time as ms text: exact when it has at most 10 decimals (every step and input time: 1/1024 ms units), else to the µs. */
+function timeText(ms: number): string {
+  const exact = String(ms);
+  return /^\d{1,10}(\.\d{1,10})?$/.test(exact) ? exact : String(Math.round(ms * 1000) / 1000);
 }
 
 function encodeInput(input: Input): string {
@@ -51,7 +53,7 @@ function encodeInput(input: Input): string {
 export function encodeUrlState(state: UrlState): string {
   const parts = [`v=${URL_STATE_VERSION}`];
   if (state.lesson !== undefined) parts.push(`lesson=${encodeURIComponent(state.lesson)}`);
-  parts.push(`t=${numberText(state.t)}`);
+  parts.push(`t=${timeText(state.t)}`);
   if (state.seed !== undefined) parts.push(`seed=${state.seed}`);
   parts.push(`board=${state.board}`, `pi=${state.pi}`, `speed=${state.speed}`);
   if (state.inputs.length > 0) parts.push(`in=${state.inputs.map(encodeInput).join(',')}`);
@@ -122,7 +124,7 @@ export function decodeUrlState(fragment: string): UrlParse {
     if (v === undefined) throw new Bad('no version (v=1)');
     if (v !== String(URL_STATE_VERSION)) throw new Bad(`version ${v} is not ${URL_STATE_VERSION}`);
     const tText = map.get('t') ?? '0';
-    if (!/^\d{1,10}(\.\d{1,3})?$/.test(tText)) throw new Bad(`time t "${tText}" is not a number of ms`);
+    if (!/^\d{1,10}(\.\d{1,10})?$/.test(tText)) throw new Bad(`time t "${tText}" is not a number of ms`);
     const speedText = map.get('speed') ?? '1';
     const speed = SPEEDS.find((s) => String(s) === speedText);
     if (speed === undefined) throw new Bad(`speed ${speedText} is not one of ${SPEEDS.join(', ')}`);
