@@ -22,6 +22,8 @@ import { LessonsPanel, type LessonsHost } from './lessonsPanel.ts';
 import { MemoryView } from './memoryView.ts';
 import { Session } from './Session.ts';
 import { Selection, StackView } from './stackView.ts';
+import { Rewinder } from './rewind/Rewinder.ts';
+import { TimelinePanel } from './timelinePanel.ts';
 import { TimeControls } from './timeControls.ts';
 import { TimeDriver } from './TimeDriver.ts';
 import { keepInView, PageLayout } from './tabs.ts';
@@ -40,6 +42,12 @@ export class App {
   readonly tracker = new TransitionTracker(CHARTS.map((c) => c.machine));
   /** Panels in areas (desktop) or tabs (narrow): `this.layout.add(tab, panel.el, area)` places one. */
   readonly layout = new PageLayout();
+  /** The student's inputs, rewind and undo (web/rewind). */
+  readonly rewinder: Rewinder;
+  /** The timeline panel (scrubber, undo, link, export). */
+  readonly timeline: TimelinePanel;
+  /** Settles once the state of the page's link (URL fragment), if any, is shown. */
+  readonly restored: Promise<void>;
   private current: Session;
   private readonly views: View[];
   /** The guided lesson (or its exercise) running now, and what the lessons list highlights. */
@@ -49,6 +57,11 @@ export class App {
   constructor(root: HTMLElement, data: VizData) {
     this.current = this.build(data.start, data.startIsLesson);
     this.driver = new TimeDriver(() => this.current);
+    this.rewinder = new Rewinder({
+      build: (start) => this.build(start.scenario, start.lesson), adopt: (session) => this.adopt(session),
+      current: () => this.current, exclusive: (fn) => this.driver.exclusive(fn), redraw: () => this.driver.render(),
+    }, { scenario: data.start, lesson: data.startIsLesson });
+    const timeline = (this.timeline = new TimelinePanel(this, data));
     const stack = new StackView(this.selection);
     const charts = new ChartView(data.charts, this.tracker, this.selection, this.driver);
     const host = new HostPanel(this.driver, this.selection);
@@ -59,10 +72,11 @@ export class App {
     const time = new TimeControls(this.driver, () => this.current, () => stack.timerNames());
     const memory = new MemoryView(this.selection);
     const schematic = new SchematicView(this.selection);
-    this.views = [stack, charts, host, faults, lessons, bus, events, schematic, memory];
+    this.views = [stack, charts, host, faults, lessons, bus, events, schematic, memory, timeline];
     // One line per panel: its tab on a narrow screen, its area on a desktop (left/right share the first screen).
     this.layout.add('stack', stack.el, 'left');
     this.layout.add('charts', charts.el, 'right');
+    this.layout.add('stack', timeline.el);
     this.layout.add('stack', host.el);
     this.layout.add('stack', faults.el);
     this.layout.add('lesson', lessons.el);
@@ -85,6 +99,7 @@ export class App {
       time.render();
       for (const view of this.views) view.render?.();
     });
+    this.restored = timeline.restore(location.hash);
   }
 
   /** The running session. */
@@ -93,11 +108,17 @@ export class App {
   }
 
   /** Replace the session: a new stack from the scenario's stack, profile and seed, its steps if a lesson. */
-  load(scenario: Scenario, lesson: boolean, guide?: (session: Session) => GuideState): void {
+  load(scenario: Scenario, lesson: boolean, guide?: (session: Session) => GuideState, lessonFile?: string): void {
     this.guideState?.runner?.dispose();
-    this.current.dispose();
-    this.current = this.build(scenario, lesson);
+    this.adopt(this.build(scenario, lesson));
     this.guideState = guide?.(this.current);
+    this.rewinder.started({ scenario, lesson, lessonFile });
+  }
+
+  /** Show `session` in place of the current one (a new start, or a rewind's replay). */
+  adopt(session: Session): void {
+    if (session !== this.current) this.current.dispose();
+    this.current = session;
     if (this.selection.board >= this.current.sim.boards.length) this.selection.set(0, 0);
     for (const view of this.views) view.bind(this.current);
     this.driver.render(); // the new stack is drawn at once, not one frame later
@@ -114,7 +135,7 @@ export class App {
       return;
     }
     this.loadedKey = `scenario:${lesson.file}`;
-    this.load(scenario, true);
+    this.load(scenario, true, undefined, lesson.file);
     if (this.driver.paused) this.driver.setPaused(false);
   }
 
@@ -180,6 +201,7 @@ export class App {
     let session: Session | undefined;
     this.tracker.now = () => session?.now ?? 0; // the actors' first transitions happen while the session is built
     session = new Session({ scenario, lesson, inspect: this.tracker.inspect });
+    session.inputSink = (input) => this.rewinder.record(input);
     return session;
   }
 }

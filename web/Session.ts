@@ -13,6 +13,8 @@ import type { Scenario } from '../board-model/scenario.ts';
 import { checkExpectations, type ExpectationResult } from '../board-model/sim/expectations.ts';
 import { SimStack } from '../board-model/SimStack.ts';
 import { plainPayload, recordHostFailure, scheduleScenario } from './lessonSteps.ts';
+import type { Input, PendingInput } from './rewind/inputs.ts';
+import { applyInput } from './rewind/replay.ts';
 
 /** One host command sent from the page: what went out and what came back. */
 export interface HostExchange {
@@ -56,6 +58,8 @@ export class Session {
   private readonly verdictListeners = new Set<(verdicts: ExpectationResult[]) => void>();
   /** A guided lesson's pauses, if any (set by the page after building the session). */
   guide: TimeGuard | undefined;
+  /** Where the student's inputs go to be recorded (web/rewind/Rewinder.ts); without one they act at once, unrecorded. */
+  inputSink: ((input: PendingInput) => Promise<HostExchange | undefined>) | undefined;
 
   constructor(options: SessionOptions) {
     const { scenario } = options;
@@ -139,6 +143,15 @@ export class Session {
       this.sim.events.add({ t: this.now, type: 'host-reply', id, ...(pi === undefined ? {} : { pi }), command, payload: plainPayload(outcome.frame.payload) });
     }
     return { command, id, request, sentAt, outcome: outcome as RawOutcome<CommandName> };
+  }
+
+  /**
+   * A student's input from the page (host panel, fault panel): recorded in the input log (rewind,
+   * undo, links, export) and applied; resolves with the host exchange for a host command.
+   */
+  input(input: PendingInput): Promise<HostExchange | undefined> {
+    if (this.inputSink) return this.inputSink(input);
+    return Promise.resolve(applyInput(this, { ...input, at: this.now } as Input));
   }
 
   /** Stop every machine; the session is not used afterwards. */

@@ -6,7 +6,6 @@
  * corrupt a flash block; duplicate a DIP setting; reset the MCU.
  */
 import { FAULTS, type FaultName } from '../board-model/faults.ts';
-import type { FaultTarget } from '../board-model/StackControl.ts';
 import { h, labelled, panel, select, setText } from './dom.ts';
 import { formatSeconds } from './format.ts';
 import type { Selection } from './stackView.ts';
@@ -79,13 +78,13 @@ export class FaultPanel {
   private inject(fault: FaultName, value?: number): void {
     const session = this.session;
     if (!session) return;
-    const target: FaultTarget = { board: this.selection.board, pi: this.selection.pi, ...(value === undefined ? {} : { value }) };
-    try {
-      session.sim.control.inject(fault, target);
+    const target = { board: this.selection.board, pi: this.selection.pi };
+    // Recorded in the input log (rewind, undo, links): applied once time is free to move.
+    void session.input({ kind: 'fault', fault, board: target.board, pi: target.pi, ...(value === undefined ? {} : { value }) }).then(() => {
       const where = FAULTS[fault].target === 'stack' ? 'the stack' : FAULTS[fault].target === 'board' ? `board #${this.selection.board}` : `board #${this.selection.board} Pi ${this.selection.pi}`;
       setText(this.status, `${fault}${value === undefined ? '' : ` ${value}`} on ${where} at ${formatSeconds(session.now)}`);
-    } catch (e) {
+    }, (e: unknown) => {
       setText(this.status, `${fault} failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    });
   }
 }

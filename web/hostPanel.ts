@@ -107,7 +107,8 @@ export class HostPanel {
     setText(this.decoded, 'waiting for the reply…');
     setText(this.reply, '');
     try {
-      const x = await this.driver.settle(session.send(name, id, args));
+      const x = await this.driver.settle(session.input({ kind: 'host', command: name, id, args }));
+      if (x === undefined) return;
       if (session !== this.session) return;
       setText(this.sent, `${hexBytes(x.request)} (at ${formatSeconds(x.sentAt)})`);
       const o = x.outcome;
