@@ -110,8 +110,9 @@ export class App {
   /** Replace the session: a new stack from the scenario's stack, profile and seed, its steps if a lesson. */
   load(scenario: Scenario, lesson: boolean, guide?: (session: Session) => GuideState, lessonFile?: string): void {
     this.guideState?.runner?.dispose();
-    this.adopt(this.build(scenario, lesson));
-    this.guideState = guide?.(this.current);
+    const session = this.build(scenario, lesson);
+    this.guideState = guide?.(session); // before adopt() draws the panels, so the lesson's guide shows at once
+    this.adopt(session);
     this.rewinder.started({ scenario, lesson, lessonFile });
   }
 
