@@ -15,6 +15,7 @@ import { EventLogPanel } from './eventLogPanel.ts';
 import { FaultPanel } from './faultPanel.ts';
 import { HostPanel } from './hostPanel.ts';
 import { LessonsPanel } from './lessonsPanel.ts';
+import { ScopePanel } from './scopePanel.ts';
 import { Session } from './Session.ts';
 import { Selection, StackView } from './stackView.ts';
 import { TimeControls } from './timeControls.ts';
@@ -46,13 +47,15 @@ export class App {
     const bus = new BusMonitor();
     const events = new EventLogPanel();
     const time = new TimeControls(this.driver, () => this.current);
-    this.views = [stack, charts, host, faults, lessons, bus, events];
+    const scope = new ScopePanel(this.selection);
+    this.views = [stack, charts, host, faults, lessons, bus, events, scope];
     root.replaceChildren(
       h('header', { class: 'top' }, h('h1', {}, 'pistack viz'),
         h('p', { class: 'caption' }, 'A stack of Pi Stack boards simulated in your browser, in virtual time.'), time.el),
       h('main', { class: 'layout' },
         h('div', { class: 'col-main' }, stack.el),
         h('div', { class: 'col-side' }, host.el, faults.el, lessons.el),
+        h('div', { class: 'col-full' }, scope.el),
         h('div', { class: 'col-full' }, charts.el),
         h('div', { class: 'col-wide' }, bus.el, events.el)),
     );
