@@ -64,6 +64,8 @@ export class ScopePanel {
   private hoverX: number | undefined;
   private drag: { x: number; id: number } | undefined;
   private lastKey = '';
+  /** Plot region's width (CSS px), kept by a ResizeObserver: reading clientWidth every frame would force a layout of the whole page. */
+  private width = 0;
 
   constructor(private readonly selection: Selection) {
     const button = (id: string, text: string, label: string, run: () => void): HTMLButtonElement => {
@@ -95,6 +97,11 @@ export class ScopePanel {
     this.el = panel('scope', 'Scope', this.caption, toolbar, this.region, this.readout);
     this.el.classList.add('scope');
     this.wire();
+    new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1]?.contentBoxSize[0];
+      this.width = Math.floor(box ? box.inlineSize : this.region.clientWidth);
+      this.changed();
+    }).observe(this.region);
     selection.onChange(() => this.changed());
     window.pistackScope = {
       recorder: () => this.recorder,
@@ -133,7 +140,8 @@ export class ScopePanel {
     const [start, end] = this.view.range(this.now);
     let total = 0;
     for (const t of traces) total += t.total;
-    const width = this.region.clientWidth;
+    const width = this.width;
+    if (width === 0) return; // not laid out yet (the ResizeObserver draws it once it is)
     const key = `${board} ${start} ${end} ${total} ${rec.markers(board, start, end).length} ${width} ${this.hoverX}`;
     if (key === this.lastKey) return;
     this.lastKey = key;
@@ -186,7 +194,7 @@ export class ScopePanel {
 
   private timeAtX(x: number): number {
     const [start, end] = this.view.range(this.now);
-    return start + ((x - LABEL_W) / this.plotWidth(this.region.clientWidth)) * (end - start);
+    return start + ((x - LABEL_W) / this.plotWidth(this.width)) * (end - start);
   }
 
   private wire(): void {
@@ -199,7 +207,7 @@ export class ScopePanel {
       if (this.drag && this.drag.id === e.pointerId) {
         const dx = e.offsetX - this.drag.x;
         this.drag.x = e.offsetX;
-        if (dx !== 0) this.view.panBy((-dx / this.plotWidth(this.region.clientWidth)) * this.view.span, this.now);
+        if (dx !== 0) this.view.panBy((-dx / this.plotWidth(this.width)) * this.view.span, this.now);
       }
       this.hoverX = e.offsetX >= LABEL_W ? e.offsetX : undefined;
       this.changed();
