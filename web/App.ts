@@ -33,6 +33,8 @@ export class App {
   readonly driver: TimeDriver;
   readonly selection = new Selection();
   readonly tracker = new TransitionTracker(CHARTS.map((c) => c.machine));
+  /** The scope: `scope.recorder.addMarker(t, label)` puts a lesson step on its time axis. */
+  readonly scope: ScopePanel;
   private current: Session;
   private readonly views: View[];
 
@@ -47,8 +49,8 @@ export class App {
     const bus = new BusMonitor();
     const events = new EventLogPanel();
     const time = new TimeControls(this.driver, () => this.current);
-    const scope = new ScopePanel(this.selection);
-    this.views = [stack, charts, host, faults, lessons, bus, events, scope];
+    const scope = (this.scope = new ScopePanel(this.selection));
+    this.views = [scope, stack, charts, host, faults, lessons, bus, events]; // the scope binds first: its recorder is there when the others bind
     root.replaceChildren(
       h('header', { class: 'top' }, h('h1', {}, 'pistack viz'),
         h('p', { class: 'caption' }, 'A stack of Pi Stack boards simulated in your browser, in virtual time.'), time.el),
