@@ -179,6 +179,33 @@ if (!chromiumAvailable()) {
     assert.is((await scopeWindow()).follow, true);
   });
 
+  test('the markers by keyboard: [ and ] step through them, their text shows as on hover, a marker out of view is brought into it', async () => {
+    await page.mouse.move(0, 0);
+    await page.focus('.scope-plot');
+    await page.keyboard.press('Home'); // everything recorded in view
+    const markers = await page.evaluate(() => window.pistackScope!.recorder().markers(3).map((m) => ({ t: m.t, label: m.label })));
+    const last = markers[markers.length - 1]!;
+    await page.keyboard.press('[');
+    const tip = (await page.textContent('#scope-tip')) ?? '';
+    assert.ok(tip.includes(`${(last.t / 1000).toFixed(3)} s: ${last.label}`), `the last marker: ${tip}`);
+    assert.is(await page.getAttribute('#scope-tip', 'hidden'), null);
+    assert.match((await page.textContent('#scope-readout')) ?? '', new RegExp(`^at the marker, ${(last.t / 1000).toFixed(3)} s: `));
+    await page.keyboard.press('-'); // wider, then narrow to a few seconds at the end so the first marker is out of view
+    for (let i = 0; i < 6; i++) await page.keyboard.press('+');
+    const narrow = await scopeWindow();
+    const first = markers[0]!;
+    assert.ok(first.t < narrow.start, 'the first marker is out of view');
+    for (let i = 0; i < markers.length + 2; i++) await page.keyboard.press('[');
+    const w = await scopeWindow();
+    assert.ok(first.t >= w.start && first.t <= w.end, `brought into view: ${first.t} in ${w.start}..${w.end}`);
+    assert.ok(((await page.textContent('#scope-tip')) ?? '').includes(`${(first.t / 1000).toFixed(3)} s: ${first.label}`));
+    await page.keyboard.press(']');
+    assert.ok(((await page.textContent('#scope-tip')) ?? '').includes(`: ${markers.find((m) => m.t > first.t)!.label}`));
+    await page.keyboard.press('Escape');
+    assert.is(await page.getAttribute('#scope-tip', 'hidden'), '');
+    await page.keyboard.press('End');
+  });
+
   test('CSV and VCD downloads are the recorder\'s files for the board shown', async () => {
     for (const kind of ['csv', 'vcd'] as const) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#scope-${kind}`)]);

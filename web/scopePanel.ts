@@ -57,11 +57,13 @@ export class ScopePanel {
   private readonly boardSelect = h('select', { id: 'scope-board' });
   private readonly live = h('button', { type: 'button', id: 'scope-live', 'aria-pressed': 'true', 'aria-label': 'follow live: the window ends at the present' }, 'Live');
   private readonly canvas = h('canvas', { id: 'scope-canvas', role: 'img', 'aria-label': 'scope traces' });
-  private readonly region = h('div', { class: 'scope-plot', tabindex: 0, role: 'region', 'aria-label': 'scope: left and right arrows pan, + and - zoom, Home fits all, End follows live', 'aria-describedby': 'scope-readout' });
-  private readonly tip = h('div', { class: 'scope-tip', role: 'tooltip', id: 'scope-tip', hidden: true });
+  private readonly region = h('div', { class: 'scope-plot', tabindex: 0, role: 'region', 'aria-label': 'scope: left and right arrows pan, + and - zoom, Home fits all, End follows live, [ and ] step through the markers', 'aria-describedby': 'scope-readout' });
+  private readonly tip = h('div', { class: 'scope-tip', role: 'tooltip', id: 'scope-tip', 'aria-live': 'polite', hidden: true });
   private readonly readout = h('p', { class: 'scope-readout', id: 'scope-readout', 'aria-live': 'off' });
   private readonly caption = h('p', { class: 'caption', id: 'scope-caption' });
   private hoverX: number | undefined;
+  /** Time of the marker chosen with the [ and ] keys (ms), shown as the pointer would show it. */
+  private markerAt: number | undefined;
   private drag: { x: number; id: number } | undefined;
   private lastKey = '';
   /** Plot region's width (CSS px), kept by a ResizeObserver: reading clientWidth every frame would force a layout of the whole page. */
@@ -142,13 +144,13 @@ export class ScopePanel {
     for (const t of traces) total += t.total;
     const width = this.width;
     if (width === 0) return; // not laid out yet (the ResizeObserver draws it once it is)
-    const key = `${board} ${start} ${end} ${total} ${rec.markers(board, start, end).length} ${width} ${this.hoverX}`;
+    const key = `${board} ${start} ${end} ${total} ${rec.markers(board, start, end).length} ${width} ${this.hoverX} ${this.markerAt}`;
     if (key === this.lastKey) return;
     this.lastKey = key;
     if (this.boardSelect.value !== String(board)) this.boardSelect.value = String(board);
     setAttr(this.live, 'aria-pressed', String(this.view.follow));
     const since = rec.completeSince(board);
-    setText(this.caption, `Board ID ${this.session!.sim.boards[board]!.id}: traces recorded from the simulation at every change, markers for events (orange) and lesson steps (purple). Keeps the last ${TRACE_CAP} changes of each trace (a heartbeat: about 11 hours) and ${MARKER_CAP} markers; complete from ${formatSeconds(since)}. Drag or use the arrow keys to pan, the wheel or +/- to zoom.`);
+    setText(this.caption, `Board ID ${this.session!.sim.boards[board]!.id}: traces recorded from the simulation at every change, markers for events (orange) and lesson steps (purple). Keeps the last ${TRACE_CAP} changes of each trace (a heartbeat: about 11 hours) and ${MARKER_CAP} markers; complete from ${formatSeconds(since)}. Drag or use the arrow keys to pan, the wheel or +/- to zoom, [ and ] to step through the markers.`);
     this.draw(traces, rec.markers(board, start, end), start, end, width);
   }
 
@@ -210,6 +212,7 @@ export class ScopePanel {
         if (dx !== 0) this.view.panBy((-dx / this.plotWidth(this.width)) * this.view.span, this.now);
       }
       this.hoverX = e.offsetX >= LABEL_W ? e.offsetX : undefined;
+      this.markerAt = undefined;
       this.changed();
     });
     const endDrag = (): void => {
@@ -235,10 +238,27 @@ export class ScopePanel {
       else if (e.key === '-' || e.key === '_') this.view.zoom(2, now);
       else if (e.key === 'Home') this.fitAll();
       else if (e.key === 'End') this.view.setFollow(true, now);
+      else if (e.key === '[' || e.key === ']') this.stepMarker(e.key === '[' ? -1 : 1);
+      else if (e.key === 'Escape' && this.markerAt !== undefined) this.markerAt = undefined;
       else return;
       e.preventDefault();
       this.changed();
     });
+  }
+
+  /** Choose the previous (-1) or next (1) marker from the chosen one (or the window's end / start), and bring it into view. */
+  private stepMarker(direction: -1 | 1): void {
+    const rec = this.rec;
+    if (!rec) return;
+    const now = this.now;
+    const [start, end] = this.view.range(now);
+    const from = this.markerAt ?? (direction < 0 ? end + 1e-9 : start - 1e-9);
+    const all = rec.markers(this.board);
+    const m = direction < 0 ? all.filter((x) => x.t < from).pop() : all.find((x) => x.t > from);
+    if (!m) return;
+    this.markerAt = m.t;
+    this.hoverX = undefined;
+    if (m.t < start || m.t > end) this.view.fit(m.t - this.view.span / 2, m.t + this.view.span / 2, now);
   }
 
   private draw(traces: Trace[], markers: Marker[], start: number, end: number, width: number): void {
@@ -260,7 +280,8 @@ export class ScopePanel {
     const plotW = this.plotWidth(width);
     const span = Math.max(end - start, 1e-9);
     const xAt = (t: number): number => LABEL_W + ((t - start) / span) * plotW;
-    const cursorT = this.hoverX === undefined ? undefined : this.timeAtX(this.hoverX);
+    const cursorX = this.hoverX ?? (this.markerAt !== undefined && this.markerAt >= start && this.markerAt <= end ? xAt(this.markerAt) : undefined);
+    const cursorT = this.hoverX !== undefined ? this.timeAtX(this.hoverX) : cursorX === undefined ? undefined : this.markerAt;
     const at = cursorT ?? end;
     const axisY = height - AXIS_H;
     // Grid and axis.
@@ -316,13 +337,13 @@ export class ScopePanel {
       g.lineTo(x + 5, 2);
       g.lineTo(x, MARK_H - 2);
       g.fill();
-      if (this.hoverX !== undefined && Math.abs(this.hoverX - x) <= 5) hovered.push(m);
+      if (cursorX !== undefined && Math.abs(cursorX - x) <= 5) hovered.push(m);
     }
-    if (this.hoverX !== undefined) {
+    if (cursorX !== undefined) {
       g.strokeStyle = COLOURS.cursor;
       g.beginPath();
-      g.moveTo(this.hoverX + 0.5, MARK_H);
-      g.lineTo(this.hoverX + 0.5, axisY);
+      g.moveTo(Math.round(cursorX) + 0.5, MARK_H);
+      g.lineTo(Math.round(cursorX) + 0.5, axisY);
       g.stroke();
     }
     this.tip.hidden = hovered.length === 0;
@@ -332,7 +353,7 @@ export class ScopePanel {
       setText(this.tip, shown.join('; '));
       this.tip.style.left = `${Math.min(Math.max(0, xAt(hovered[0]!.t) - 40), Math.max(0, width - 260))}px`;
     }
-    const where = cursorT === undefined ? (this.view.follow ? 'now' : 'at the window\'s end') : 'at the pointer';
+    const where = cursorT === undefined ? (this.view.follow ? 'now' : 'at the window\'s end') : this.hoverX === undefined ? 'at the marker' : 'at the pointer';
     setText(this.readout, `${where}, ${formatSeconds(at)}: ${readout.join(' · ')}`);
     setAttr(this.canvas, 'aria-label', `scope of board index ${this.board}, ${traces.length} traces from ${formatSeconds(start)} to ${formatSeconds(end)}${this.view.follow ? ', following live' : ''}, ${markers.length} markers`);
   }
