@@ -285,7 +285,7 @@ export class ScopePanel {
     const at = cursorT ?? end;
     const axisY = height - AXIS_H;
     // Grid and axis.
-    const tick = ticks(start, end, Math.max(2, Math.floor(plotW / 90)));
+    const tick = ticks(start, end, Math.max(4, Math.floor(plotW / 80)));
     g.strokeStyle = COLOURS.grid;
     g.fillStyle = COLOURS.muted;
     g.textAlign = 'center';
