@@ -10,17 +10,20 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { resolveScenario } from '../cli/simFiles.ts';
-import { buildVizPage } from './node/buildPage.ts';
+import { buildVizPage, writeVizPage, type VizPage } from './node/buildPage.ts';
 import { serveVizPage, type VizServer } from './node/server.ts';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './testing/chromium.ts';
 
 const SHOTS = process.env['PISTACK_SCREENSHOTS'] ?? fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 
+let built: VizPage;
 let server: VizServer;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
@@ -39,7 +42,7 @@ if (!chromiumAvailable()) {
   test.skip(`the scope panel in Chromium (skipped: ${CHROMIUM_PATH} is missing; apt-get install chromium)`, () => undefined);
 } else {
   test.before(async () => {
-    const built = await buildVizPage({ start: resolveScenario({}, 0), startIsLesson: false });
+    built = await buildVizPage({ start: resolveScenario({}, 0), startIsLesson: false });
     server = await serveVizPage(built, '127.0.0.1', 0);
     browser = await launchChromium({ width: 1280, height: 800 });
     page = await browser.context.newPage();
@@ -225,6 +228,31 @@ if (!chromiumAvailable()) {
         assert.match(text, /\$var real 64 \S+ pi0_volts_V \$end/);
         assert.match(text, /\$enddefinitions \$end\n#0\n\$dumpvars\n/);
       }
+    }
+  });
+
+  test('the CSV download works from file:// too (static files written by --out)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pistack-scope-static-'));
+    try {
+      writeVizPage(built, dir);
+      const local = await browser.context.newPage();
+      const localErrors: string[] = [];
+      local.on('pageerror', (e) => localErrors.push(e.message));
+      await local.goto(pathToFileURL(join(dir, 'index.html')).href);
+      await local.waitForFunction(() => window.pistackViz !== undefined);
+      await local.evaluate(async () => {
+        window.pistackViz!.pause();
+        await window.pistackViz!.advance(1000);
+      });
+      const [download] = await Promise.all([local.waitForEvent('download'), local.click('#scope-csv')]);
+      assert.is(download.suggestedFilename(), 'pistack-board-0-scope.csv');
+      const text = readFileSync((await download.path())!, 'utf8');
+      assert.is(text, await local.evaluate(() => window.pistackScope!.csv()));
+      assert.match(text, /^time_s,vin_V,/);
+      assert.equal(localErrors, []);
+      await local.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
