@@ -277,6 +277,18 @@ if (!chromiumAvailable()) {
     assert.equal(violations, []);
     assert.equal(errors, []);
   });
+
+  test('the board selector names each board by its ID now (a DIP change and reset gives a new one) and selects the page\'s board', async () => {
+    await page.click('.board[data-board="15"] .port[data-pi="0"] .select');
+    assert.is(await page.inputValue('#scope-board'), '15');
+    await page.selectOption('#fault-dip', '14');
+    await page.click('button[data-fault="duplicate-dip"]');
+    await advance(1000);
+    assert.is(await page.textContent('#scope-board option[value="15"]'), 'ID 14 (#15)');
+    await page.selectOption('#scope-board', '2');
+    assert.is(await page.getAttribute('.board[data-board="2"] .port[data-pi="0"] .select', 'aria-pressed'), 'true', 'choosing a board in the scope selects it on the page');
+    assert.match((await page.textContent('#scope-caption')) ?? '', /^Board ID 2: /);
+  });
 }
 
 test.run();

@@ -147,6 +147,8 @@ export class ScopePanel {
     const key = `${board} ${start} ${end} ${total} ${rec.markers(board, start, end).length} ${width} ${this.hoverX} ${this.markerAt}`;
     if (key === this.lastKey) return;
     this.lastKey = key;
+    const boards = this.session!.sim.boards;
+    for (const option of Array.from(this.boardSelect.options)) setText(option, `ID ${boards[Number(option.value)]!.id} (#${option.value})`); // a DIP change and reset gives a new ID
     if (this.boardSelect.value !== String(board)) this.boardSelect.value = String(board);
     setAttr(this.live, 'aria-pressed', String(this.view.follow));
     const since = rec.completeSince(board);
