@@ -151,6 +151,7 @@ export class Board {
   private readonly piCurrent = [bySnapshot(piCurrentA), bySnapshot(piCurrentA)] as const;
   private readonly portOn = [bySnapshot(portPowered), bySnapshot(portPowered)] as const;
   private readonly portHealthy = [bySnapshot(portHeartbeatHealthy), bySnapshot(portHeartbeatHealthy)] as const;
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(options: BoardOptions) {
     const { spec, profile, clock, bus, random } = options;
@@ -362,6 +363,21 @@ export class Board {
     };
   }
 
+  /** True while a port's load switch conducts (a stuck-switch defect included). */
+  switchClosed(pi: 0 | 1): boolean {
+    return this.switchOn[pi]!;
+  }
+
+  /**
+   * Be told after every electrical update (load switch, rail, port volts and amps, input): the
+   * values of electrical() and switchClosed() change only then. Read-only (a scope records from
+   * it); returns an unsubscribe function.
+   */
+  onElectricalChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   /** Accounting brought up to now (energy, uptime). */
   account(): [PiAccount, PiAccount] {
     this.accountTime();
@@ -474,6 +490,7 @@ export class Board {
     } finally {
       this.refreshing = false;
     }
+    for (const listener of this.changeListeners) listener();
   }
 
   private accountTime(): void {

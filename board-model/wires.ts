@@ -14,17 +14,25 @@ export type SignalDriver = 'board' | 'pi';
 export class HeartbeatLine {
   private high = false;
   private readonly riseListeners = new Set<() => void>();
+  private readonly changeListeners = new Set<(high: boolean) => void>();
 
   /** Current level: true = high. */
   get level(): boolean {
     return this.high;
   }
 
-  /** Drive the line (the Pi side). A low-to-high change notifies rise listeners. */
+  /** Drive the line (the Pi side). A low-to-high change notifies rise listeners; any change, change listeners. */
   drive(high: boolean): void {
     if (high === this.high) return;
     this.high = high;
     if (high) for (const listener of this.riseListeners) listener();
+    for (const listener of this.changeListeners) listener(high);
+  }
+
+  /** Subscribe to both edges (a scope draws the whole waveform); the argument is the new level. Returns an unsubscribe function. */
+  onChange(listener: (high: boolean) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** Subscribe to rising edges; returns an unsubscribe function. */

@@ -20,6 +20,7 @@ import { parseLesson } from './lessons/lessonFile.ts';
 import { LessonRunner } from './lessons/LessonRunner.ts';
 import { LessonsPanel, type LessonsHost } from './lessonsPanel.ts';
 import { MemoryView } from './memoryView.ts';
+import { ScopePanel } from './scopePanel.ts';
 import { Session } from './Session.ts';
 import { Selection, StackView } from './stackView.ts';
 import { Rewinder } from './rewind/Rewinder.ts';
@@ -48,6 +49,8 @@ export class App {
   readonly timeline: TimelinePanel;
   /** Settles once the state of the page's link (URL fragment), if any, is shown. */
   readonly restored: Promise<void>;
+  /** The scope: `scope.recorder.addMarker(t, label)` puts a lesson step on its time axis. */
+  readonly scope: ScopePanel;
   private current: Session;
   private readonly views: View[];
   /** The guided lesson (or its exercise) running now, and what the lessons list highlights. */
@@ -72,7 +75,9 @@ export class App {
     const time = new TimeControls(this.driver, () => this.current, () => stack.timerNames());
     const memory = new MemoryView(this.selection);
     const schematic = new SchematicView(this.selection);
-    this.views = [stack, charts, host, faults, lessons, bus, events, schematic, memory, timeline];
+    const scope = (this.scope = new ScopePanel(this.selection));
+    // the scope binds first: its recorder is there when the others bind
+    this.views = [scope, stack, charts, host, faults, lessons, bus, events, schematic, memory, timeline];
     // One line per panel: its tab on a narrow screen, its area on a desktop (left/right share the first screen).
     this.layout.add('stack', stack.el, 'left');
     this.layout.add('charts', charts.el, 'right');
@@ -80,6 +85,7 @@ export class App {
     this.layout.add('stack', host.el);
     this.layout.add('stack', faults.el);
     this.layout.add('lesson', lessons.el);
+    this.layout.add('scope', scope.el, 'wide');
     this.layout.add('bus', bus.el);
     this.layout.add('bus', events.el);
     this.layout.add('stack', schematic.el, 'wide');
