@@ -18,6 +18,7 @@ import { HostPanel } from './hostPanel.ts';
 import type { GuideState } from './lessons/guideView.ts';
 import { parseLesson } from './lessons/lessonFile.ts';
 import { LessonRunner } from './lessons/LessonRunner.ts';
+import { stepLabel } from './lessons/stepLabel.ts';
 import { LessonsPanel, type LessonsHost } from './lessonsPanel.ts';
 import { MemoryView } from './memoryView.ts';
 import { ScopePanel } from './scopePanel.ts';
@@ -119,6 +120,8 @@ export class App {
     const session = this.build(scenario, lesson);
     this.guideState = guide?.(session); // before adopt() draws the panels, so the lesson's guide shows at once
     this.adopt(session);
+    // A lesson's script steps are purple markers on the scope's time axis (the scope bound first, in adopt()).
+    if (lesson) for (const step of scenario.steps) this.scope.recorder.addMarker(step.atMs, stepLabel(step));
     this.rewinder.started({ scenario, lesson, lessonFile });
   }
 

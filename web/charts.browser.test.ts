@@ -290,8 +290,8 @@ if (!chromiumAvailable()) {
     await page.setViewportSize(PHONE);
     await page.waitForFunction(() => document.documentElement.classList.contains('narrow'));
     const tabs = await page.locator('.tabs [role="tab"]:visible').allTextContents();
-    assert.equal(tabs, ['Stack', 'Charts', 'Bus', 'Lesson'], 'a tab per group of panels (scope: when a panel joins it)');
-    for (const tab of ['stack', 'charts', 'bus', 'lesson']) {
+    assert.equal(tabs, ['Stack', 'Charts', 'Scope', 'Bus', 'Lesson'], 'a tab per group of panels');
+    for (const tab of ['stack', 'charts', 'scope', 'bus', 'lesson']) {
       await page.click(`#tab-${tab}`);
       assert.is(await page.getAttribute(`#tab-${tab}`, 'aria-selected'), 'true');
       assert.is(await page.locator(`#tabpanel-${tab}`).isVisible(), true);

@@ -289,6 +289,14 @@ if (!chromiumAvailable()) {
     assert.is(await page.getAttribute('.board[data-board="2"] .port[data-pi="0"] .select', 'aria-pressed'), 'true', 'choosing a board in the scope selects it on the page');
     assert.match((await page.textContent('#scope-caption')) ?? '', /^Board ID 2: /);
   });
+
+  test('a lesson\'s script steps are lesson markers on the scope, at their times', async () => {
+    await page.click('button[data-lesson="watchdog-cycle.json"]');
+    const markers = await page.evaluate(() => window.pistackScope!.recorder().markers(0).filter((m) => m.kind === 'lesson').map((m) => [m.t, m.label]));
+    assert.equal(markers.map(([t]) => t), [1000, 60000], 'PI_ON at 1 s, the crash at 60 s');
+    assert.match(String(markers[0]![1]), /PI_ON/);
+    assert.match(String(markers[1]![1]), /crash/);
+  });
 }
 
 test.run();
