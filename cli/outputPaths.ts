@@ -5,8 +5,8 @@
  * passed `--overwrite`, and an output file is never one of the command's inputs, whatever the
  * options say (compared by device and inode, so links and `./` spellings do not get past).
  */
-import { accessSync, constants, lstatSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, existsSync, lstatSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from './output.ts';
 
@@ -136,4 +136,10 @@ export function writeOutputFile(path: string, text: string, option: string, over
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new CliError(existsMessage(option, path));
     throw new CliError(`"${option}": cannot write ${path}: ${(e as Error).message}`);
   }
+}
+
+/** An output folder without `--overwrite`: none of `files` (names relative to `dir`) may exist there yet; `option` names it in the error. */
+export function refuseToReplace(dir: string, files: Iterable<string>, overwrite: boolean | undefined, option = '--out'): void {
+  if (overwrite) return;
+  for (const file of files) if (existsSync(join(dir, file))) throw new CliError(existsMessage(option, join(dir, file)));
 }

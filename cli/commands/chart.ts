@@ -3,13 +3,13 @@
  * the XState definitions (web/chart/), so the diagrams in docs/charts/ stay in step with the
  * code (a test compares the committed DOT with a fresh one).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CHARTS, chartDot } from '../../web/chart/machines.ts';
 import { GraphvizError, renderSvg } from '../../web/node/renderSvg.ts';
 import { CliError, printLines } from '../output.ts';
-import { checkOutputDir, existsMessage, withOverwrite } from '../outputPaths.ts';
+import { checkOutputDir, refuseToReplace, withOverwrite } from '../outputPaths.ts';
 
 interface ChartCliOptions {
   out?: string;
@@ -51,11 +51,7 @@ export function register(program: Command): void {
     .action(async function (this: Command, options: ChartCliOptions) {
       if (options.out === undefined || options.out.trim() === '') throw new CliError('say where to write the charts: "--out DIR" (e.g. docs/charts)');
       const dir = checkOutputDir(options.out, '--out');
-      if (options.overwrite !== true) {
-        for (const name of chartFileNames(options.dotOnly === true)) {
-          if (existsSync(join(dir, name))) throw new CliError(existsMessage('--out', join(dir, name)));
-        }
-      }
+      refuseToReplace(dir, chartFileNames(options.dotOnly === true), options.overwrite);
       let written: string[];
       try {
         written = await writeCharts(dir, options.dotOnly === true);

@@ -5,15 +5,14 @@
  * `--out DIR` writes it as static files that also work from file://.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildVizPage, writeVizPage, type VizPage } from '../../web/node/buildPage.ts';
 import { GraphvizError } from '../../web/node/renderSvg.ts';
 import { ListenError, serveVizPage } from '../../web/node/server.ts';
 import { LOOPBACK_HOST, connectableHosts, isWildcardHost, parseListenAddress, urlOf, wildcardWarning, type ListenAddress } from '../listenAddress.ts';
 import { CliError, ioOf, parseInteger, type Io } from '../output.ts';
-import { checkOutputDir, existsMessage } from '../outputPaths.ts';
+import { checkOutputDir, refuseToReplace } from '../outputPaths.ts';
 import { resolveScenario, type SimFileOptions } from '../simFiles.ts';
 
 interface VizCliOptions extends SimFileOptions {
@@ -63,12 +62,6 @@ function signals(): { received: Promise<string>; off: () => void } {
   process.once('SIGINT', handler);
   process.once('SIGTERM', handler);
   return { received, off: () => (process.off('SIGINT', handler), process.off('SIGTERM', handler)) };
-}
-
-/** `--out` without `--overwrite`: no file of the page may exist in the folder yet. */
-function refuseToReplace(dir: string, files: Iterable<string>, overwrite: boolean | undefined): void {
-  if (overwrite) return;
-  for (const file of files) if (existsSync(join(dir, file))) throw new CliError(existsMessage('--out', join(dir, file)));
 }
 
 async function start(cmd: Command, options: VizCliOptions): Promise<void> {
