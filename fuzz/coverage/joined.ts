@@ -68,11 +68,3 @@ export function joinCoverage(simulator: CoverageKeys, hardware: CoverageKeys, gr
     excluded: EXCLUDED_TRANSITIONS.map((e) => ({ ...e })),
   };
 }
-
-/** Where one state id or transition key of a joined report was covered (undefined: excluded or unknown). */
-export function coverageOf(joined: JoinedCoverage, key: string): Coverage | undefined {
-  for (const m of joined.machines) {
-    for (const g of COVERAGE_GROUPS) if (m.states[g].includes(key) || m.transitions[g].includes(key)) return g;
-  }
-  return undefined;
-}
