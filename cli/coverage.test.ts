@@ -26,6 +26,8 @@ test('fuzz --out RUN_DIR keeps the run\'s coverage; coverage --fuzz RUN_DIR --se
   const j = JSON.parse(r.out);
   assert.equal(j.sources.map((s: { kind: string; side: string }) => `${s.kind}:${s.side}`), ['fuzz:simulator', 'session:hardware']);
   assert.is(j.stack, 'single');
+  assert.equal([j.sources[0].seeds, j.sources[0].cases], [[3], 4]);
+  assert.equal([j.sources[1].exchanges, typeof j.sources[1].mismatched, j.sources[1].recordedOn.startsWith('/tmp/')], [22, 'number', true]);
   assert.equal(j.machines.map((m: { id: string }) => m.id), ['boardMcu', 'powerPort', 'pi', 'regulator']);
   const port = j.machines[1];
   assert.ok(port.states.both.includes('powerPort.power.off'), 'both the fuzz run and the session saw the port off');

@@ -61,8 +61,9 @@ async function coverage(cmd: Command, options: CoverageOptions): Promise<void> {
       throw e;
     }
     for (const f of files) addKeys(sides.simulator, f);
-    const seeds = files.map((f) => f.seed).join(', ');
-    sources.push({ kind: 'fuzz', side: 'simulator', path: run, detail: `${plural(files.length, 'run')}, seed ${seeds}, ${files.reduce((n, f) => n + f.runs, 0)} cases, profile ${files.map((f) => f.profile).join(', ')}` });
+    const seeds = files.map((f) => f.seed);
+    const cases = files.reduce((n, f) => n + f.runs, 0);
+    sources.push({ kind: 'fuzz', side: 'simulator', path: run, detail: `${plural(files.length, 'run')}, seed ${seeds.join(', ')}, ${cases} cases, profile ${files.map((f) => f.profile).join(', ')}`, seeds, cases });
   }
   const io = ioOf(cmd);
   for (const path of sessions) {
@@ -78,7 +79,10 @@ async function coverage(cmd: Command, options: CoverageOptions): Promise<void> {
     addKeys(sides[side], keys);
     if (replay.mismatched > 0) io.err(`warning: ${path}: ${plural(replay.mismatched, 'exchange')} of ${replay.exchanges} replied differently in the model (pistack replay ${path} --port sim: shows them); its coverage is the model's path\n`);
     const stopped = replay.aborted === undefined ? '' : `, stopped: ${replay.aborted}`;
-    sources.push({ kind: 'session', side, path, detail: `${plural(replay.exchanges, 'exchange')} recorded on ${session.header.port}, ${replay.mismatched} mismatched in the model${stopped}` });
+    sources.push({
+      kind: 'session', side, path, detail: `${plural(replay.exchanges, 'exchange')} recorded on ${session.header.port}, ${replay.mismatched} mismatched in the model${stopped}`,
+      recordedOn: session.header.port, exchanges: replay.exchanges, mismatched: replay.mismatched,
+    });
   }
   const joined = joinCoverage({ states: [...sides.simulator.states], transitions: [...sides.simulator.transitions] }, { states: [...sides.hardware.states], transitions: [...sides.hardware.transitions] });
   if (options.html !== undefined) {

@@ -12,6 +12,13 @@ export interface CoverageSource {
   readonly path: string;
   /** For people: `seed 42, 300 runs`, `22 exchanges on /dev/ttyUSB0, 0 mismatched in the model`. */
   readonly detail: string;
+  /** Fuzz run: the seeds of its coverage files and the cases run. */
+  readonly seeds?: readonly number[];
+  readonly cases?: number;
+  /** Session: the port in its header, its exchanges, and how many replied differently in the model (its coverage is then the model's path). */
+  readonly recordedOn?: string;
+  readonly exchanges?: number;
+  readonly mismatched?: number;
 }
 
 function table(rows: string[][]): string[] {
