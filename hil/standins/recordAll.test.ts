@@ -47,7 +47,7 @@ test('records the chosen stand-ins with their profile files and says what a repl
     await recordStandins({ dir, names: ['check-order', 'v4-reference'], overwrite: false, attempts: 1, open: simOpener(), log: (l) => lines.push(l) });
     assert.is(lines.length, 2);
     assert.match(lines[0]!, /^v4-reference: 22 exchanges, attempt 1; against its own profile 0 mismatched; against v4-reference 0 mismatched$/);
-    assert.match(lines[1]!, /^check-order: 4 exchanges, attempt 1; against its own profile 0 mismatched; against v4-reference 2 mismatched; first #2 bad request: .*error code recorded 0x12/);
+    assert.match(lines[1]!, /^check-order: 5 exchanges, attempt 1; against its own profile 0 mismatched; against v4-reference 2 mismatched; first #3 bad request: .*error code recorded 0x12/);
     assert.ok(existsSync(join(dir, 'standin-check-order.jsonl')));
     assert.match(readFileSync(join(dir, 'standin-check-order.profile.json'), 'utf8'), /"description": "STAND-IN, not a real board: v4-reference with bus\.checkOrder = /);
     const refused = simOpener();

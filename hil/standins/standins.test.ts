@@ -18,6 +18,7 @@ import type { FirmwareProfile } from '../../board-model/profileSchema.ts';
 import { SINGLE_BOARD_STACK } from '../../board-model/stack.ts';
 import { simPort } from '../ports.ts';
 import type { ModelReplayResult } from '../session/modelReplay.ts';
+import { sessionExchanges } from '../session/exchanges.ts';
 import { parseSession, type Session } from '../session/sessionFormat.ts';
 import { recordSequence, replayStandin, standinTolerance } from './recordSequence.ts';
 import { STANDINS, standinProfileJson, type Standin } from './standins.ts';
@@ -59,25 +60,32 @@ test('at least eight ASSUMED fields have a stand-in, each a different field, plu
   for (const s of STANDINS) profileOf(s); // every patch is a valid profile
 });
 
+/** The stand-in's sequence recorded on sim: running its profile, in virtual time. */
+async function simRecording(s: Standin): Promise<Session> {
+  const dir = mkdtempSync(join(tmpdir(), 'pistack-standin-'));
+  try {
+    const own = profileOf(s);
+    const port = await simPort({ stack, profile: own });
+    const path = join(dir, 's.jsonl');
+    try {
+      await recordSequence(s, port, { path, portName: 'sim:', errorLogSize: own.errorLog.size });
+    } finally {
+      await port.close();
+    }
+    return parseSession(readFileSync(path, 'utf8'), path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const labels = (session: Session): string[] => sessionExchanges(session).exchanges.map((e) => e.label);
+
 for (const s of STANDINS) {
   test(`sequence ${s.name}: recorded on sim: with ${s.field ?? 'v4-reference'} = ${s.value}, ${s.firstDiffers ? 'differs from' : 'matches'} v4-reference`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pistack-standin-'));
-    try {
-      const own = profileOf(s);
-      const port = await simPort({ stack, profile: own });
-      const path = join(dir, 's.jsonl');
-      try {
-        await recordSequence(s, port, { path, portName: 'sim:', errorLogSize: own.errorLog.size });
-      } finally {
-        await port.close();
-      }
-      const session = parseSession(readFileSync(path, 'utf8'), path);
-      assert.ok(session.complete);
-      assert.ok(session.events.length <= 60, `short: ${session.events.length} events`);
-      await checkSession(s, session, own);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const session = await simRecording(s);
+    assert.ok(session.complete);
+    assert.ok(session.events.length <= 60, `short: ${session.events.length} events`);
+    await checkSession(s, session, profileOf(s));
   });
 }
 
@@ -91,6 +99,7 @@ for (const s of STANDINS) {
     assert.is.not(session.header.port, 'sim:', 'recorded over a real serial port (the PTY)');
     const own = profileFromText(readFileSync(profileFile, 'utf8'), profileFile);
     assert.equal({ ...own, name: '' }, { ...profileOf(s), name: '' }, 'the profile file beside it is the stand-in profile');
+    assert.equal(labels(session), labels(await simRecording(s)), 'the recording sends what the stand-in\'s sequence sends (re-record it after changing the sequence)');
     await checkSession(s, session, own);
   });
 }

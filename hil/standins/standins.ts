@@ -73,6 +73,9 @@ const P1 = { pi: 1 } as const;
 /** A request for a Pi that does not exist (pi 2): error 0x14, logged. */
 const BAD_PI = buildFrame(0x10, STANDIN_BOARD, [2]);
 
+/** GET_SW_VERSION with a wrong CRC: 0x11 whatever the check order (tells the order from the CRC error's code). */
+const KNOWN_BAD_CRC = Uint8Array.of(0x02, STANDIN_BOARD, 0x03, 0x00);
+
 /** Unknown command 0x40 with a wrong CRC: v4-reference checks the CRC first (0x11). */
 const UNKNOWN_BAD_CRC = Uint8Array.of(0x40, STANDIN_BOARD, 0x03, 0x00);
 
@@ -84,12 +87,25 @@ async function polls(h: StandinHost, name: 'GET_PI_POWERED' | 'GET_PI_HBT', time
 }
 
 /** HBT_DELAY 1 s, PI_ON: the Pi boots for 25 s, so its grace expires at about 1.1 s; poll power for 4.6 s. */
-async function watchdogExpiry(h: StandinHost): Promise<void> {
+async function watchdogCycle(h: StandinHost): Promise<void> {
   await h.send('SET_HBT_DELAY', { ...P0, value: 1 });
   await h.at(100);
   await h.send('PI_ON', P0);
   await polls(h, 'GET_PI_POWERED', [600, 1600, 2600, 3600, 4600]);
   await polls(h, 'GET_PI_HBT', [4700]);
+}
+
+/**
+ * HBT_DELAY 0, PI_ON: the grace expires at once whatever its unit, so a power-cycling firmware
+ * cuts the power at once (and again after each off time), a report-only one never; poll power.
+ * (With HBT_DELAY 1, a longer HBT_DELAY unit or a very short off time would explain the same polls.)
+ */
+async function watchdogExpiry(h: StandinHost): Promise<void> {
+  await h.send('SET_HBT_DELAY', { ...P0, value: 0 });
+  await h.at(100);
+  await h.send('PI_ON', P0);
+  await polls(h, 'GET_PI_POWERED', [600, 1600, 2600, 3600]);
+  await polls(h, 'GET_PI_HBT', [3700]);
 }
 
 /** OFF_DELAY 1 s, SIG_OFF_DELAY 3 s, PI_ON, PI_OFF, poll; then SIG_OFF_DELAY 2 s and again (tells the delay from its unit). */
@@ -159,9 +175,11 @@ async function errorLogSize(h: StandinHost): Promise<void> {
   await h.send('GET_ERROR_POINTER');
 }
 
-/** A version read, an unknown command with a bad CRC, the log and the count. */
+/** A version read, a known command with a bad CRC (0x11 on any check order), an unknown command with a bad CRC, the log and the count. */
 async function checkOrder(h: StandinHost): Promise<void> {
   await h.send('GET_SW_VERSION');
+  await h.at(50);
+  await h.raw(KNOWN_BAD_CRC);
   await h.at(100);
   await h.raw(UNKNOWN_BAD_CRC);
   await h.at(200);
@@ -210,8 +228,8 @@ export const STANDINS: readonly Standin[] = [
   { name: 'graceful-off-delay', field: 'gracefulOffDelay', value: '"sig-off-delay"', patch: { gracefulOffDelay: 'sig-off-delay' }, firstDiffers: 'GET_PI_POWERED', sequence: gracefulOff,
     commands: 'SET_OFF_DELAY 1, SET_SIG_OFF_DELAY 3, PI_ON, PI_OFF, GET_PI_POWERED at +0.5..3.5 s; SET_SIG_OFF_DELAY 2, PI_ON, PI_OFF, GET_PI_POWERED at +1.5, +2.5 s' },
   { name: 'watchdog-action', field: 'watchdogAction', value: '"report-only"', patch: { watchdogAction: 'report-only' }, firstDiffers: 'GET_PI_POWERED', sequence: watchdogExpiry,
-    commands: 'SET_HBT_DELAY 1, PI_ON, GET_PI_POWERED at +0.5..4.5 s, GET_PI_HBT' },
-  { name: 'cycle-off-time', field: 'cycleOffTimeMs', value: '2000', patch: { cycleOffTimeMs: 2000 }, firstDiffers: 'GET_PI_POWERED', sequence: watchdogExpiry,
+    commands: 'SET_HBT_DELAY 0, PI_ON, GET_PI_POWERED at +0.5..3.5 s, GET_PI_HBT' },
+  { name: 'cycle-off-time', field: 'cycleOffTimeMs', value: '2000', patch: { cycleOffTimeMs: 2000 }, firstDiffers: 'GET_PI_POWERED', sequence: watchdogCycle,
     commands: 'SET_HBT_DELAY 1, PI_ON, GET_PI_POWERED at +0.5..4.5 s, GET_PI_HBT' },
   { name: 'error-log-pointer', field: 'errorLog.pointer', value: '"last-written"', patch: { errorLog: { pointer: 'last-written' } }, firstDiffers: 'GET_ERROR_POINTER', sequence: errorPointer,
     commands: 'GET_ERROR_POINTER, twice (GET_PI_POWERED pi=2 -> 0x14, GET_ERROR_POINTER), GET_ERROR_BUFFER' },
@@ -220,7 +238,7 @@ export const STANDINS: readonly Standin[] = [
   { name: 'off-delay-unit', field: 'settingUnitMs.offDelay', value: '500', patch: { settingUnitMs: { offDelay: 500 } }, firstDiffers: 'GET_PI_POWERED', sequence: offDelayUnit,
     commands: 'SET_OFF_DELAY 2, GET_OFF_DELAY, PI_ON, PI_OFF, GET_PI_POWERED at +0.5..3.5 s' },
   { name: 'check-order', field: 'bus.checkOrder', value: JSON.stringify(UNKNOWN_BEFORE_CRC), patch: { bus: { checkOrder: UNKNOWN_BEFORE_CRC } }, firstDiffers: 'bad request', sequence: checkOrder,
-    commands: 'GET_SW_VERSION, unknown command 0x40 with a bad CRC, GET_ERROR_BUFFER, GET_ERROR_COUNT' },
+    commands: 'GET_SW_VERSION, GET_SW_VERSION with a bad CRC, unknown command 0x40 with a bad CRC, GET_ERROR_BUFFER, GET_ERROR_COUNT' },
   { name: 'pi-on-cancels-shutdown', field: 'piOnCancelsShutdown', value: 'false', patch: { piOnCancelsShutdown: false }, firstDiffers: 'GET_PI_POWERED', sequence: piOnDuringShutdown,
     commands: 'SET_OFF_DELAY 2, PI_ON, PI_OFF, PI_ON 0.5 s later, GET_PI_POWERED at +1.0, +2.5, +3.5 s' },
   { name: 'reply-delay', field: 'bus.replyDelayMs', value: '300', patch: { bus: { replyDelayMs: 300 } }, firstDiffers: 'GET_SW_VERSION', sequence: reads,
