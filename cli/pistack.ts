@@ -31,11 +31,12 @@ import * as replay from './commands/replay.ts';
 import * as bench from './commands/bench.ts';
 import * as characterize from './commands/characterize.ts';
 import * as fuzzCommand from './commands/fuzz.ts';
+import * as coverageCommand from './commands/coverage.ts';
 import { CliError, flushProcessStdout, printError, processIo, stdoutState, type Io } from './output.ts';
 
 /** Command modules in help order; a new command is one file here plus one line in this list. */
 export const COMMAND_MODULES: ReadonlyArray<{ register(program: Command): void }> = [
-  demo, sim, serveCommand, viz, chart, scan, status, piOn, piOff, piForceOff, sendSig, get, set, errors, ports, tap, replay, bench, characterize, fuzzCommand, encode, decode, checkVectors,
+  demo, sim, serveCommand, viz, chart, scan, status, piOn, piOff, piForceOff, sendSig, get, set, errors, ports, tap, replay, bench, characterize, fuzzCommand, coverageCommand, encode, decode, checkVectors,
 ];
 
 /** Build the program writing to `io`; commander exits become thrown CommanderErrors (see run). */

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { V4_REFERENCE } from '../../board-model/profiles.ts';
 import { coverageTable } from '../../fuzz/coverage/report.ts';
+import { saveFuzzCoverage } from '../../fuzz/coverage/coverageFile.ts';
 import { profileFromPatch, regressionSession } from '../../fuzz/regressions/regressionFile.ts';
 import { replayCase, replaySession } from '../../fuzz/regressions/replay.ts';
 import { loadRegression, saveRegression } from '../../fuzz/regressions/saveRegression.ts';
@@ -135,10 +136,15 @@ async function fuzz(cmd: Command, options: FuzzOptions): Promise<void> {
     progress.update(figures);
   };
   let coverageReport: CoverageReport | undefined;
+  let coverageFile: string | undefined;
   if (onSim) {
     const plan: WorkerPlan = { targets, seed, workers, deadline: minutes === undefined ? undefined : Date.now() + minutes * 60_000, profile, variants, shrink: options.shrink !== false, coverage: true };
     const outcome = await runCampaign(plan, { onBatch });
     coverageReport = outcome.coverage?.report();
+    // A run folder named with --out keeps the run's coverage for `pistack coverage --fuzz DIR`.
+    if (options.out !== undefined && outcome.coverage) {
+      coverageFile = saveFuzzCoverage(out, { seed, runs: figures.runs, targets: names, profile: profile.name, ...outcome.coverage.keys() });
+    }
   } else if (port) {
     const shared = { ...port, close: async () => undefined };
     try {
@@ -160,10 +166,11 @@ async function fuzz(cmd: Command, options: FuzzOptions): Promise<void> {
   }
   progress.stop(figures);
   if (options.json) {
-    printJson(cmd, { seed, runs: figures.runs, failures: failed.map((f) => ({ target: f.batch.target, seed: f.batch.seed, path: f.regression?.path, error: f.regression?.error ?? f.report, file: saved.get(f.batch.target) })), coverage: coverageReport });
+    printJson(cmd, { seed, runs: figures.runs, failures: failed.map((f) => ({ target: f.batch.target, seed: f.batch.seed, path: f.regression?.path, error: f.regression?.error ?? f.report, file: saved.get(f.batch.target) })), coverage: coverageReport, coverageFile });
   } else {
     io.out(`${figures.runs} runs, seed ${seed}: ${failed.length === 0 ? 'no failures' : `${failed.length} failing batch${failed.length === 1 ? '' : 'es'} in ${new Set(failed.map((f) => f.batch.target)).size} target(s)`}\n`);
     if (coverageReport) io.out(`model coverage\n${coverageTable(coverageReport).map((l) => `  ${l}`).join('\n')}\n`);
+    if (coverageFile) io.out(`coverage saved in ${coverageFile} (pistack coverage --fuzz ${out})\n`);
   }
   if (failed.length > 0) throw new CliError(`fuzzing found ${failed.length} failure${failed.length === 1 ? '' : 's'} (saved under ${out})`);
 }
@@ -181,7 +188,7 @@ export function register(program: Command): void {
     .option('--workers <K>', 'worker threads on the simulator (default: min(4, cores))')
     .option('--target <NAMES>', `comma-separated targets (${TARGETS.map((t) => t.name).join(', ')})`)
     .option('--profile <FILE>', 'firmware profile of the simulated boards (JSON or builtin name); no behaviour variants then')
-    .option('--out <DIR>', `where failures are saved (default ${DEFAULT_REGRESSION_DIR})`)
+    .option('--out <DIR>', `the run folder: failures are saved there (default ${DEFAULT_REGRESSION_DIR}), and, when given, the run's model coverage in DIR/coverage/ (for pistack coverage --fuzz DIR)`)
     .option('--no-shrink', 'save failures without shrinking them')
     .option('--replay <FILE>', 'replay a saved regression file and say whether it still fails')
     .option('--json', 'print a JSON summary')

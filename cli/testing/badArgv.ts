@@ -158,6 +158,13 @@ export const COMMAND_CASES: readonly CommandCase[] = [
     ],
   },
   {
+    command: 'coverage',
+    base: (_scratch, fixtures) => ({ options: { '--session': fixtures.session, '--stack': 'single' }, positionals: [] }),
+    slots: [
+      input('--session'), input('--fuzz'), input('--stack'), input('--profile'), { option: '--html', kind: 'output', kinds: OUTPUT_FILE_KINDS },
+    ],
+  },
+  {
     command: 'encode',
     base: () => ({ options: { '--id': '0' }, positionals: ['GET_ID'] }),
     slots: [value('COMMAND', ['NOPE', '', ESC], { at: 0 }), value('--id', BAD_IDS), value('--pi', BAD_PIS)],
