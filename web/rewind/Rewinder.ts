@@ -14,12 +14,21 @@ import type { HostExchange, Session } from '../Session.ts';
 import { freeInputTime, normalInput, type Input, type PendingInput } from './inputs.ts';
 import { applyInput, replayTo } from './replay.ts';
 
+/** A guided lesson's part (fixtures/lessons): the lesson's own run with its pauses, or its exercise. */
+export interface GuidedStart {
+  /** The lesson file's name, e.g. "02-heartbeat-watchdog.json". */
+  readonly file: string;
+  readonly exercise: boolean;
+}
+
 /** Where a session starts: a scenario (its stack, profile and seed), run as a lesson or as free play. */
 export interface Start {
   readonly scenario: Scenario;
   readonly lesson: boolean;
-  /** The lesson's file name (for links), undefined for the page's start stack. */
+  /** The scenario file's name (for links and the export), undefined for the page's start stack and an exercise. */
   readonly lessonFile?: string | undefined;
+  /** The guided lesson this start runs, if any (its guide is attached to every session built from it). */
+  readonly guided?: GuidedStart | undefined;
 }
 
 /** What the page gives the rewinder. */
@@ -34,6 +43,8 @@ export interface RewindHost {
   current(): Session;
   /** Run `fn` when nothing else moves virtual time. */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** A rebuilt session has been replayed to `t` (ms): a guided lesson's pauses before t are passed. */
+  replayed?(session: Session, t: number): void;
 }
 
 /** The input log of the current start, and rewind/undo over it. */
@@ -136,6 +147,7 @@ export class Rewinder {
       // Panels bind before the replay, so what listens to the bus or the events (the bus monitor) sees the replayed moment too.
       this.host.adopt(session);
       this.future = await replayTo(session, log, t);
+      this.host.replayed?.(session, t);
       this.changed();
       this.host.redraw();
     });
