@@ -62,10 +62,10 @@ export class App {
   private loadedKey: string | undefined;
 
   constructor(root: HTMLElement, private readonly data: VizData) {
-    this.current = this.build({ scenario: data.start, lesson: data.startIsLesson }, false);
+    this.current = this.build({ scenario: data.start, lesson: data.startIsLesson });
     this.driver = new TimeDriver(() => this.current);
     this.rewinder = new Rewinder({
-      build: (start) => this.build(start, true), adopt: (session) => this.adopt(session), replayed: (session, t) => this.replayed(session, t),
+      build: (start, t) => this.build(start, t), adopt: (session) => this.adopt(session), replayed: (session, t) => this.replayed(session, t),
       current: () => this.current, exclusive: (fn) => this.driver.exclusive(fn), redraw: () => this.driver.render(),
     }, { scenario: data.start, lesson: data.startIsLesson });
     const timeline = (this.timeline = new TimelinePanel(this, data));
@@ -124,7 +124,7 @@ export class App {
 
   /** Replace the session: a new stack from the start's stack, profile and seed, its steps if a lesson, its guide if a guided lesson. */
   load(start: Start): void {
-    const session = this.build(start, false);
+    const session = this.build(start);
     this.adopt(session);
     this.rewinder.started(start);
   }
@@ -222,10 +222,11 @@ export class App {
 
   /**
    * A new session from a start, not shown yet; a guided start gets its guide (the lesson's
-   * runner, whose pauses stop time). `again`: the same start rebuilt (a rewind, an undo, a link),
-   * so the student's prediction and Run carry over from the session it replaces.
+   * runner, whose pauses stop time). `replayTo`: the same start rebuilt and replayed to that time
+   * (ms; a rewind, an undo, a link), so the student's prediction and Run carry over from the
+   * session it replaces, and past 0 s the lesson counts as run (its prediction form stays closed).
    */
-  private build(start: Start, again: boolean): Session {
+  private build(start: Start, replayTo?: number): Session {
     let session: Session | undefined;
     this.tracker.now = () => session?.now ?? 0; // the actors' first transitions happen while the session is built
     session = new Session({ scenario: start.scenario, lesson: start.lesson, inspect: this.tracker.inspect });
@@ -234,22 +235,19 @@ export class App {
     this.loadedKey = g ? `guided:${g.file}` : start.lessonFile === undefined ? undefined : `scenario:${start.lessonFile}`;
     if (!g) return session;
     const lesson = this.guidedLesson(g.file);
-    const before = again ? this.guideState : undefined;
+    const before = replayTo === undefined ? undefined : this.guideState;
     const same = before && before.lesson.file === g.file && before.exercise === g.exercise ? before : undefined;
     const runner = g.exercise ? undefined : new LessonRunner(lesson, session.sim);
     const given = same?.runner?.prediction?.given;
     if (runner && given !== undefined) runner.predict(given);
     session.guide = runner;
     // Set before adopt() draws the panels, so the lesson's guide shows at once.
-    this.guides.set(session, { lesson, runner, exercise: g.exercise, started: g.exercise || (same?.started ?? false) });
+    this.guides.set(session, { lesson, runner, exercise: g.exercise, started: g.exercise || (same?.started ?? false) || (replayTo ?? 0) > 0 });
     return session;
   }
 
-  /** A rebuilt session reached `t` (ms) by replay: its lesson's pauses before t are passed, and past 0 s the lesson has been started. */
+  /** A rebuilt session reached `t` (ms) by replay: its lesson's pauses before t are passed. */
   private replayed(session: Session, t: number): void {
-    const g = this.guides.get(session);
-    if (!g) return;
-    g.runner?.catchUp(t);
-    if (t > 0) g.started = true;
+    this.guides.get(session)?.runner?.catchUp(t);
   }
 }

@@ -33,8 +33,8 @@ export interface Start {
 
 /** What the page gives the rewinder. */
 export interface RewindHost {
-  /** A new session from a start (not shown yet). */
-  build(start: Start): Session;
+  /** A new session from a start (not shown yet), about to be replayed to `t` (ms). */
+  build(start: Start, t: number): Session;
   /** Show `session` in place of the current one (dispose the old one, bind every panel to it). */
   adopt(session: Session): void;
   /** Draw every panel now. */
@@ -142,7 +142,7 @@ export class Rewinder {
   private rebuild(log: Input[], t: number): Promise<void> {
     return this.host.exclusive(async () => {
       this.reached = Math.max(this.reached, this.host.current().now);
-      const session = this.host.build(this.startValue);
+      const session = this.host.build(this.startValue, t);
       this.log = log;
       // Panels bind before the replay, so what listens to the bus or the events (the bus monitor) sees the replayed moment too.
       this.host.adopt(session);
