@@ -169,6 +169,8 @@ browserSuite('cards.browser.test.ts', 'cards', () => {
     // Board #5 (DIP 0101) to 0011 = 3, the ID of board #3.
     await viz.page.click(`${card(5)} .dip .bit[data-bit="2"]`);
     await viz.page.click(`${card(5)} .dip .bit[data-bit="1"]`);
+    // Each click is an input (recorded for rewind, links, the export), applied once time is free: wait for both.
+    await viz.page.waitForFunction(() => /DIP set to 0011/.test(document.querySelector('#stack .status')?.textContent ?? ''));
     assert.is(await viz.page.getAttribute(`${card(5)} .dip`, 'aria-label'), 'DIP switch 0011 (3)');
     assert.is(await viz.page.textContent('#board-5-title'), 'Board ID 5', 'the MCU read the DIP at boot');
     assert.match((await viz.page.textContent(`${card(5)} .dip-note`)) ?? '', /the MCU read 5 at boot: the ID changes at its next boot/);
