@@ -114,7 +114,8 @@ browserSuite('viz.browser.test.ts', 'the viz page', () => {
     assert.match((await viz.page.textContent(`${PORT} .state`)) ?? '', /^powered, heartbeat OK · Pi: running$/);
     assert.match((await viz.page.textContent(`${PORT} .meter`)) ?? '', /^5\.\d\d V 0\.40 A 2\.\d\d W$/);
     assert.is(await viz.page.textContent('#lesson-status'), 'Free play on stack "default". Load a lesson to run its steps.');
-    await screenshot(viz.page, 'stack-heartbeat', '#stack');
+    await screenshot(viz.page, 'stack-heartbeat', '#stack'); // the card and its chart
+    await screenshot(viz.page, 'stack-heartbeat-panels', '#timeline'); // the timeline, host panel, faults and bus monitor of that moment
   });
 
   test('a crash injected from the page leads to the watchdog power cycle, lit in the port chart and in the event log', async () => {
