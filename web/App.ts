@@ -16,7 +16,7 @@ import { EventLogPanel } from './eventLogPanel.ts';
 import { FaultPanel } from './faultPanel.ts';
 import { HostPanel } from './hostPanel.ts';
 import type { GuideState } from './lessons/guideView.ts';
-import { parseLesson } from './lessons/lessonFile.ts';
+import { parseLesson, type Lesson } from './lessons/lessonFile.ts';
 import { LessonRunner } from './lessons/LessonRunner.ts';
 import { stepLabel } from './lessons/stepLabel.ts';
 import { LessonsPanel, type LessonsHost } from './lessonsPanel.ts';
@@ -24,7 +24,7 @@ import { MemoryView } from './memoryView.ts';
 import { ScopePanel } from './scopePanel.ts';
 import { Session } from './Session.ts';
 import { Selection, StackView } from './stackView.ts';
-import { Rewinder } from './rewind/Rewinder.ts';
+import { Rewinder, type Start } from './rewind/Rewinder.ts';
 import { TimelinePanel } from './timelinePanel.ts';
 import { TimeControls } from './timeControls.ts';
 import { TimeDriver } from './TimeDriver.ts';
@@ -54,15 +54,18 @@ export class App {
   readonly scope: ScopePanel;
   private current: Session;
   private readonly views: View[];
-  /** The guided lesson (or its exercise) running now, and what the lessons list highlights. */
-  private guideState: GuideState | undefined;
+  /** Each session's guided lesson (or exercise), if it runs one. */
+  private readonly guides = new WeakMap<Session, GuideState>();
+  /** Parsed guided lessons by file name. */
+  private readonly lessons = new Map<string, Lesson>();
+  /** What the lessons list highlights: "guided:FILE", "scenario:FILE", or undefined for the start stack. */
   private loadedKey: string | undefined;
 
-  constructor(root: HTMLElement, data: VizData) {
-    this.current = this.build(data.start, data.startIsLesson);
+  constructor(root: HTMLElement, private readonly data: VizData) {
+    this.current = this.build({ scenario: data.start, lesson: data.startIsLesson });
     this.driver = new TimeDriver(() => this.current);
     this.rewinder = new Rewinder({
-      build: (start) => this.build(start.scenario, start.lesson), adopt: (session) => this.adopt(session),
+      build: (start, t) => this.build(start, t), adopt: (session) => this.adopt(session), replayed: (session, t) => this.replayed(session, t),
       current: () => this.current, exclusive: (fn) => this.driver.exclusive(fn), redraw: () => this.driver.render(),
     }, { scenario: data.start, lesson: data.startIsLesson });
     const timeline = (this.timeline = new TimelinePanel(this, data));
@@ -114,24 +117,41 @@ export class App {
     return this.current;
   }
 
-  /** Replace the session: a new stack from the scenario's stack, profile and seed, its steps if a lesson. */
-  load(scenario: Scenario, lesson: boolean, guide?: (session: Session) => GuideState, lessonFile?: string): void {
-    this.guideState?.runner?.dispose();
-    const session = this.build(scenario, lesson);
-    this.guideState = guide?.(session); // before adopt() draws the panels, so the lesson's guide shows at once
+  /** The guided lesson (or its exercise) the current session runs, if any. */
+  private get guideState(): GuideState | undefined {
+    return this.guides.get(this.current);
+  }
+
+  /** Replace the session: a new stack from the start's stack, profile and seed, its steps if a lesson, its guide if a guided lesson. */
+  load(start: Start): void {
+    const session = this.build(start);
     this.adopt(session);
-    // A lesson's script steps are purple markers on the scope's time axis (the scope bound first, in adopt()).
-    if (lesson) for (const step of scenario.steps) this.scope.recorder.addMarker(step.atMs, stepLabel(step));
-    this.rewinder.started({ scenario, lesson, lessonFile });
+    this.rewinder.started(start);
   }
 
   /** Show `session` in place of the current one (a new start, or a rewind's replay). */
   adopt(session: Session): void {
-    if (session !== this.current) this.current.dispose();
+    if (session !== this.current) {
+      this.guides.get(this.current)?.runner?.dispose();
+      this.current.dispose();
+    }
     this.current = session;
     if (this.selection.board >= this.current.sim.boards.length) this.selection.set(0, 0);
     for (const view of this.views) view.bind(this.current);
+    // A lesson's script steps are purple markers on the scope's time axis (the scope bound first).
+    if (session.lesson) for (const step of session.scenario.steps) this.scope.recorder.addMarker(step.atMs, stepLabel(step));
     this.driver.render(); // the new stack is drawn at once, not one frame later
+  }
+
+  /** A guided lesson file, parsed (once); throws a ConfigError for a file the page cannot use. */
+  guidedLesson(file: string): Lesson {
+    let lesson = this.lessons.get(file);
+    if (lesson) return lesson;
+    const found = this.data.guided.find((g) => g.file === file);
+    if (!found) throw new ConfigError(file, [{ path: '', message: 'no such guided lesson on this page' }]);
+    lesson = parseLesson(found.json, found.file, new Map(this.data.lessons.map((s) => [s.file, s.json])));
+    this.lessons.set(file, lesson);
+    return lesson;
   }
 
   /** Parse and load a lesson; a scenario the page cannot use is reported, the current stack stays. */
@@ -144,16 +164,15 @@ export class App {
       if (status) status.textContent = e instanceof ConfigError ? e.message : `cannot load ${lesson.file}: ${String(e)}`;
       return;
     }
-    this.loadedKey = `scenario:${lesson.file}`;
-    this.load(scenario, true, undefined, lesson.file);
+    this.load({ scenario, lesson: true, lessonFile: lesson.file });
     if (this.driver.paused) this.driver.setPaused(false);
   }
 
   /** Load a guided lesson: its script's stack at time 0, paused until the student has made a prediction and pressed Run. */
-  loadGuided(file: VizGuidedLesson, scenarios: readonly VizLesson[]): void {
+  loadGuided(file: VizGuidedLesson): void {
     let lesson;
     try {
-      lesson = parseLesson(file.json, file.file, new Map(scenarios.map((s) => [s.file, s.json])));
+      lesson = this.guidedLesson(file.file);
     } catch (e) {
       const status = document.getElementById('lesson-status');
       if (status) status.textContent = e instanceof ConfigError ? e.message : `cannot load ${file.file}: ${String(e)}`;
@@ -161,22 +180,16 @@ export class App {
     }
     this.driver.setPaused(true);
     this.selection.set(lesson.select.board, lesson.select.pi);
-    this.loadedKey = `guided:${file.file}`;
-    this.load(lesson.scenario, true, (session) => {
-      const runner = new LessonRunner(lesson, session.sim);
-      session.guide = runner;
-      return { lesson, runner, exercise: false, started: false };
-    });
+    this.load({ scenario: lesson.scenario, lesson: true, lessonFile: lesson.scenarioFile, guided: { file: lesson.file, exercise: false } });
   }
 
   /** What the lessons panel asks of the page: load, reset (time running again), run, Continue, the exercise. */
   private lessonsHost(data: VizData): LessonsHost {
     return {
       loadScenario: (l) => this.loadLesson(l),
-      loadGuided: (l) => this.loadGuided(l, data.lessons),
+      loadGuided: (l) => this.loadGuided(l),
       reset: () => {
-        this.loadedKey = undefined;
-        this.load(data.start, data.startIsLesson);
+        this.load({ scenario: data.start, lesson: data.startIsLesson });
         this.driver.setPaused(false); // after a lesson's end time stood still: the start stack runs, not silently paused
       },
       guide: () => this.guideState,
@@ -196,7 +209,7 @@ export class App {
         if (!g || !exercise) return;
         this.driver.setPaused(true);
         this.selection.set(g.lesson.select.board, g.lesson.select.pi);
-        this.load(exercise.scenario, true, () => ({ lesson: g.lesson, runner: undefined, exercise: true, started: true }));
+        this.load({ scenario: exercise.scenario, lesson: true, guided: { file: g.lesson.file, exercise: true } });
         void this.driver.step(100); // the MCUs boot (10 ms) before the student's first command
       },
       finishExercise: () => void this.driver.step(Math.max(0, this.current.scenario.durationMs - this.current.now)),
@@ -207,11 +220,34 @@ export class App {
     };
   }
 
-  private build(scenario: Scenario, lesson: boolean): Session {
+  /**
+   * A new session from a start, not shown yet; a guided start gets its guide (the lesson's
+   * runner, whose pauses stop time). `replayTo`: the same start rebuilt and replayed to that time
+   * (ms; a rewind, an undo, a link), so the student's prediction and Run carry over from the
+   * session it replaces, and past 0 s the lesson counts as run (its prediction form stays closed).
+   */
+  private build(start: Start, replayTo?: number): Session {
     let session: Session | undefined;
     this.tracker.now = () => session?.now ?? 0; // the actors' first transitions happen while the session is built
-    session = new Session({ scenario, lesson, inspect: this.tracker.inspect });
+    session = new Session({ scenario: start.scenario, lesson: start.lesson, inspect: this.tracker.inspect });
     session.inputSink = (input) => this.rewinder.record(input);
+    const g = start.guided;
+    this.loadedKey = g ? `guided:${g.file}` : start.lessonFile === undefined ? undefined : `scenario:${start.lessonFile}`;
+    if (!g) return session;
+    const lesson = this.guidedLesson(g.file);
+    const before = replayTo === undefined ? undefined : this.guideState;
+    const same = before && before.lesson.file === g.file && before.exercise === g.exercise ? before : undefined;
+    const runner = g.exercise ? undefined : new LessonRunner(lesson, session.sim);
+    const given = same?.runner?.prediction?.given;
+    if (runner && given !== undefined) runner.predict(given);
+    session.guide = runner;
+    // Set before adopt() draws the panels, so the lesson's guide shows at once.
+    this.guides.set(session, { lesson, runner, exercise: g.exercise, started: g.exercise || (same?.started ?? false) || (replayTo ?? 0) > 0 });
     return session;
+  }
+
+  /** A rebuilt session reached `t` (ms) by replay: its lesson's pauses before t are passed. */
+  private replayed(session: Session, t: number): void {
+    this.guides.get(session)?.runner?.catchUp(t);
   }
 }

@@ -235,12 +235,13 @@ export class ChartView {
 
   private async trigger(trigger: Trigger, session: Session, id: number, index: number, pi: 0 | 1, t: ChartTransition): Promise<string> {
     try {
+      // Through session.input, as the host and fault panels do: recorded for rewind, undo, links and the export.
       if (trigger.kind === 'fault') {
-        session.sim.control.inject(trigger.fault, { board: index, pi });
-        this.driver.render();
+        await this.driver.settle(session.input({ kind: 'fault', fault: trigger.fault, board: index, pi }));
         return `${trigger.fault} injected on board #${index} Pi ${pi} at ${formatSeconds(session.now)}`;
       }
-      const x = await this.driver.settle(session.send(trigger.command, id, { pi }));
+      const x = await this.driver.settle(session.input({ kind: 'host', command: trigger.command, id, args: { pi } }));
+      if (!x) return `sent ${trigger.command} to board ${id} Pi ${pi}`;
       const o = x.outcome;
       const reply = o.kind === 'reply' ? (o.frame.status === 'ok' ? 'OK' : `error reply`) : `no reply (${o.error.message})`;
       return `sent ${trigger.command} to board ${id} Pi ${pi} at ${formatSeconds(x.sentAt)}: ${reply} (${t.source.split('.').slice(1).join('.')} edge)`;

@@ -9,100 +9,60 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { scenarioFromText } from '../board-model/scenario.ts';
 import { runScenario } from '../board-model/sim/runScenario.ts';
-import { resolveScenario } from '../cli/simFiles.ts';
-import { buildVizPage, writeVizPage, type VizPage } from './node/buildPage.ts';
-import { serveVizPage, type VizServer } from './node/server.ts';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './testing/chromium.ts';
+import { advance, browserSuite, useVizPage } from './testing/vizBrowser.ts';
 
 const PORT = '.board[data-board="3"] .port[data-pi="0"]';
 
-let built: VizPage;
-let server: VizServer;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-let fileDir: string;
-const errors: string[] = [];
-
-/** Everything the test compares between two moments. */
-interface Shown {
-  clock: string;
-  events: string[];
-  card: string;
-  bus: string[];
-  led: string | null;
-}
-
-async function open(url: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (e) => errors.push(`${url}: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && errors.push(`${url}: ${m.text()}`));
-  await page.goto(url);
-  await page.waitForFunction(() => window.pistackViz !== undefined);
-  return page;
-}
-
-function advance(page: Page, ms: number): Promise<number> {
-  return page.evaluate((step) => window.pistackViz!.advance(step), ms);
-}
-
-async function shown(page: Page): Promise<Shown> {
-  return {
-    clock: (await page.textContent('#clock')) ?? '',
-    events: await page.locator('#events tbody tr').allTextContents(),
-    card: (await page.locator('.board[data-board="3"]').innerText()),
-    bus: await page.locator('#bus tbody tr').allTextContents(),
-    led: await page.getAttribute(`${PORT} .led.power`, 'aria-label'),
-  };
-}
-
-/**
- * The student's session: from 0 s (a link paused at 0), past the MCUs' boot, PI_ON board 3 Pi 0
- * from the host panel at 2 s, a crash at 30 s, to 45 s (the watchdog has cut the Pi at 42 s).
- */
-async function studentSession(page: Page): Promise<void> {
-  assert.is(await page.evaluate(() => window.pistackViz!.now()), 0);
-  await advance(page, 2000);
-  await page.click(`${PORT} .select`);
-  await page.selectOption('#host-command', 'PI_ON');
-  await page.selectOption('#host-field-pi', '0');
-  await page.click('#host-send');
-  await page.waitForFunction(() => /^PI_ON to board 3: OK$/.test(document.getElementById('host-decoded')?.textContent ?? ''));
-  await advance(page, 28_000);
-  await page.click('button[data-fault="crash"]');
-  await page.waitForFunction(() => /^crash on board #3 Pi 0 at /.test(document.querySelector('#faults .status')?.textContent ?? ''));
-  await advance(page, 15_000);
-}
-
-if (!chromiumAvailable()) {
-  console.log(`rewind.browser.test.ts: skipped, ${CHROMIUM_PATH} is missing (Debian: apt-get install chromium)`);
-  test.skip(`rewind and links in Chromium (skipped: ${CHROMIUM_PATH} is missing; apt-get install chromium)`, () => undefined);
-} else {
+browserSuite('rewind.browser.test.ts', 'rewind and links', () => {
+  const viz = useVizPage({ viewport: { width: 1600, height: 1000 }, open: false });
+  const open = (url: string): Promise<Page> => viz.open(url);
   let page: Page;
   let at45: Shown;
   let t45 = 0;
 
-  test.before(async () => {
-    built = await buildVizPage({ start: resolveScenario({}, 0), startIsLesson: false });
-    server = await serveVizPage(built, '127.0.0.1', 0);
-    fileDir = mkdtempSync(join(tmpdir(), 'pistack-rewind-'));
-    await writeVizPage(built, fileDir);
-    browser = await launchChromium();
-  });
+  /** Everything the test compares between two moments. */
+  interface Shown {
+    clock: string;
+    events: string[];
+    card: string;
+    bus: string[];
+    led: string | null;
+  }
 
-  test.after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (fileDir) rmSync(fileDir, { recursive: true, force: true });
-  });
+  async function shown(page: Page): Promise<Shown> {
+    return {
+      clock: (await page.textContent('#clock')) ?? '',
+      events: await page.locator('#events tbody tr').allTextContents(),
+      card: (await page.locator('.board[data-board="3"]').innerText()),
+      bus: await page.locator('#bus tbody tr').allTextContents(),
+      led: await page.getAttribute(`${PORT} .led.power`, 'aria-label'),
+    };
+  }
+
+  /**
+   * The student's session: from 0 s (a link paused at 0), past the MCUs' boot, PI_ON board 3 Pi 0
+   * from the host panel at 2 s, a crash at 30 s, to 45 s (the watchdog has cut the Pi at 42 s).
+   */
+  async function studentSession(page: Page): Promise<void> {
+    assert.is(await page.evaluate(() => window.pistackViz!.now()), 0);
+    await advance(page, 2000);
+    await page.click(`${PORT} .select`);
+    await page.selectOption('#host-command', 'PI_ON');
+    await page.selectOption('#host-field-pi', '0');
+    await page.click('#host-send');
+    await page.waitForFunction(() => /^PI_ON to board 3: OK$/.test(document.getElementById('host-decoded')?.textContent ?? ''));
+    await advance(page, 28_000);
+    await page.click('button[data-fault="crash"]');
+    await page.waitForFunction(() => /^crash on board #3 Pi 0 at /.test(document.querySelector('#faults .status')?.textContent ?? ''));
+    await advance(page, 15_000);
+  }
 
   test('rewind to an earlier time shows the same state as a fresh run to that time', async () => {
-    page = await open(`${server.url}#v=1&t=0`);
+    page = await open(`${viz.server.url}#v=1&t=0`);
     await studentSession(page);
     t45 = await page.evaluate(() => window.pistackViz!.now());
     at45 = await shown(page);
@@ -113,12 +73,12 @@ if (!chromiumAvailable()) {
     await page.evaluate((t) => window.pistackViz!.rewind(t), t45);
     assert.equal(await shown(page), at45);
 
-    const fresh = await open(`${server.url}#v=1&t=0`);
+    const fresh = await open(`${viz.server.url}#v=1&t=0`);
     await studentSession(fresh);
     assert.equal(await shown(fresh), at45);
     assert.equal(await fresh.evaluate(() => window.pistackViz!.inputs()), await page.evaluate(() => window.pistackViz!.inputs()));
     await fresh.close();
-    assert.equal(errors, []);
+    assert.equal(viz.errors, []);
   });
 
   test('the scrubber is labelled and works from the keyboard: Home goes back to 0, the arrow keys step 100 ms', async () => {
@@ -138,7 +98,7 @@ if (!chromiumAvailable()) {
     assert.match((await page.textContent('#timeline-notice')) ?? '', /^Rewound to 85\.100 s; paused/);
     await page.evaluate((t) => window.pistackViz!.rewind(t), t45);
     assert.equal(await shown(page), at45);
-    assert.equal(errors, []);
+    assert.equal(viz.errors, []);
   });
 
   test('a permalink reloads to the same state: time, inputs, selection, speed, paused (served and from file://)', async () => {
@@ -149,7 +109,7 @@ if (!chromiumAvailable()) {
     assert.is(await page.evaluate(() => location.href), link, 'the address bar keeps the state too');
     assert.match(link, /#v=1&t=\d+\.\d{1,10}&seed=\d+&board=3&pi=0&speed=10&in=h:[0-9a-z]+:PI_ON:3:0,f:[0-9a-z]+:crash:3:0$/);
     const shownNow = await shown(page);
-    for (const url of [link, `${pathToFileURL(join(fileDir, 'index.html')).href}#${link.split('#')[1]}`]) {
+    for (const url of [link, viz.staticUrl(`#${link.split('#')[1]}`)]) {
       const again = await open(url);
       assert.equal(await shown(again), shownNow, url);
       assert.equal(await again.evaluate(() => window.pistackViz!.selection()), { board: 3, pi: 0 });
@@ -158,11 +118,11 @@ if (!chromiumAvailable()) {
       assert.is(await again.getAttribute(`${PORT} .select`, 'aria-pressed'), 'true');
       await again.close();
     }
-    assert.equal(errors, []);
+    assert.equal(viz.errors, []);
   });
 
   test('a lesson\'s permalink reopens the lesson at the same moment, its steps and the student\'s input replayed', async () => {
-    const lesson = await open(`${server.url}#v=1&t=0`);
+    const lesson = await open(`${viz.server.url}#v=1&t=0`);
     await lesson.click('button[data-lesson="watchdog-cycle.json"]');
     await lesson.evaluate(() => window.pistackViz!.pause());
     await lesson.evaluate(() => window.pistackViz!.rewind(40_000));
@@ -182,11 +142,11 @@ if (!chromiumAvailable()) {
     assert.is(await again.textContent('#clock'), '0:01:15.000');
     await again.close();
     await lesson.close();
-    assert.equal(errors, []);
+    assert.equal(viz.errors, []);
   });
 
   test('a teacher\'s hand-written link opens board 3 at 72 s', async () => {
-    const teacher = await open(`${server.url}#v=1&t=72000&board=3&pi=1`);
+    const teacher = await open(`${viz.server.url}#v=1&t=72000&board=3&pi=1`);
     assert.is(await teacher.textContent('#clock'), '0:01:12.000');
     assert.is(await teacher.getAttribute('.board[data-board="3"] .port[data-pi="1"] .select', 'aria-pressed'), 'true');
     assert.is(await teacher.inputValue('#host-id'), '3');
@@ -203,7 +163,7 @@ if (!chromiumAvailable()) {
     assert.is(await page.locator('#events tbody tr', { hasText: 'pi-crashed' }).count(), 0);
     assert.is(await page.locator('#events tbody tr', { hasText: 'watchdog-expired' }).count(), 0);
     assert.equal(await page.evaluate(() => window.pistackViz!.inputs()), ['2.000 s: PI_ON to ID 3 Pi 0']);
-    assert.equal(errors, []);
+    assert.equal(viz.errors, []);
   });
 
   test('a fault input can be undone from the list too; the exported scenario makes pistack sim reproduce the page\'s events', async () => {
@@ -229,12 +189,12 @@ if (!chromiumAvailable()) {
     await page.click('#timeline-inputs button[aria-label^="undo "][aria-label*="short-circuit"]');
     await page.waitForFunction(() => /^Undone: .*short-circuit/.test(document.getElementById('timeline-notice')?.textContent ?? ''));
     assert.is((await page.evaluate(() => window.pistackViz!.inputs())).length, 2);
-    assert.equal(errors, []);
+    assert.equal(viz.errors, []);
   });
 
   test('a bad or old fragment is ignored with a visible notice, never a crash', async () => {
     for (const [fragment, reason] of [['#v=0&t=5', /version 0 is not 1/], ['#v=1&lesson=nope.json', /no lesson "nope\.json"/], ['#v=1&board=40', /board #40 is not in the stack of 16/], ['#v=1&in=f:1:crash:99:0', /an input acts on board #99/]] as const) {
-      const bad = await open(`${server.url}${fragment}`);
+      const bad = await open(`${viz.server.url}${fragment}`);
       const notice = (await bad.textContent('#timeline-notice')) ?? '';
       assert.match(notice, /^The link's state was ignored \(/);
       assert.match(notice, reason);
@@ -243,8 +203,8 @@ if (!chromiumAvailable()) {
       assert.match(await bad.evaluate(() => location.hash), /^#v=1&t=/, 'the address now carries the page\'s real state');
       await bad.close();
     }
-    assert.equal(errors, []);
+    assert.equal(viz.errors, []);
   });
-}
+});
 
 test.run();

@@ -119,12 +119,12 @@ export class BoardCard {
   private readonly ports: [PortParts, PortParts];
 
   constructor(private readonly board: Board, now: () => number, private readonly others: () => readonly Board[],
-    private readonly onSelect: (pi: 0 | 1) => void, private readonly onDip: (dip: number) => void) {
+    private readonly onSelect: (pi: 0 | 1) => void, private readonly onDip: (bit: number) => void) {
     this.times = new BoardTimes(board, now);
     [this.debugLed, this.debugBox] = led('debug', 'DBG');
     for (let bit = 3; bit >= 0; bit--) {
       const b = h('button', { type: 'button', class: 'bit', 'data-bit': bit, 'aria-pressed': 'false' }, h('span', { class: 'knob', 'aria-hidden': 'true' }), h('span', { class: 'bit-no', 'aria-hidden': 'true' }, String(bit)));
-      b.addEventListener('click', () => this.onDip(this.board.dip ^ (1 << bit)));
+      b.addEventListener('click', () => this.onDip(bit));
       this.bits.push(this.dip.appendChild(b));
     }
     this.ports = [this.port(0), this.port(1)];
@@ -250,6 +250,8 @@ export class StackView {
   private readonly status = h('p', { class: 'status', role: 'status' });
   private cards: BoardCard[] = [];
   private session: Session | undefined;
+  /** DIP settings clicked but not applied yet, by board index: a second click toggles from the first one's value. */
+  private pendingDip = new Map<number, number>();
 
   constructor(private readonly selection: Selection) {
     this.el = panel('stack', 'Stack', this.caption, this.status, this.grid);
@@ -259,10 +261,11 @@ export class StackView {
   /** Build the cards for a new session's boards. */
   bind(session: Session): void {
     this.session = session;
+    this.pendingDip = new Map();
     for (const card of this.cards) card.dispose();
     const boards = session.sim.boards;
     this.cards = boards.map((board) => new BoardCard(board, () => session.now, () => boards,
-      (pi) => this.selection.set(board.index, pi), (dip) => this.setDip(board, dip)));
+      (pi) => this.selection.set(board.index, pi), (bit) => this.toggleDip(board, bit)));
     this.grid.replaceChildren(...this.cards.map((c) => c.el));
     const s = session.scenario;
     setText(this.status, '');
@@ -283,12 +286,20 @@ export class StackView {
     return this.cards.flatMap((c) => c.timerNames(now));
   }
 
-  private setDip(board: Board, dip: number): void {
+  /** Flip one DIP bit: a set-dip input like every other control's (recorded for rewind, undo, links and the export). */
+  private toggleDip(board: Board, bit: number): void {
     const session = this.session;
     if (!session) return;
-    session.sim.control.inject('set-dip', { board: board.index, value: dip });
-    setText(this.status, `Board #${board.index}: DIP set to ${dip.toString(2).padStart(4, '0')} (${dip}) at ${(session.now / 1000).toFixed(3)} s; the MCU reads it at its next boot (reset the MCU in Faults to apply it now).`);
-    this.render();
+    const pending = this.pendingDip;
+    const dip = (pending.get(board.index) ?? board.dip) ^ (1 << bit);
+    pending.set(board.index, dip);
+    void session.input({ kind: 'fault', fault: 'set-dip', board: board.index, pi: 0, value: dip }).then(() => {
+      setText(this.status, `Board #${board.index}: DIP set to ${dip.toString(2).padStart(4, '0')} (${dip}) at ${(session.now / 1000).toFixed(3)} s; the MCU reads it at its next boot (reset the MCU in Faults to apply it now).`);
+      this.render();
+    }, (e: unknown) => setText(this.status, `Board #${board.index}: the DIP could not be set: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => {
+        if (pending.get(board.index) === dip) pending.delete(board.index);
+      });
   }
 
   private showSelection(): void {

@@ -12,7 +12,8 @@ import { h, labelled, panel, setAttr, setText } from './dom.ts';
 import { formatSeconds } from './format.ts';
 import { describeInput } from './rewind/inputs.ts';
 import { ExportError, exportScenario } from './rewind/exportScenario.ts';
-import type { Start } from './rewind/Rewinder.ts';
+import type { GuidedStart, Start } from './rewind/Rewinder.ts';
+import type { Lesson } from './lessons/lessonFile.ts';
 import { decodeUrlState, encodeUrlState, type UrlState } from './rewind/urlState.ts';
 import type { Session } from './Session.ts';
 import type { VizData } from './vizData.ts';
@@ -93,19 +94,22 @@ export class TimelinePanel {
     try {
       await this.app.rewinder.restore(start, state.inputs, state.t);
     } catch (e) {
-      this.app.load(this.data.start, this.data.startIsLesson);
+      this.app.load({ scenario: this.data.start, lesson: this.data.startIsLesson });
       return this.ignore(`The link's state could not be replayed (${e instanceof Error ? e.message : String(e)}); showing the start instead.`);
     }
     this.app.selection.set(state.board, state.pi);
     this.app.driver.render();
-    setText(this.notice, `Opened from the link: ${start.lesson ? `lesson "${start.scenario.name}"` : 'the start stack'} at ${formatSeconds(state.t)}, board #${state.board} Pi ${state.pi}, paused.`);
+    const what = start.guided ? `${start.guided.exercise ? 'the exercise of ' : ''}guided lesson "${this.app.guidedLesson(start.guided.file).title}"`
+      : start.lesson ? `lesson "${start.scenario.name}"` : 'the start stack';
+    setText(this.notice, `Opened from the link: ${what} at ${formatSeconds(state.t)}, board #${state.board} Pi ${state.pi}, paused.`);
   }
 
   /** The link's state now. */
   state(): UrlState {
     const r = this.app.rewinder;
+    const g = r.start.guided;
     return {
-      lesson: r.start.lessonFile, t: this.app.session.now, seed: r.start.scenario.seed,
+      lesson: g ? undefined : r.start.lessonFile, guided: g?.file, exercise: g?.exercise, t: this.app.session.now, seed: r.start.scenario.seed,
       board: this.app.selection.board, pi: this.app.selection.pi, speed: this.app.driver.speed, inputs: r.inputs,
     };
   }
@@ -118,15 +122,35 @@ export class TimelinePanel {
   /** The session as a scenario file's text; throws ExportError when it cannot be written. */
   scenarioText(): string {
     const r = this.app.rewinder;
-    const lesson = r.start.lessonFile === undefined ? undefined : this.data.lessons.find((l) => l.file === r.start.lessonFile);
-    const file = exportScenario({ scenario: r.start.scenario, ...(lesson ? { lessonJson: lesson.json } : {}), inputs: r.inputs, nowMs: this.app.session.now });
+    const g = r.start.guided;
+    // A lesson's own file (a guided lesson's script), or the exercise's scenario: their steps and checks stay in the export.
+    const lessonJson = g?.exercise ? this.app.guidedLesson(g.file).exercise?.json
+      : r.start.lessonFile === undefined ? undefined : this.data.lessons.find((l) => l.file === r.start.lessonFile)?.json;
+    const file = exportScenario({ scenario: r.start.scenario, ...(lessonJson === undefined ? {} : { lessonJson }), inputs: r.inputs, nowMs: this.app.session.now });
     return `${JSON.stringify(file, null, 2)}\n`;
   }
 
   private startOf(state: UrlState): Start | string {
     let scenario: Scenario = this.data.start;
     let lesson = this.data.startIsLesson;
-    if (state.lesson !== undefined) {
+    let lessonFile = state.lesson;
+    let guided: GuidedStart | undefined;
+    if (state.guided !== undefined) {
+      const file = state.guided;
+      if (!this.data.guided.some((g) => g.file === file)) return `no guided lesson "${file}" on this page`;
+      let parsed: Lesson;
+      try {
+        parsed = this.app.guidedLesson(file);
+      } catch (e) {
+        return e instanceof ConfigError ? e.message : String(e);
+      }
+      const exercise = state.exercise === true;
+      if (exercise && !parsed.exercise) return `guided lesson "${file}" has no exercise`;
+      scenario = exercise ? parsed.exercise!.scenario : parsed.scenario;
+      lesson = true;
+      lessonFile = exercise ? undefined : parsed.scenarioFile;
+      guided = { file, exercise };
+    } else if (state.lesson !== undefined) {
       const found = this.data.lessons.find((l) => l.file === state.lesson);
       if (!found) return `no lesson "${state.lesson}" on this page`;
       try {
@@ -141,7 +165,7 @@ export class TimelinePanel {
     if (state.board >= boards) return `board #${state.board} is not in the stack of ${boards}`;
     const far = state.inputs.find((i) => i.kind === 'fault' && i.board >= boards);
     if (far) return `an input acts on board #${far.kind === 'fault' ? far.board : ''}, not in the stack of ${boards}`;
-    return { scenario, lesson, lessonFile: state.lesson };
+    return { scenario, lesson, lessonFile, ...(guided ? { guided } : {}) };
   }
 
   private ignore(text: string): void {

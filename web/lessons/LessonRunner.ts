@@ -111,6 +111,14 @@ export class LessonRunner {
     return this.current;
   }
 
+  /**
+   * A replay (rewind, undo, a link) ran the stack to `t` (ms) without stopping: every pause at an
+   * event before t is passed (in the history, not shown again); one at t itself still waits.
+   */
+  catchUp(t: number): void {
+    while (this.queue.length > 0 && this.queue[0]!.event.t < t) this.shown.push(this.materialise(this.queue.shift()!));
+  }
+
   /** Record the student's prediction (a choice or typed text). */
   predict(answer: string): void {
     this.predictionGiven = answer.trim() === '' ? undefined : answer.trim();

@@ -96,6 +96,7 @@ export class GuideView {
       h('p', { class: 'caption' }, `${lesson.level} · about ${lesson.minutes} min · script ${lesson.scenarioFile}`),
       state.exercise ? h('p', { class: 'goal', id: 'exercise-task' }, lesson.exercise?.task ?? '') : h('p', { class: 'goal', id: 'lesson-goal' }, h('strong', {}, 'Goal: '), lesson.goal),
       state.exercise ? this.exerciseControls() : this.predictionForm(lesson));
+    if (!state.exercise) this.keepPrediction(state);
     for (const step of session.scenario.steps) this.mark('step', step.atMs, end);
     this.steps.append(...session.scenario.steps.map((step, i) => h('li', { 'data-t': step.atMs }, h('span', { class: 't' }, seconds(step.atMs)), ' ', state.runner?.steps[i]?.label ?? '')));
     this.unsubscribe = session.onVerdicts((v) => this.finished(session, v));
@@ -158,6 +159,20 @@ export class GuideView {
     this.run.disabled = true;
     setText(this.runHint, 'Make your prediction, then run the lesson.');
     return h('fieldset', { class: 'prediction', id: 'lesson-prediction' }, h('legend', { id: 'prediction-question' }, `Predict: ${p.question}`), ...inputs, h('div', { class: 'controls' }, this.run), this.runHint);
+  }
+
+  /** A session rebuilt by a rewind, an undo or a link: the prediction already made stays made, and after Run the form stays closed. */
+  private keepPrediction(state: GuideState): void {
+    const given = state.runner?.prediction?.given;
+    if (given !== undefined) {
+      const radio = Array.from(this.top.querySelectorAll<HTMLInputElement>('input[name="prediction"]')).find((i) => i.value === given);
+      const text = this.top.querySelector<HTMLInputElement>('#prediction-text');
+      if (radio) radio.checked = true;
+      if (text) text.value = given;
+      this.run.disabled = false;
+      setText(this.runHint, '');
+    }
+    if (state.started) this.showPrediction();
   }
 
   private showPrediction(): void {

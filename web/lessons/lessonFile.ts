@@ -90,6 +90,8 @@ export interface Exercise {
   readonly task: string;
   /** The exercise's own scenario: the lesson's stack, profile and seed, the setup steps, the checks. */
   readonly scenario: Scenario;
+  /** That scenario as a scenario file's object (what "Export as scenario" starts from). */
+  readonly json: Readonly<Record<string, unknown>>;
   readonly checks: readonly ExerciseCheck[];
   /** Shown when every check passes. */
   readonly success: string;
@@ -164,11 +166,12 @@ function exerciseOf(raw: NonNullable<z.output<typeof lessonSchema>['exercise']>,
     return rest;
   });
   try {
-    const scenario = parseScenario({
+    const file = {
       name: `${base.name} (exercise)`, description: raw.task, stack: json['stack'], profile: json['profile'], seed: base.seed,
       duration: raw.duration, steps: raw.steps, expect,
-    }, source);
-    return { task: raw.task, scenario, checks, success: raw.success };
+    };
+    const scenario = parseScenario(file, source);
+    return { task: raw.task, scenario, json: file, checks, success: raw.success };
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     issues.push(...e.issues.map((i) => ({ path: `exercise.${i.path}`, message: i.message })));

@@ -14,18 +14,27 @@ import type { HostExchange, Session } from '../Session.ts';
 import { freeInputTime, normalInput, type Input, type PendingInput } from './inputs.ts';
 import { applyInput, replayTo } from './replay.ts';
 
+/** A guided lesson's part (fixtures/lessons): the lesson's own run with its pauses, or its exercise. */
+export interface GuidedStart {
+  /** The lesson file's name, e.g. "02-heartbeat-watchdog.json". */
+  readonly file: string;
+  readonly exercise: boolean;
+}
+
 /** Where a session starts: a scenario (its stack, profile and seed), run as a lesson or as free play. */
 export interface Start {
   readonly scenario: Scenario;
   readonly lesson: boolean;
-  /** The lesson's file name (for links), undefined for the page's start stack. */
+  /** The scenario file's name (for links and the export), undefined for the page's start stack and an exercise. */
   readonly lessonFile?: string | undefined;
+  /** The guided lesson this start runs, if any (its guide is attached to every session built from it). */
+  readonly guided?: GuidedStart | undefined;
 }
 
 /** What the page gives the rewinder. */
 export interface RewindHost {
-  /** A new session from a start (not shown yet). */
-  build(start: Start): Session;
+  /** A new session from a start (not shown yet), about to be replayed to `t` (ms). */
+  build(start: Start, t: number): Session;
   /** Show `session` in place of the current one (dispose the old one, bind every panel to it). */
   adopt(session: Session): void;
   /** Draw every panel now. */
@@ -34,6 +43,8 @@ export interface RewindHost {
   current(): Session;
   /** Run `fn` when nothing else moves virtual time. */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** A rebuilt session has been replayed to `t` (ms): a guided lesson's pauses before t are passed. */
+  replayed?(session: Session, t: number): void;
 }
 
 /** The input log of the current start, and rewind/undo over it. */
@@ -131,11 +142,12 @@ export class Rewinder {
   private rebuild(log: Input[], t: number): Promise<void> {
     return this.host.exclusive(async () => {
       this.reached = Math.max(this.reached, this.host.current().now);
-      const session = this.host.build(this.startValue);
+      const session = this.host.build(this.startValue, t);
       this.log = log;
       // Panels bind before the replay, so what listens to the bus or the events (the bus monitor) sees the replayed moment too.
       this.host.adopt(session);
       this.future = await replayTo(session, log, t);
+      this.host.replayed?.(session, t);
       this.changed();
       this.host.redraw();
     });

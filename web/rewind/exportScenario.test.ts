@@ -12,6 +12,7 @@ import { ExportError, exportScenario, inputStep } from './exportScenario.ts';
 import { Rewinder, type Start } from './Rewinder.ts';
 import { TestHost } from '../testing/rewindHost.ts';
 import type { PendingInput } from './inputs.ts';
+import { allLessons } from '../testing/lessonHeadless.ts';
 
 const SCRIPT: ReadonlyArray<readonly [number, PendingInput]> = [
   [2000, { kind: 'host', command: 'PI_ON', id: 0, args: { pi: 0 } }],
@@ -69,6 +70,37 @@ test('a lesson with the student\'s inputs exported: its own steps kept, sim repr
   const scenario = parseScenario(JSON.parse(JSON.stringify(file)), 'student.json');
   assert.is(scenario.steps.length, lesson.steps.length + LESSON_SCRIPT.length);
   assert.equal(scenario.expect, lesson.expect);
+  const result = await runScenario(scenario);
+  assert.equal(comparable(result.events), comparable(host.session.sim.events.events));
+});
+
+test('a DIP bit clicked on a card and a transition fired from a chart are inputs like any other: exported, sim reproduces them', async () => {
+  const start: Start = { scenario: resolveScenario({}, 0), lesson: false };
+  const { host, rewinder } = await play(start, 30_000, [
+    [1000, { kind: 'fault', fault: 'set-dip', board: 5, pi: 0, value: 3 }], // the card's DIP bits: board #5 to 0011
+    [2000, { kind: 'fault', fault: 'mcu-reset', board: 5, pi: 0 }], // the MCU chart's RESET edge: it reads the DIP
+    [3000, { kind: 'host', command: 'PI_ON', id: 3, args: { pi: 0 } }], // the port chart's PI_ON edge: two boards answer ID 3
+    [20_000, { kind: 'fault', fault: 'crash', board: 0, pi: 1 }], // the Pi chart's CRASH edge
+  ]);
+  assert.is(host.session.sim.boards[5]!.id, 3, 'board #5 took ID 3 at its reboot');
+  const file = exportScenario({ scenario: start.scenario, inputs: rewinder.inputs, nowMs: host.session.now });
+  const steps = file['steps'] as Array<Record<string, unknown>>;
+  assert.equal(steps.map((s) => s['fault'] ?? s['host']), ['set-dip', 'mcu-reset', 'PI_ON', 'crash']);
+  assert.equal({ ...steps[0], at: 0 }, { at: 0, fault: 'set-dip', board: 5, value: 3 });
+  const result = await runScenario(scenarioFromText(JSON.stringify(file), 'student.json'));
+  assert.ok(result.events.some((e) => e.type === 'collision'), 'the duplicate ID collides on the bus');
+  assert.equal(comparable(result.events), comparable(host.session.sim.events.events));
+});
+
+test('a guided lesson\'s exercise exported: its setup steps and checks kept, sim reproduces the events', async () => {
+  const lesson = allLessons().find((l) => l.exercise !== undefined)!;
+  const exercise = lesson.exercise!;
+  const start: Start = { scenario: exercise.scenario, lesson: true, guided: { file: lesson.file, exercise: true } };
+  const { host, rewinder } = await play(start, exercise.scenario.durationMs, [[5000, { kind: 'host', command: 'GET_VIN', id: 0, args: {} }]]);
+  const file = exportScenario({ scenario: exercise.scenario, lessonJson: exercise.json, inputs: rewinder.inputs, nowMs: host.session.now });
+  const scenario = parseScenario(JSON.parse(JSON.stringify(file)), 'student.json');
+  assert.is(scenario.steps.length, exercise.scenario.steps.length + 1);
+  assert.equal(scenario.expect, exercise.scenario.expect);
   const result = await runScenario(scenario);
   assert.equal(comparable(result.events), comparable(host.session.sim.events.events));
 });

@@ -25,12 +25,25 @@ test('a state round-trips through its fragment', () => {
   assert.equal(parsed, { kind: 'state', state });
 });
 
-test('the time is exact for grid times, to the µs otherwise', () => {
+test('the time is exact: a grid time, and the moment of a pause after a reply on the wire, read back as the same number', () => {
   const at = (t: number) => /&t=([^&]+)&/.exec(encodeUrlState({ ...state, t }))![1];
   assert.is(at(45_000 + 11 / 1024), '45000.0107421875');
-  assert.is(at(1234.56789012345), '1234.568');
-  const parsed = decodeUrlState(`v=1&t=${at(45_000 + 11 / 1024)}`);
-  assert.is(parsed.kind === 'state' && parsed.state.t, 45_000 + 11 / 1024);
+  for (const t of [45_000 + 11 / 1024, 1234.56789012345, 57_205 + 15_000 + 5 / 24, 0.1 + 0.2]) {
+    const parsed = decodeUrlState(`v=1&t=${at(t)}`);
+    assert.is(parsed.kind === 'state' && parsed.state.t, t, `${t} as ${at(t)}`);
+  }
+  assert.is(at(1e-7), '0', 'a time the exact text would write with an exponent: to the µs');
+});
+
+test('a guided lesson and its exercise round-trip; a scenario lesson\'s link carries neither key', () => {
+  const guided: UrlState = { ...state, lesson: undefined, guided: '02-heartbeat-watchdog.json', exercise: false, t: 72_205 + 5 / 24 };
+  const fragment = encodeUrlState(guided);
+  assert.match(fragment, /^v=1&guided=02-heartbeat-watchdog\.json&t=72205\.2083\d+&seed=7&/);
+  assert.equal(decodeUrlState(fragment), { kind: 'state', state: guided });
+  const exercise: UrlState = { ...guided, exercise: true };
+  assert.match(encodeUrlState(exercise), /^v=1&guided=02-heartbeat-watchdog\.json&exercise=1&t=/);
+  assert.equal(decodeUrlState(encodeUrlState(exercise)), { kind: 'state', state: exercise });
+  assert.not.match(encodeUrlState(state), /guided|exercise/);
 });
 
 test('a teacher\'s hand-written link: board 3 at 72 s, defaults for the rest', () => {
@@ -50,6 +63,10 @@ const BAD: ReadonlyArray<readonly [string, RegExp]> = [
   ['#v=1&board=300', /board 300 is above 255/],
   ['#v=1&pi=2', /Pi 2 is above 1/],
   ['#v=1&lesson=../x', /not a file name/],
+  ['#v=1&guided=../x', /guided lesson "\.\.\/x" is not a file name/],
+  ['#v=1&guided=02-a.json&lesson=a.json', /a lesson or a guided lesson, not both/],
+  ['#v=1&guided=02-a.json&exercise=yes', /exercise "yes" is not 1/],
+  ['#v=1&exercise=1', /exercise=1 needs a guided lesson/],
   ['#v=1&lesson=%E0%A4%A', /not URL-encoded/],
   ['#v=1&in=z:1:crash:0:0', /neither a host command/],
   ['#v=1&in=f:1:nope:0:0', /unknown fault "nope"/],

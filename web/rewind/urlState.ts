@@ -1,8 +1,10 @@
 /**
- * The page's state in the URL fragment, so a link reopens the same moment: lesson, virtual time,
- * seed, selected board and Pi, speed and the student's inputs. Compact and versioned, e.g.
+ * The page's state in the URL fragment, so a link reopens the same moment: lesson (a scenario,
+ * or a guided lesson and which part), virtual time, seed, selected board and Pi, speed and the
+ * student's inputs. Compact and versioned, e.g.
  * `#v=1&lesson=watchdog-cycle.json&t=72000&board=3&pi=1&speed=10&in=f:4hk1:crash:3:1,h:8o01:PI_ON:3:1`
- * (input times in base-36 grid units, inputs.ts). Parsed strictly: anything unknown or out of
+ * or `#v=1&guided=02-heartbeat-watchdog.json&t=72205&board=0&pi=0&speed=100`, with `&exercise=1`
+ * for its exercise (input times in base-36 grid units, inputs.ts). Parsed strictly: anything unknown or out of
  * range is rejected with a reason, never half-applied. Browser-safe.
  */
 import { COMMANDS, COMMAND_NAMES, fieldSize, type CommandName } from '../../bus-protocol/commands.ts';
@@ -15,8 +17,12 @@ export const URL_STATE_VERSION = 1;
 
 /** Everything a link carries. */
 export interface UrlState {
-  /** Lesson file name, or undefined for the page's start stack. */
+  /** Scenario file name run as a lesson, or undefined for the page's start stack and a guided lesson. */
   readonly lesson?: string | undefined;
+  /** Guided lesson file name (fixtures/lessons), if the link opens one. */
+  readonly guided?: string | undefined;
+  /** With `guided`: its exercise rather than the lesson's own run. */
+  readonly exercise?: boolean | undefined;
   /** Virtual time to show (ms). */
   readonly t: number;
   readonly seed?: number | undefined;
@@ -32,12 +38,19 @@ export type UrlParse = { readonly kind: 'none' } | { readonly kind: 'state'; rea
 /** Faults the page's buttons inject, with how their value is written. */
 const VALUE_FAULTS: Partial<Record<FaultName, 'volts' | 'dip'>> = { 'supply-volts': 'volts', 'duplicate-dip': 'dip', 'set-dip': 'dip' };
 
-const KEYS = ['v', 'lesson', 't', 'seed', 'board', 'pi', 'speed', 'in'] as const;
+const KEYS = ['v', 'lesson', 'guided', 'exercise', 't', 'seed', 'board', 'pi', 'speed', 'in'] as const;
 
-/** A time as ms text: exact when it has at most 10 decimals (every step and input time: 1/1024 ms units), else to the µs. */
+/** Digits a time may have: JavaScript's shortest text of a number, which reads back as the same number. */
+const TIME_TEXT = /^\d{1,10}(\.\d{1,20})?$/;
+
+/**
+ * A time as ms text, exact (it reads back as the same number), so a link to the moment of a
+ * lesson's pause (72205.20833333333: a reply's 5.2083 ms on the wire) reopens at that moment, with
+ * its callout; to the µs only when the exact text is not plain digits.
+ */
 function timeText(ms: number): string {
   const exact = String(ms);
-  return /^\d{1,10}(\.\d{1,10})?$/.test(exact) ? exact : String(Math.round(ms * 1000) / 1000);
+  return TIME_TEXT.test(exact) ? exact : String(Math.round(ms * 1000) / 1000);
 }
 
 function encodeInput(input: Input): string {
@@ -53,6 +66,8 @@ function encodeInput(input: Input): string {
 export function encodeUrlState(state: UrlState): string {
   const parts = [`v=${URL_STATE_VERSION}`];
   if (state.lesson !== undefined) parts.push(`lesson=${encodeURIComponent(state.lesson)}`);
+  if (state.guided !== undefined) parts.push(`guided=${encodeURIComponent(state.guided)}`);
+  if (state.guided !== undefined && state.exercise) parts.push('exercise=1');
   parts.push(`t=${timeText(state.t)}`);
   if (state.seed !== undefined) parts.push(`seed=${state.seed}`);
   parts.push(`board=${state.board}`, `pi=${state.pi}`, `speed=${state.speed}`);
@@ -124,12 +139,18 @@ export function decodeUrlState(fragment: string): UrlParse {
     if (v === undefined) throw new Bad('no version (v=1)');
     if (v !== String(URL_STATE_VERSION)) throw new Bad(`version ${v} is not ${URL_STATE_VERSION}`);
     const tText = map.get('t') ?? '0';
-    if (!/^\d{1,10}(\.\d{1,10})?$/.test(tText)) throw new Bad(`time t "${tText}" is not a number of ms`);
+    if (!TIME_TEXT.test(tText)) throw new Bad(`time t "${tText}" is not a number of ms`);
     const speedText = map.get('speed') ?? '1';
     const speed = SPEEDS.find((s) => String(s) === speedText);
     if (speed === undefined) throw new Bad(`speed ${speedText} is not one of ${SPEEDS.join(', ')}`);
     const lesson = map.get('lesson');
     if (lesson !== undefined && !/^[\w.-]{1,100}$/.test(lesson)) throw new Bad(`lesson "${lesson}" is not a file name`);
+    const guided = map.get('guided');
+    if (guided !== undefined && !/^[\w.-]{1,100}$/.test(guided)) throw new Bad(`guided lesson "${guided}" is not a file name`);
+    if (guided !== undefined && lesson !== undefined) throw new Bad('a link opens a lesson or a guided lesson, not both');
+    const exerciseText = map.get('exercise');
+    if (exerciseText !== undefined && exerciseText !== '1') throw new Bad(`exercise "${exerciseText}" is not 1`);
+    if (exerciseText !== undefined && guided === undefined) throw new Bad('exercise=1 needs a guided lesson');
     const seedText = map.get('seed');
     let previous = 0;
     const inputs = (map.get('in') ?? '').split(',').filter((s) => s !== '').map((token) => {
@@ -138,7 +159,7 @@ export function decodeUrlState(fragment: string): UrlParse {
       return input;
     });
     const state: UrlState = {
-      lesson, t: Number(tText), seed: seedText === undefined ? undefined : int(seedText, 'seed', 0xffffffff),
+      lesson, ...(guided === undefined ? {} : { guided, exercise: exerciseText === '1' }), t: Number(tText), seed: seedText === undefined ? undefined : int(seedText, 'seed', 0xffffffff),
       board: int(map.get('board') ?? '0', 'board', 255), pi: int(map.get('pi') ?? '0', 'Pi', 1) as 0 | 1, speed, inputs,
     };
     return { kind: 'state', state };

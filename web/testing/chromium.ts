@@ -18,8 +18,14 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
+/** A launched browser: its context, and `close` to end it and remove its profile. */
+export interface LaunchedChromium {
+  readonly context: BrowserContext;
+  close(): Promise<void>;
+}
+
 /** A browser context on a fresh profile; `close` ends the browser and removes the profile. */
-export async function launchChromium(viewport = { width: 1600, height: 1000 }): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchChromium(viewport = { width: 1600, height: 1000 }): Promise<LaunchedChromium> {
   const profile = mkdtempSync(join(tmpdir(), 'pistack-chromium-'));
   try {
     const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, viewport, headless: true });
