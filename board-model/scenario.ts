@@ -4,7 +4,7 @@
  * parseScenario validates everything and returns one normalised object, all times in ms.
  */
 import { z } from 'zod';
-import { ConfigError, check, describeValue, joinPath, parseJsonText } from './ConfigError.ts';
+import { ConfigError, check, describeValue, joinPath, parseJsonText, withoutSchemaKey } from './ConfigError.ts';
 import type { ConfigIssue } from './ConfigError.ts';
 import { bootWindowWarnings } from './bootWindow.ts';
 import { formatDuration } from './duration.ts';
@@ -130,7 +130,8 @@ function expectation(raw: unknown, path: string, issues: ConfigIssue[]): Omit<Ex
  * profile is the default for its stack's boards. Throws a ConfigError naming every problem,
  * e.g. `scn.json: steps[2].at: "5x" is not a duration (units ms, s, m, h)`.
  */
-export function parseScenario(json: unknown, source: string): Scenario {
+export function parseScenario(file: unknown, source: string): Scenario {
+  const json = withoutSchemaKey(file);
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new ConfigError(source, [{ path: '', message: `expected a scenario object, got ${describeValue(json)}` }]);
   }

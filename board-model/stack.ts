@@ -4,7 +4,7 @@
  * validated, normalised (a port given as a model name becomes { model, daemon: true }).
  */
 import { z } from 'zod';
-import { ConfigError, describeValue, parseJsonText, validate } from './ConfigError.ts';
+import { ConfigError, describeValue, parseJsonText, validate, withoutSchemaKey } from './ConfigError.ts';
 import { defectSchema } from './defects.ts';
 import { intIn, nonEmpty, nonNegative, prefixField, seedField } from './fields.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
@@ -111,7 +111,8 @@ export type PortSpec = BoardSpec['pis'][number];
  * options.profiles and Pi models in that profile. Throws a ConfigError with one line per
  * problem, e.g. `stack.json: boards[3].dip: must be 0..15, got 17`.
  */
-export function parseStack(json: unknown, source: string, options: StackOptions = {}): Stack {
+export function parseStack(file: unknown, source: string, options: StackOptions = {}): Stack {
+  const json = withoutSchemaKey(file);
   const profiles = options.profiles ?? BUILTIN_PROFILES;
   const fallback = options.defaultProfile ?? V4_REFERENCE;
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {

@@ -8,7 +8,7 @@
  *   { "replyTimeMs": 30, "analog": { "percent": 5 }, "commands": { "GET_CIN": { "counts": 200 } } }
  */
 import { z } from 'zod';
-import { parseJsonText, validate } from '../../board-model/ConfigError.ts';
+import { parseJsonText, validate, withoutSchemaKey } from '../../board-model/ConfigError.ts';
 import { COMMANDS, type CommandName } from '../../bus-protocol/commands.ts';
 
 /** A band around a recorded raw value: |now - recorded| <= max(percent % of |recorded|, counts). */
@@ -102,7 +102,7 @@ export function allowedDifference(b: Band, recorded: number): number {
 
 /** Parse a tolerance file over the defaults; throws ConfigError (board-model/ConfigError.ts) naming the file and the field. */
 export function parseTolerance(text: string, source: string): Tolerance {
-  const parsed = validate(schema, parseJsonText(text, source), source);
+  const parsed = validate(schema, withoutSchemaKey(parseJsonText(text, source)), source);
   return {
     replyTimeMs: parsed.replyTimeMs ?? DEFAULT_TOLERANCE.replyTimeMs,
     analog: { ...DEFAULT_TOLERANCE.analog, ...stripUndefined(parsed.analog) },

@@ -7,7 +7,7 @@
  * field (`03-watchdog.json: pauses[1].say: unknown placeholder {hbt}`). Browser-safe.
  */
 import { z } from 'zod';
-import { ConfigError, check, describeValue, parseJsonText, type ConfigIssue } from '../../board-model/ConfigError.ts';
+import { ConfigError, check, describeValue, parseJsonText, withoutSchemaKey, type ConfigIssue } from '../../board-model/ConfigError.ts';
 import type { SimEventType } from '../../board-model/events.ts';
 import { durationField, nonEmpty, u8 } from '../../board-model/fields.ts';
 import { parseScenario, type Scenario } from '../../board-model/scenario.ts';
@@ -180,7 +180,8 @@ function exerciseOf(raw: NonNullable<z.output<typeof lessonSchema>['exercise']>,
  * Validate a lesson file. `scenarios` maps scenario file names to their raw JSON (the lesson's
  * script must be one of them). Throws a ConfigError naming the file and every bad field.
  */
-export function parseLesson(json: unknown, file: string, scenarios: ReadonlyMap<string, unknown>): Lesson {
+export function parseLesson(fileJson: unknown, file: string, scenarios: ReadonlyMap<string, unknown>): Lesson {
+  const json = withoutSchemaKey(fileJson);
   const issues: ConfigIssue[] = [];
   const name = FILE_NAME.exec(file);
   if (!name) issues.push({ path: '', message: 'the file name must be NN-name.json (NN orders the curriculum)' });
