@@ -97,6 +97,11 @@ function makeStackSchema(profiles: Readonly<Record<string, FirmwareProfile>>, fa
 
 type StackSchema = ReturnType<typeof makeStackSchema>;
 
+/** Zod schema of a stack file whose boards use the builtin profiles (v4-reference by default). */
+export function stackFileSchema(): StackSchema {
+  return makeStackSchema(BUILTIN_PROFILES, V4_REFERENCE, V4_REFERENCE.name);
+}
+
 /** A validated, normalised stack description. */
 export type Stack = Omit<z.output<StackSchema>, 'name'> & { name: string };
 
