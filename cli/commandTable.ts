@@ -20,6 +20,8 @@ export interface LazyCommand {
   readonly args: string;
   /** The one-line description the root help shows (the module's `.description(...)`). */
   readonly summary: string;
+  /** False for a command without options of its own (the help then shows no "[options]"). */
+  readonly options?: false;
   /** Import the module (a literal dynamic import, so esbuild splits it into its own chunk). */
   readonly load: () => Promise<CommandModule>;
 }
@@ -49,7 +51,7 @@ export const COMMAND_TABLE: readonly LazyCommand[] = [
   { name: 'encode', args: '<COMMAND> [VALUE...]', summary: 'print the request frame for a command as hex (PROTOCOL.md sections 2 and 5)', load: () => import('./commands/encode.ts') },
   { name: 'decode', args: '<HEX...>', summary: 'decode frames from hex, requests and responses (byte 1 = 0xFF), several back to back', load: () => import('./commands/decode.ts') },
   { name: 'check-vectors', args: '', summary: 'check the PROTOCOL.md test vectors both ways, the CRC check value, and show the parser resynchronising', load: () => import('./commands/checkVectors.ts') },
-  { name: 'completion', args: '<SHELL>', summary: 'print a completion script for bash, zsh or fish (commands, options, setting and fixture names)', load: () => import('./commands/completion.ts') },
+  { name: 'completion', args: '<SHELL>', options: false, summary: 'print a completion script for bash, zsh or fish (commands, options, setting and fixture names)', load: () => import('./commands/completion.ts') },
 ];
 
 /** The row named `name`, if any. */

@@ -41,7 +41,7 @@ export function createProgram(io: Io = processIo, loaded: ReadonlyMap<string, Co
     stub.action(() => {
       throw new Error(`command "${row.name}" ran without its module loaded`);
     });
-    stubs.add(stub);
+    if (row.options !== false) stubs.add(stub);
   }
   return program;
 }

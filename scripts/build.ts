@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { readStylesheet } from '../web/node/buildPage.ts';
 import { VIZ_BUNDLE_OPTIONS } from '../web/node/vizBundle.ts';
 
@@ -43,9 +43,9 @@ const sourceUrls: Plugin = {
   },
 };
 
-/** Bundle the CLI, the API and the fuzz worker into dist/. */
-export async function buildCode(): Promise<void> {
-  await build({
+/** esbuild options of the CLI, the API and the fuzz worker. */
+export function codeBuildOptions(): BuildOptions {
+  return {
     absWorkingDir: ROOT,
     entryPoints: { pistack: 'cli/pistack.ts', index: 'index.ts', fuzzWorker: 'fuzz/runner/worker.ts' },
     outdir: DIST, entryNames: '[name]', chunkNames: 'chunk-[hash]',
@@ -56,7 +56,12 @@ export async function buildCode(): Promise<void> {
     define: { 'process.env.PISTACK_BUILT': '"1"' },
     plugins: [sourceUrls],
     legalComments: 'none', logLevel: 'warning',
-  });
+  };
+}
+
+/** Bundle the CLI, the API and the fuzz worker into dist/. */
+export async function buildCode(): Promise<void> {
+  await build(codeBuildOptions());
 }
 
 /** Bundle the viz page script into dist/viz/app.js and its stylesheet into dist/viz/style.css. */

@@ -1,5 +1,6 @@
 /** `pistack completion bash|zsh|fish`: print a shell completion script (cli/completion.ts). */
 import type { Command } from 'commander';
+import { safeExcerpt } from '../../bus-protocol/safeText.ts';
 import { CliError, ioOf } from '../output.ts';
 import { SHELLS, type Shell } from '../completion.ts';
 
@@ -11,7 +12,7 @@ export function register(program: Command): void {
     .argument('<SHELL>', SHELLS.join(', '))
     .addHelpText('after', '\nInstall:\n  bash: eval "$(pistack completion bash)"   (in ~/.bashrc)\n  zsh:  eval "$(pistack completion zsh)"    (in ~/.zshrc, after compinit)\n  fish: pistack completion fish > ~/.config/fish/completions/pistack.fish')
     .action(async function (this: Command, shell: string) {
-      if (!(SHELLS as readonly string[]).includes(shell)) throw new CliError(`"SHELL": unknown shell "${shell}"; give one of ${SHELLS.join(', ')}`, 2);
+      if (!(SHELLS as readonly string[]).includes(shell)) throw new CliError(`"SHELL": unknown shell "${safeExcerpt(shell)}"; give one of ${SHELLS.join(', ')}`, 2);
       ioOf(this).out(await scriptFor(shell as Shell));
     });
 }
