@@ -170,7 +170,7 @@ const port = await openPort('sim:');
 const client = new StackClient(port.transport, { clock: port.clock });
 const version = await port.run(client.request('GET_SW_VERSION', 0));
 await port.close();
-console.log(toHex(encodeRequest('GET_SW_VERSION', 0)), typeof SimStack, DEFAULT_STACK.boards.length, JSON.stringify(version));`;
+process.stdout.write([toHex(encodeRequest('GET_SW_VERSION', 0)), typeof SimStack, DEFAULT_STACK.boards.length, JSON.stringify(version)].join(' ') + '\\n');`;
   const ran = await new Promise<Ran>((done) => execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: project }, (e, out, err) => done({ code: e ? 1 : 0, out, err })));
   ok(ran, 'import from pistack-rig');
   assert.match(ran.out, /^02 00 03 AD function \d+ /, `stdout: ${ran.out}\nstderr: ${ran.err}`);
