@@ -26,7 +26,7 @@ export function createProgram(io: Io = processIo, loaded: ReadonlyMap<string, Co
     .version(pkg.version, '-V, --version', 'print the version')
     // commander's own errors quote what the user typed: escaped, so a pasted escape sequence cannot drive the terminal
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(safeLines(s)) })
-    // a stub has no options registered, yet every command has some: its line says so as a loaded one's does
+    // a stub has no options registered: its help line says "[options]" as its loaded command's does (unless its row has none)
     .configureHelp({ subcommandTerm: (cmd) => [cmd.name(), ...(cmd.options.length > 0 || stubs.has(cmd) ? ['[options]'] : []), ...cmd.registeredArguments.map(argTerm)].join(' ') })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
