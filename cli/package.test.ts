@@ -19,7 +19,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'pistack-package-'));
 let tarball = '';
 let installed: Installed;
 /** The environment without PISTACK_FROM: the installed bin must choose dist/ by itself. */
-const withoutFrom = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'PISTACK_FROM'));
+const withoutFrom = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'PISTACK_FROM' && k !== 'NODE_V8_COVERAGE'));
 
 interface Ran {
   code: number;

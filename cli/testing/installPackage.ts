@@ -26,7 +26,8 @@ export interface Installed {
 function run(command: string, args: readonly string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
   return new Promise((done) => {
     // npm_config_* set by an enclosing `npm test` (e.g. a dry run or a global prefix) must not leak into the child npm
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+    // (and c8's NODE_V8_COVERAGE: npm and the build cover none of the sources c8 counts)
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_') && k !== 'NODE_V8_COVERAGE'));
     execFile(command, [...args], { cwd, env, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 }, (e, out, err) => done({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out, err }));
   });
 }
