@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// Entry point of the `pistack` command: registers tsx's ESM loader so the TypeScript CLI runs
-// without a build step, then hands the arguments to cli/pistack.ts.
+// Entry point of the `pistack` command. Which CLI it runs (one rule, no timestamps compared):
+//   - an installed package has no TypeScript sources: it runs the build, dist/pistack.js;
+//   - a checkout (cli/pistack.ts present) runs the sources through tsx's ESM loader, so what you
+//     edit is what runs, with no build step and no stale build;
+//   - PISTACK_FROM=dist or PISTACK_FROM=source forces one (e.g. to time the build in a checkout
+//     after `npm run build`).
+import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { register } from 'tsx/esm/api';
 
 // The last-resort net: whatever escapes run() (an error thrown from an event handler, a
 // rejection nobody awaited, a failure while loading the CLI) is one line, never a stack trace.
@@ -23,9 +27,17 @@ process.on('unhandledRejection', internalError);
 // The simulator makes many short-lived XState snapshots; V8's allocation-site pretenuring
 // moves them to the old generation early and nearly doubles peak memory (bench/sim-speed.ts).
 setFlagsFromString('--no-allocation-site-pretenuring');
-register();
+const from = process.env.PISTACK_FROM || (existsSync(new URL('../cli/pistack.ts', import.meta.url)) ? 'source' : 'dist');
 try {
-  const { run } = await import('../cli/pistack.ts');
+  let cli;
+  if (from === 'dist') {
+    cli = await import('../dist/pistack.js');
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    cli = await import('../cli/pistack.ts');
+  }
+  const { run } = cli;
   process.exitCode = await run(process.argv.slice(2));
 } catch (e) {
   internalError(e);

@@ -152,6 +152,16 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, source:
   return data as z.output<S>;
 }
 
+/** The top-level key naming a file's JSON Schema (schemas/*.schema.json) for editors; every loader ignores it. */
+export const SCHEMA_KEY = '$schema';
+
+/** `json` without its top-level "$schema" string (a file's editor hint), so strict schemas accept exactly that extra key. */
+export function withoutSchemaKey(json: unknown): unknown {
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || !(SCHEMA_KEY in json)) return json;
+  const { [SCHEMA_KEY]: schema, ...rest } = json as Record<string, unknown>;
+  return typeof schema === 'string' ? rest : json; // anything but a string is left for the schema to name
+}
+
 /** 1-based line and column of a character offset in text. */
 function lineColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);

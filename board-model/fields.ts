@@ -14,7 +14,7 @@ export function intIn(min: number, max: number, asHex = false) {
     if (Number.isInteger(v) && v >= min && v <= max) return;
     const kind = Number.isInteger(v) ? '' : 'a whole number ';
     ctx.addIssue({ code: 'custom', message: `must be ${kind}${show(min)}..${show(max)}, got ${v}`, input: v });
-  });
+  }).meta({ type: 'integer', minimum: min, maximum: max }); // the range in the JSON Schemas (schemas/), which cannot read the refinement
 }
 
 /** A byte value 0..255. */
@@ -24,27 +24,27 @@ export const u8 = intIn(0, 255);
 export const prefixField = z.number().superRefine((v, ctx) => {
   if (Number.isInteger(v) && v >= 0 && v <= 0xf0 && v % 16 === 0) return;
   ctx.addIssue({ code: 'custom', message: `must be a multiple of 16 in 0x00..0xF0 (the high nibble of the ID), got ${v}`, input: v });
-});
+}).meta({ type: 'integer', minimum: 0, maximum: 0xf0, multipleOf: 16 });
 
 /** Real number in min..max inclusive, any unit. */
 export function realIn(min: number, max: number) {
   return z.number().superRefine((v, ctx) => {
     if (v >= min && v <= max) return;
     ctx.addIssue({ code: 'custom', message: `must be ${min}..${max}, got ${v}`, input: v });
-  });
+  }).meta({ minimum: min, maximum: max });
 }
 
 /** Real number >= 0, any unit (times in ms, currents in A, ...). */
 export const nonNegative = z.number().superRefine((v, ctx) => {
   if (v >= 0) return;
   ctx.addIssue({ code: 'custom', message: `must be >= 0, got ${v}`, input: v });
-});
+}).meta({ minimum: 0 });
 
 /** Real number > 0, any unit. */
 export const positive = z.number().superRefine((v, ctx) => {
   if (v > 0) return;
   ctx.addIssue({ code: 'custom', message: `must be above 0, got ${v}`, input: v });
-});
+}).meta({ exclusiveMinimum: 0 });
 
 /** Non-empty string. */
 export const nonEmpty = z.string().min(1);
@@ -62,7 +62,7 @@ export const durationField = z.unknown().transform((v, ctx): number => {
     ctx.addIssue({ code: 'custom', message: (e as Error).message, input: v });
     return z.NEVER;
   }
-});
+}).meta({ type: ['string', 'number'], description: 'a duration: text such as "90s", "1h30m" (units ms, s, m, h) or a number of ms' });
 
 /** Seed of the simulator's random generators: an unsigned 32-bit integer. */
 export const seedField = intIn(0, 0xffffffff);
@@ -75,5 +75,5 @@ export function msIn(min: number, max: number, why: string) {
   return z.number().superRefine((v, ctx) => {
     if (v >= min && v <= max) return;
     ctx.addIssue({ code: 'custom', message: `must be ${min}..${max} ms (${why}), got ${v}`, input: v });
-  });
+  }).meta({ minimum: min, maximum: max });
 }

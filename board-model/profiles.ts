@@ -7,7 +7,7 @@ import { PROFILE_FORMAT, PROFILE_VERSION, profileSchema } from './profileSchema.
 import type { FirmwareProfile } from './profileSchema.ts';
 import { CHECK_NAMES } from './busProfileSchema.ts';
 import type { PiModel } from './piModelSchema.ts';
-import { ConfigError, describeValue, parseJsonText, validate } from './ConfigError.ts';
+import { ConfigError, describeValue, parseJsonText, validate, withoutSchemaKey } from './ConfigError.ts';
 
 const PI3B_PLUS: PiModel = {
   label: 'Raspberry Pi 3 Model B+',
@@ -134,7 +134,8 @@ function deepMerge(base: unknown, patch: unknown): unknown {
  * builtin name, default "v4-reference"); a missing `name` becomes `source`. Throws a
  * ConfigError listing every problem as `source: field.path: what was wrong`.
  */
-export function parseProfile(json: unknown, source: string): FirmwareProfile {
+export function parseProfile(file: unknown, source: string): FirmwareProfile {
+  const json = withoutSchemaKey(file);
   if (!isPlainObject(json)) {
     throw new ConfigError(source, [{ path: '', message: `expected a firmware profile object, got ${describeValue(json)}` }]);
   }

@@ -4,7 +4,7 @@
  * parseScenario validates everything and returns one normalised object, all times in ms.
  */
 import { z } from 'zod';
-import { ConfigError, check, describeValue, joinPath, parseJsonText } from './ConfigError.ts';
+import { ConfigError, check, describeValue, joinPath, parseJsonText, withoutSchemaKey } from './ConfigError.ts';
 import type { ConfigIssue } from './ConfigError.ts';
 import { bootWindowWarnings } from './bootWindow.ts';
 import { formatDuration } from './duration.ts';
@@ -51,27 +51,44 @@ export interface Scenario {
   readonly warnings?: readonly string[];
 }
 
-const scenarioSchema = z.strictObject({
+/** Zod schema of a scenario file's top level (steps, expectations, stack and profile are checked one by one below). */
+export const scenarioSchema = z.strictObject({
+  /** Name for reports (default: the file name). */
   name: nonEmpty.optional(),
+  /** What the scenario shows, for people. */
   description: z.string().optional(),
+  /** The stack: a builtin name ("default", "single") or a stack description (default "default"). */
   stack: z.unknown().optional(),
+  /** Default firmware profile of the boards: a builtin name or a (partial) profile (default "v4-reference"). */
   profile: z.unknown().optional(),
+  /** Seed of every random stream (u32; default the stack's, else 1). */
   seed: seedField.optional(),
+  /** Virtual time to run (e.g. "10m"; default the last step plus a tail). */
   duration: durationField.optional(),
+  /** The host reads every board's status this often (e.g. "60s"; 0 or absent: no polling). */
   poll: durationField.optional(),
+  /** Host commands and faults, each at a virtual time "at". */
   steps: z.array(z.unknown()).default([]),
+  /** Expectations checked after the run: events, when and how often. */
   expect: z.array(z.unknown()).default([]),
 });
 
 const countBound = z.number().int().min(0);
 const countSchema = z.union([countBound, z.strictObject({ min: countBound.optional(), max: countBound.optional() })]);
 
-const expectSchema = z.strictObject({
+/** Zod schema of one expectation (`expect[i]`) before normalisation. */
+export const expectSchema = z.strictObject({
+  /** The event type expected (scenarioEvents.ts). */
   event: z.enum(EVENT_TYPES),
+  /** Only events of the board with this ID (0..254). */
   id: u8.optional(),
+  /** Only events of this Pi (0 or 1; Pi events only). */
   pi: z.literal([0, 1]).optional(),
+  /** Only events in this window of virtual time, [from, to] (durations, inclusive). */
   within: z.tuple([durationField, durationField]).optional(),
+  /** How many: a whole number (exactly) or { "min"?, "max"? } (default: at least 1). */
   count: z.unknown().optional(),
+  /** true: the event must not happen (count 0). */
   never: z.literal(true).optional(),
 });
 
@@ -130,7 +147,8 @@ function expectation(raw: unknown, path: string, issues: ConfigIssue[]): Omit<Ex
  * profile is the default for its stack's boards. Throws a ConfigError naming every problem,
  * e.g. `scn.json: steps[2].at: "5x" is not a duration (units ms, s, m, h)`.
  */
-export function parseScenario(json: unknown, source: string): Scenario {
+export function parseScenario(file: unknown, source: string): Scenario {
+  const json = withoutSchemaKey(file);
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new ConfigError(source, [{ path: '', message: `expected a scenario object, got ${describeValue(json)}` }]);
   }

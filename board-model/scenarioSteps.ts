@@ -53,9 +53,33 @@ export interface StepContext {
   readonly durationMs?: number | undefined;
 }
 
-const hostSchema = z.strictObject({ at: durationField, host: z.string(), id: u8, pi: u8.optional(), value: z.unknown().optional() });
-const faultSchema = z.strictObject({
-  at: durationField, fault: z.enum(FAULT_NAMES), id: u8.optional(), board: intIn(0, 255).optional(), pi: z.literal([0, 1]).optional(), value: z.unknown().optional(),
+/** Zod schema of a host step (a command sent on the bus), before the command table checks its values. */
+export const hostSchema = z.strictObject({
+  /** Virtual time of the step (a duration from the start). */
+  at: durationField,
+  /** Command to send, by name in any case, "-" or "_" (PROTOCOL.md section 5), e.g. "pi-on". */
+  host: z.string(),
+  /** Target board ID (0..254). */
+  id: u8,
+  /** Pi number (0 or 1) for commands that address one Pi. */
+  pi: u8.optional(),
+  /** The command's value (a number), or an object of its request fields. */
+  value: z.unknown().optional(),
+});
+/** Zod schema of a fault step, before the fault table checks its target and value. */
+export const faultSchema = z.strictObject({
+  /** Virtual time of the step (a duration from the start). */
+  at: durationField,
+  /** The fault to inject (faults.ts). */
+  fault: z.enum(FAULT_NAMES),
+  /** The board, by its starting ID (0..254), for faults on one board. */
+  id: u8.optional(),
+  /** The board, by its index in the stack's boards (0..255), instead of id. */
+  board: intIn(0, 255).optional(),
+  /** The Pi (0 or 1), for faults on one Pi. */
+  pi: z.literal([0, 1]).optional(),
+  /** The fault's value, per fault: volts (V), a fraction 0..1, a DIP setting, ms or a Pi model name. */
+  value: z.unknown().optional(),
 });
 
 function hostStep(raw: unknown, path: string, issues: ConfigIssue[]): HostStep | undefined {

@@ -4,7 +4,7 @@
  * validated, normalised (a port given as a model name becomes { model, daemon: true }).
  */
 import { z } from 'zod';
-import { ConfigError, describeValue, parseJsonText, validate } from './ConfigError.ts';
+import { ConfigError, describeValue, parseJsonText, validate, withoutSchemaKey } from './ConfigError.ts';
 import { defectSchema } from './defects.ts';
 import { intIn, nonEmpty, nonNegative, prefixField, seedField } from './fields.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
@@ -97,6 +97,11 @@ function makeStackSchema(profiles: Readonly<Record<string, FirmwareProfile>>, fa
 
 type StackSchema = ReturnType<typeof makeStackSchema>;
 
+/** Zod schema of a stack file whose boards use the builtin profiles (v4-reference by default). */
+export function stackFileSchema(): StackSchema {
+  return makeStackSchema(BUILTIN_PROFILES, V4_REFERENCE, V4_REFERENCE.name);
+}
+
 /** A validated, normalised stack description. */
 export type Stack = Omit<z.output<StackSchema>, 'name'> & { name: string };
 
@@ -111,7 +116,8 @@ export type PortSpec = BoardSpec['pis'][number];
  * options.profiles and Pi models in that profile. Throws a ConfigError with one line per
  * problem, e.g. `stack.json: boards[3].dip: must be 0..15, got 17`.
  */
-export function parseStack(json: unknown, source: string, options: StackOptions = {}): Stack {
+export function parseStack(file: unknown, source: string, options: StackOptions = {}): Stack {
+  const json = withoutSchemaKey(file);
   const profiles = options.profiles ?? BUILTIN_PROFILES;
   const fallback = options.defaultProfile ?? V4_REFERENCE;
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {

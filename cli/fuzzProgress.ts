@@ -1,10 +1,11 @@
 /**
  * Progress of `pistack fuzz` on stderr: a cli-progress bar (runs, failures, model coverage so
- * far) when stderr is a terminal, otherwise a plain line every few seconds and at the end.
- * PISTACK_PROGRESS=plain forces the plain lines.
+ * far) when live progress is allowed (cli/terminal.ts: a terminal, no NO_COLOR), otherwise a
+ * plain line every few seconds and at the end; nothing but failures with --quiet.
  */
 import cliProgress from 'cli-progress';
 import type { Io } from './output.ts';
+import { liveProgress } from './terminal.ts';
 
 /** The figures shown. */
 export interface FuzzFigures {
@@ -66,9 +67,14 @@ function barProgress(io: Io, options: { total?: number; totalMs?: number }, colu
   };
 }
 
-/** The display for this terminal (or not). */
-export function fuzzProgress(io: Io, options: { total?: number; totalMs?: number }): FuzzProgress {
-  const tty = process.stderr.isTTY === true && process.env['PISTACK_PROGRESS'] !== 'plain';
-  if (tty) return barProgress(io, options, process.stderr.columns ?? 80);
+/** Failures only (--quiet). */
+function quietProgress(io: Io): FuzzProgress {
+  return { note: (text) => io.err(text), update: () => undefined, stop: () => undefined };
+}
+
+/** The display for this terminal (or not); `quiet`: failures only. */
+export function fuzzProgress(io: Io, options: { total?: number; totalMs?: number; quiet?: boolean }): FuzzProgress {
+  if (options.quiet) return quietProgress(io);
+  if (liveProgress()) return barProgress(io, options, process.stderr.columns ?? 80);
   return plainProgress(io, options.total === undefined ? '' : `/${options.total}`, 5000);
 }

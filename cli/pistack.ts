@@ -1,6 +1,7 @@
 /**
  * The `pistack` command line: builds the commander program and registers one command per
- * file under cli/commands/ (each exports `register(program)`). Run it with bin/pistack.js,
+ * file under cli/commands/ (each exports `register(program)`), importing only the module of the
+ * command that runs (cli/commandTable.ts). Run it with bin/pistack.js,
  * `npx tsx cli/pistack.ts`, or in-process with run() (tests).
  */
 import { realpathSync } from 'node:fs';
@@ -8,48 +9,73 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { ArgumentError, safeLines } from '../bus-protocol/index.ts';
-import * as decode from './commands/decode.ts';
-import * as checkVectors from './commands/checkVectors.ts';
-import * as demo from './commands/demo.ts';
-import * as sim from './commands/sim.ts';
-import * as encode from './commands/encode.ts';
-import * as serveCommand from './commands/serve.ts';
-import * as viz from './commands/viz.ts';
-import * as chart from './commands/chart.ts';
-import * as scan from './commands/scan.ts';
-import * as status from './commands/status.ts';
-import * as piOn from './commands/piOn.ts';
-import * as piOff from './commands/piOff.ts';
-import * as piForceOff from './commands/piForceOff.ts';
-import * as sendSig from './commands/sendSig.ts';
-import * as get from './commands/get.ts';
-import * as set from './commands/set.ts';
-import * as errors from './commands/errors.ts';
-import * as ports from './commands/ports.ts';
-import * as tap from './commands/tap.ts';
-import * as replay from './commands/replay.ts';
-import * as bench from './commands/bench.ts';
-import * as characterize from './commands/characterize.ts';
-import * as fuzzCommand from './commands/fuzz.ts';
-import * as coverageCommand from './commands/coverage.ts';
+import { COMMAND_TABLE, commandRow, type CommandModule } from './commandTable.ts';
 import { CliError, flushProcessStdout, printError, processIo, stdoutState, type Io } from './output.ts';
 
-/** Command modules in help order; a new command is one file here plus one line in this list. */
-export const COMMAND_MODULES: ReadonlyArray<{ register(program: Command): void }> = [
-  demo, sim, serveCommand, viz, chart, scan, status, piOn, piOff, piForceOff, sendSig, get, set, errors, ports, tap, replay, bench, characterize, fuzzCommand, coverageCommand, encode, decode, checkVectors,
-];
+/** Commands registered as their table row only (name, arguments, summary), their module not loaded. */
+const stubs = new WeakSet<Command>();
 
-/** Build the program writing to `io`; commander exits become thrown CommanderErrors (see run). */
-export function createProgram(io: Io = processIo): Command {
+/**
+ * Build the program writing to `io`; commander exits become thrown CommanderErrors (see run).
+ * Commands whose module is in `loaded` are registered by it; every other one is a stub from
+ * cli/commandTable.ts, enough for the root help, suggestions and the command list.
+ */
+export function createProgram(io: Io = processIo, loaded: ReadonlyMap<string, CommandModule> = new Map()): Command {
   const program = new Command('pistack')
     .description('pistack-rig: a digital twin of the Pi Stack board and a test rig for real ones')
     .version(pkg.version, '-V, --version', 'print the version')
     // commander's own errors quote what the user typed: escaped, so a pasted escape sequence cannot drive the terminal
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(safeLines(s)) })
+    // a stub has no options registered: its help line says "[options]" as its loaded command's does (unless its row has none)
+    .configureHelp({ subcommandTerm: (cmd) => [cmd.name(), ...(cmd.options.length > 0 || stubs.has(cmd) ? ['[options]'] : []), ...cmd.registeredArguments.map(argTerm)].join(' ') })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  for (const module of COMMAND_MODULES) module.register(program);
+  for (const row of COMMAND_TABLE) {
+    const module = loaded.get(row.name);
+    if (module) {
+      module.register(program);
+      continue;
+    }
+    const stub = program.command(row.name).description(row.summary).allowUnknownOption().allowExcessArguments();
+    if (row.args) stub.arguments(row.args);
+    stub.action(() => {
+      throw new Error(`command "${row.name}" ran without its module loaded`);
+    });
+    if (row.options !== false) stubs.add(stub);
+  }
   return program;
+}
+
+function argTerm(arg: { name(): string; required: boolean; variadic: boolean }): string {
+  const name = `${arg.name()}${arg.variadic ? '...' : ''}`;
+  return arg.required ? `<${name}>` : `[${name}]`;
+}
+
+/** The command `args` run: the first word that is not an option, or the one after `help`. */
+export function commandNameOf(args: readonly string[]): string | undefined {
+  const words = args.filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/** Import the modules of the named commands (unknown names are left to commander's error). */
+export async function loadCommands(names: Iterable<string>): Promise<Map<string, CommandModule>> {
+  const loaded = new Map<string, CommandModule>();
+  for (const name of names) {
+    const row = commandRow(name);
+    if (row) loaded.set(name, await row.load());
+  }
+  return loaded;
+}
+
+/** The program for `args`: the command they name loaded, every other one a stub. */
+export async function programFor(args: readonly string[], io: Io = processIo): Promise<Command> {
+  const name = commandNameOf(args);
+  return createProgram(io, await loadCommands(name === undefined ? [] : [name]));
+}
+
+/** The program with every command's module loaded (completion scripts, checks of the table). */
+export async function fullProgram(io: Io = processIo): Promise<Command> {
+  return createProgram(io, await loadCommands(COMMAND_TABLE.map((c) => c.name)));
 }
 
 /** Environment variable that makes an internal error print its stack trace. */
@@ -82,9 +108,9 @@ function exitCodeOf(e: unknown, io: Io): number {
 
 /** Run the CLI on user arguments (without node and script); resolves to the exit code. */
 export async function run(args: readonly string[], io: Io = processIo): Promise<number> {
-  const program = createProgram(io);
   let code: number;
   try {
+    const program = await programFor(args, io);
     await program.parseAsync([...args], { from: 'user' });
     code = 0;
   } catch (e) {

@@ -166,7 +166,10 @@ test('steps the bus cannot carry are reported in the summary and in --json (coun
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   test(`${signal} stops a long sim cleanly with the summary so far, exit ${code} (issue 10 item 3)`, async () => {
     // Guards against a run that could only be stopped by killing it: the run yields to the event loop.
+    const before = process.listenerCount(signal);
     const running = cli('sim', '--stack', 'single', '--duration', '100000h', '--poll', '110ms', '--quiet');
+    // the command's module loads first (lazily, cli/commandTable.ts): signal once its handler is in place
+    while (process.listenerCount(signal) === before) await new Promise((resolve) => setImmediate(resolve));
     process.kill(process.pid, signal); // delivered once the run yields to the event loop
     const r = await running;
     assert.is(r.code, code, r.err);

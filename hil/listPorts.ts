@@ -6,7 +6,6 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { SerialPort } from 'serialport';
 
 /** One serial port as the OS describes it; absent fields are unknown. */
 export interface SerialPortInfo {
@@ -58,6 +57,12 @@ export function findOnPath(command: string, searchPath: string | undefined): str
   return undefined;
 }
 
+/** serialport's own lister, its native addon loaded only now. */
+async function defaultList(): Promise<RawPortInfo[]> {
+  const { SerialPort } = await import('serialport');
+  return SerialPort.list();
+}
+
 /** List the serial ports the OS knows, sorted by path; never throws. */
 export async function listSerialPorts(options: ListPortsOptions = {}): Promise<PortListing> {
   const platform = options.platform ?? process.platform;
@@ -65,7 +70,7 @@ export async function listSerialPorts(options: ListPortsOptions = {}): Promise<P
     return { ok: false, message: UDEV_MISSING };
   }
   try {
-    const raw = await (options.list ?? (() => SerialPort.list()))();
+    const raw = await (options.list ?? defaultList)();
     const ports = raw.map(cleanInfo).sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
     return { ok: true, ports };
   } catch (error) {

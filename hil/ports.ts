@@ -12,7 +12,7 @@ import type { FirmwareProfile } from '../board-model/profileSchema.ts';
 import { SimStack, type SimStackOptions } from '../board-model/SimStack.ts';
 import { BUILTIN_STACKS, DEFAULT_STACK, type Stack } from '../board-model/stack.ts';
 import { realClock } from './realClock.ts';
-import { openSerialTransport, type SerialBinding } from './SerialTransport.ts';
+import type { SerialBinding } from './SerialTransport.ts';
 import { openTcpTransport, tcpUrl } from './TcpTransport.ts';
 
 /** A parsed `--port` value. */
@@ -183,6 +183,8 @@ export async function openPort(spec: string, options: OpenPortOptions = {}): Pro
     case 'serial': {
       const { baudRate = 9600, binding } = options;
       if (!Number.isInteger(baudRate) || baudRate <= 0) throw new ArgumentError('baudRate', `must be a positive integer, got ${String(baudRate)}`);
+      // serialport (a native addon) is loaded only when a serial device is opened
+      const { openSerialTransport } = await import('./SerialTransport.ts');
       try {
         return realPort(await openSerialTransport({ path: parsed.path, baudRate, ...(binding ? { binding } : {}) }));
       } catch (error) {

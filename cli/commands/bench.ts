@@ -25,6 +25,7 @@ interface BenchCliOptions extends BoardPortOptions {
   serial?: string;
   prompt: boolean;
   json?: boolean;
+  quiet?: boolean;
 }
 
 function summary(result: BenchResult): string {
@@ -59,7 +60,7 @@ async function bench(cmd: Command, options: BenchCliOptions): Promise<void> {
         ...(opened.replyTimeoutMs === undefined ? {} : { replyTimeoutMs: opened.replyTimeoutMs }),
         reconnect: port.sim ? simReconnect(port) : reopenPort(opened.spec, opened.openOptions),
         onProgress: (event) => {
-          for (const line of print(event)) io.err(`${line}\n`);
+          if (!options.quiet) for (const line of print(event)) io.err(`${line}\n`);
         },
       }),
       { secondQuits: true },
@@ -107,6 +108,7 @@ export function register(program: Command): void {
     .option('--serial <TEXT>', "the board's serial number or label (in the reports and file names)")
     .option('--no-prompt', 'skip the steps that need a person (and the steps that need those), reported as skipped')
     .option('--json', 'print the result as JSON (with the report paths) instead of the summary')
+    .option('--quiet', 'no step-by-step progress on stderr, only the summary')
     .action(async function (this: Command, options: BenchCliOptions) {
       await bench(this, options);
     });

@@ -20,6 +20,7 @@ interface CharacterizeCliOptions extends BoardPortOptions {
   poll?: string;
   json?: boolean;
   overwrite?: boolean;
+  quiet?: boolean;
 }
 
 /** The text report: table, raw figures, caveats, what could not be measured, what was restored. */
@@ -66,7 +67,7 @@ async function run(cmd: Command, options: CharacterizeCliOptions): Promise<void>
         ...(pi === undefined ? {} : { pi }),
         ...(pollMs === undefined ? {} : { pollMs }),
         ...(opened.replyTimeoutMs === undefined ? {} : { replyTimeoutMs: opened.replyTimeoutMs }),
-        onNote: (text) => io.err(`characterize: ${text}\n`),
+        onNote: (text) => (options.quiet ? undefined : io.err(`characterize: ${text}\n`)),
       }),
     );
   } catch (error) {
@@ -105,6 +106,7 @@ export function register(program: Command): void {
     .option('--name <NAME>', 'name of the written profile (default measured-board-<id>)')
     .option('--poll <MS>', 'GET_PI_POWERED polling interval for timings, ms (default 50)')
     .option('--json', 'print the findings, comparison and profile as JSON')
+    .option('--quiet', 'no progress notes on stderr, only the report')
     .action(async function (this: Command, options: CharacterizeCliOptions) {
       await run(this, options);
     });

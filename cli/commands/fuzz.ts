@@ -40,6 +40,7 @@ interface FuzzOptions {
   shrink?: boolean;
   replay?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 /** Where failures go unless --out says otherwise. */
@@ -113,8 +114,8 @@ async function fuzz(cmd: Command, options: FuzzOptions): Promise<void> {
   const targets = names.map((name) => ({ name, runs: runs ?? targetByName(name)!.ciRuns }));
   const total = minutes === undefined ? targets.reduce((n, t) => n + t.runs, 0) : undefined;
   const port = onSim ? undefined : await openFuzzPort(portSpec);
-  io.err(`pistack fuzz: seed ${seed}, ${onSim ? `simulator, ${workers} worker${workers === 1 ? '' : 's'}` : `board ${id} at ${portSpec}`}, profile ${profile.name}${variants ? ' (+ behaviour variants)' : ''}, targets ${names.join(', ')}\n`);
-  const progress = fuzzProgress(io, minutes === undefined ? { total: total! } : { totalMs: minutes * 60_000 });
+  if (!options.quiet) io.err(`pistack fuzz: seed ${seed}, ${onSim ? `simulator, ${workers} worker${workers === 1 ? '' : 's'}` : `board ${id} at ${portSpec}`}, profile ${profile.name}${variants ? ' (+ behaviour variants)' : ''}, targets ${names.join(', ')}\n`);
+  const progress = fuzzProgress(io, { ...(minutes === undefined ? { total: total! } : { totalMs: minutes * 60_000 }), quiet: options.quiet === true });
   const figures = { runs: 0, failures: 0, coverage: '' };
   const saved = new Map<string, string>();
   const failed: BatchResult[] = [];
@@ -192,6 +193,7 @@ export function register(program: Command): void {
     .option('--no-shrink', 'save failures without shrinking them')
     .option('--replay <FILE>', 'replay a saved regression file and say whether it still fails')
     .option('--json', 'print a JSON summary')
+    .option('--quiet', 'no progress on stderr (failures are still reported); the seed is in the summary')
     .action(async function (this: Command, options: FuzzOptions) {
       await fuzz(this, options);
     });

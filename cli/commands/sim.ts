@@ -11,6 +11,7 @@ import { RunawayError } from '../../board-model/sim/runawayGuard.ts';
 import { CliError, ioOf, parseInteger, printJson, printLines, withJson } from '../output.ts';
 import { resolveScenario, type SimFileOptions } from '../simFiles.ts';
 import { SimProgress } from '../simProgress.ts';
+import { liveProgress } from '../terminal.ts';
 import { expectationLines, summaryLines, timelineLines, unsentLines } from '../timeline.ts';
 
 /** Exit code after SIGINT (128 + 2) and SIGTERM (128 + 15), as shells report them. */
@@ -53,7 +54,7 @@ async function runWithSignals(cmd: Command, scenario: Scenario, options: SimOpti
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
-  const progress = new SimProgress({ enabled: process.stderr.isTTY === true && !options.quiet, write: (text) => ioOf(cmd).err(text), now: () => performance.now() }, run.durationMs);
+  const progress = new SimProgress({ enabled: liveProgress() && !options.quiet, write: (text) => ioOf(cmd).err(text), now: () => performance.now() }, run.durationMs);
   try {
     const result = await runScenario(scenario, {
       ...run, sliceTimers: SLICE_TIMERS, signal: controller.signal,
@@ -129,7 +130,7 @@ export function register(program: Command): void {
     .option('--duration <TIME>', 'virtual time to run, e.g. 90s, 10m, 24h, at most 100000h; not before the scenario\'s last step (default: the scenario\'s, else 1h)')
     .option('--seed <N>', 'seed of every random stream (default: the scenario\'s, else 1)')
     .option('--poll <TIME>', 'the host reads every board\'s status every TIME over the bus, at least one poll cycle; 0 is no polling (default: the scenario\'s, else none)')
-    .option('--quiet', 'no timeline, only the summary and verdicts');
+    .option('--quiet', 'no timeline and no progress, only the summary and verdicts');
   withJson(cmd).action(async function (this: Command, options: SimOptions) {
     await simulate(this, options);
   });

@@ -175,6 +175,11 @@ export const COMMAND_CASES: readonly CommandCase[] = [
     slots: [value('HEX', ['ZZ', '', ESC, '0x', 'G0'], { at: 0 }), value('--reply-to', ['NOPE', '', ESC])],
   },
   { command: 'check-vectors', base: none, slots: [input('--vectors')] },
+  {
+    command: 'completion',
+    base: () => ({ options: {}, positionals: ['bash'] }),
+    slots: [value('SHELL', ['tcsh', '', ESC, 'BASH'], { at: 0 })],
+  },
 ];
 
 /** Options that cannot work on any command (commander must name them). */

@@ -1,8 +1,8 @@
 /**
  * Run a campaign on K worker threads (node:worker_threads), or in-process for K = 1, merging
- * batch results and model coverage as they arrive. Workers load the TypeScript sources through
- * tsx's loader, registered in each thread, so this works under `node --import tsx` and under
- * bin/pistack.js alike.
+ * batch results and model coverage as they arrive. From the source tree, workers load the
+ * TypeScript sources through tsx's loader, registered in each thread (so this works under
+ * `node --import tsx` and bin/pistack.js alike); the built CLI starts dist/fuzzWorker.js.
  */
 import { Worker } from 'node:worker_threads';
 import { ModelCoverage } from '../coverage/ModelCoverage.ts';
@@ -23,10 +23,14 @@ export interface CampaignOutcome {
 
 const WORKER_URL = new URL('./worker.ts', import.meta.url).href;
 
+/** The built worker (scripts/build.ts), which the built CLI (PISTACK_BUILT defined) runs without tsx. */
+const BUILT_WORKER_URL = new URL('../../dist/fuzzWorker.js', import.meta.url).href;
+
 function bootstrap(): string {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL)}); })`
-    + `.catch((e) => { require('node:worker_threads').parentPort.postMessage({ type: 'error', message: String(e && e.stack || e) }); });`;
+  const start = process.env.PISTACK_BUILT === '1'
+    ? `import(${JSON.stringify(BUILT_WORKER_URL)})`
+    : `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL)}); })`;
+  return `${start}.catch((e) => { require('node:worker_threads').parentPort.postMessage({ type: 'error', message: String(e && e.stack || e) }); });`;
 }
 
 /** Run the plan on `plan.workers` threads (in-process when 1). */

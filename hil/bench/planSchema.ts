@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { COMMANDS, COMMAND_NAMES, type CommandName } from '../../bus-protocol/commands.ts';
-import { ConfigError, check, describeValue, type ConfigIssue } from '../../board-model/ConfigError.ts';
+import { ConfigError, check, describeValue, withoutSchemaKey, type ConfigIssue } from '../../board-model/ConfigError.ts';
 import { intIn, msIn, nonEmpty, u8 } from '../../board-model/fields.ts';
 import { SETTING_NAMES } from './settings.ts';
 
@@ -182,7 +182,8 @@ export const STEP_KINDS = stepSchema.options.map((o) => o.shape.do.value);
  * Validate a plan object; throws ConfigError with one `source: path: problem` line per issue.
  * Checks across steps (names, needs, units, commands) run once every step is well-formed.
  */
-export function parsePlan(json: unknown, source: string): Plan {
+export function parsePlan(file: unknown, source: string): Plan {
+  const json = withoutSchemaKey(file);
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new ConfigError(source, [{ path: '', message: `expected a bench plan object, got ${describeValue(json)}` }]);
   }

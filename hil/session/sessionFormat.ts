@@ -29,19 +29,28 @@ const HEX_BYTES = /^(?:[0-9a-fA-F]{2})+$/;
 const time = z.number({ error: 'is not a time in ms' }).min(0, { error: 'is negative (times are ms since the start)' });
 const text = (what: string) => z.string({ error: `is not ${what}` });
 
-const headerSchema = z.strictObject({
+/** Zod schema of a session file's header line (line 1). */
+export const headerSchema = z.strictObject({
+  /** File format tag, "pistack-session". */
   format: z.literal(SESSION_FORMAT, { error: `is not "${SESSION_FORMAT}" (is this a session file?)` }),
+  /** Layout version (1). */
   version: z.literal(SESSION_VERSION, {
     error: (issue) =>
       typeof issue.input === 'number' && issue.input > SESSION_VERSION
         ? `is newer than this tool reads (version ${SESSION_VERSION}): update pistack-rig`
         : `is not a supported version (this tool reads version ${SESSION_VERSION})`,
   }),
+  /** Baud rate of the link, bit/s. */
   baud: z.number({ error: 'is not a baud rate' }).int({ error: 'is not a whole number of bit/s' }).positive({ error: 'is not a baud rate above 0' }),
+  /** The port recorded, e.g. "/dev/ttyUSB0 @ 9600 baud" or "sim: (...)". */
   port: text('a port description').min(1, { error: 'is empty' }),
+  /** The program that recorded, e.g. "pistack scan". */
   tool: text('a tool name').min(1, { error: 'is empty' }),
+  /** Its version. */
   toolVersion: text('a version string'),
+  /** Wall-clock start of the recording, ISO 8601 with offset. */
   startedAt: z.iso.datetime({ offset: true, error: 'is not an ISO 8601 time such as "2026-01-31T12:00:00.000Z"' }),
+  /** Time base of the events' t (ms): wall time on real links, virtual time on sim:. */
   clock: z.enum(['wall', 'virtual'], { error: 'is neither "wall" nor "virtual"' }),
 });
 

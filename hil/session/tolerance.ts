@@ -8,7 +8,7 @@
  *   { "replyTimeMs": 30, "analog": { "percent": 5 }, "commands": { "GET_CIN": { "counts": 200 } } }
  */
 import { z } from 'zod';
-import { parseJsonText, validate } from '../../board-model/ConfigError.ts';
+import { parseJsonText, validate, withoutSchemaKey } from '../../board-model/ConfigError.ts';
 import { COMMANDS, type CommandName } from '../../bus-protocol/commands.ts';
 
 /** A band around a recorded raw value: |now - recorded| <= max(percent % of |recorded|, counts). */
@@ -57,14 +57,31 @@ export const DEFAULT_TOLERANCE: Tolerance = {
 const percent = z.number().min(0).max(100);
 const counts = z.number().int().min(0);
 const ms = z.number().min(0);
-const band = z.strictObject({ percent: percent.optional(), counts: counts.optional() });
-const commandTolerance = z.strictObject({ percent: percent.optional(), counts: counts.optional(), replyTimeMs: ms.optional() });
+const band = z.strictObject({
+  /** Allowed difference as a percentage of the recorded value (0..100). */
+  percent: percent.optional(),
+  /** Allowed difference in raw counts (whichever of percent and counts is larger applies). */
+  counts: counts.optional(),
+});
+const commandTolerance = z.strictObject({
+  /** Allowed difference as a percentage of the recorded value (0..100; analog readings only). */
+  percent: percent.optional(),
+  /** Allowed difference in raw counts (analog readings only). */
+  counts: counts.optional(),
+  /** Allowed difference of the reply time, ms. */
+  replyTimeMs: ms.optional(),
+});
 
-const schema = z
+/** Zod schema of a tolerance file (`pistack replay --tolerance`). */
+export const toleranceSchema = z
   .strictObject({
+    /** Allowed difference of a reply's time from the recording's, ms (default 20). */
     replyTimeMs: ms.optional(),
+    /** Band of the ADC readings GET_VIN, GET_CIN, GET_5V, GET_PI_V, GET_PI_C (default 3 % or 50 counts). */
     analog: band.optional(),
+    /** Band of the power readings GET_POWER, GET_5V_POWER, GET_PI_POWER (default 6 % or 3,276,750 counts). */
     power: band.optional(),
+    /** Overrides per command, by name (PROTOCOL.md section 5), e.g. { "GET_VIN": { "percent": 5 } }. */
     commands: z.record(z.string(), commandTolerance).optional(),
   })
   .superRefine((value, ctx) => {
@@ -102,7 +119,7 @@ export function allowedDifference(b: Band, recorded: number): number {
 
 /** Parse a tolerance file over the defaults; throws ConfigError (board-model/ConfigError.ts) naming the file and the field. */
 export function parseTolerance(text: string, source: string): Tolerance {
-  const parsed = validate(schema, parseJsonText(text, source), source);
+  const parsed = validate(toleranceSchema, withoutSchemaKey(parseJsonText(text, source)), source);
   return {
     replyTimeMs: parsed.replyTimeMs ?? DEFAULT_TOLERANCE.replyTimeMs,
     analog: { ...DEFAULT_TOLERANCE.analog, ...stripUndefined(parsed.analog) },

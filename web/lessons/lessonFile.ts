@@ -7,7 +7,7 @@
  * field (`03-watchdog.json: pauses[1].say: unknown placeholder {hbt}`). Browser-safe.
  */
 import { z } from 'zod';
-import { ConfigError, check, describeValue, parseJsonText, type ConfigIssue } from '../../board-model/ConfigError.ts';
+import { ConfigError, check, describeValue, parseJsonText, withoutSchemaKey, type ConfigIssue } from '../../board-model/ConfigError.ts';
 import type { SimEventType } from '../../board-model/events.ts';
 import { durationField, nonEmpty, u8 } from '../../board-model/fields.ts';
 import { parseScenario, type Scenario } from '../../board-model/scenario.ts';
@@ -120,27 +120,69 @@ export interface Lesson {
 }
 
 const text = nonEmpty;
-const pauseSchema = z.strictObject({
+/** Zod schema of one pause of a lesson (`pauses[i]`). */
+export const pauseSchema = z.strictObject({
+  /** The event the run pauses on. */
   on: z.enum(PAUSE_EVENT_NAMES),
+  /** Only events of the board with this ID (0..254). */
   id: u8.optional(),
+  /** Only events of this Pi (0 or 1). */
   pi: z.literal([0, 1]).optional(),
+  /** Event details that must match (e.g. { "cause": "watchdog" }, { "command": "PI_OFF" }). */
   where: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  /** Only events in this window of virtual time, [from, to] (durations, inclusive). */
   within: z.tuple([durationField, durationField]).optional(),
+  /** Most pauses this entry makes (default: every matching event). */
   times: z.number().int().min(1).optional(),
+  /** Callout: one or two sentences with {placeholders}. */
   say: text,
 });
-const lessonSchema = z.strictObject({
+/** Zod schema of a lesson file's top level (pauses and the exercise's steps are checked one by one). */
+export const lessonSchema = z.strictObject({
+  /** Title of the lesson. */
   title: text,
+  /** Where it sits in the curriculum. */
   level: z.enum(['first steps', 'basics', 'intermediate', 'advanced']),
+  /** Scenario file name in fixtures/scenarios that the lesson runs. */
   scenario: text,
+  /** What the student learns, one sentence. */
   goal: text,
+  /** Minutes a class should plan for (1..45). */
   minutes: z.number().int().min(1).max(45),
-  prediction: z.strictObject({ question: text, choices: z.array(text).min(2).optional(), answer: text, explanation: text }),
-  select: z.strictObject({ board: z.number().int().min(0), pi: z.literal([0, 1]) }).optional(),
+  /** The question asked before the run, and its answer shown in the conclusion. */
+  prediction: z.strictObject({
+    /** The question. */
+    question: text,
+    /** Choices to pick from (at least 2); absent: the student types an answer. */
+    choices: z.array(text).min(2).optional(),
+    /** The right answer (one of the choices, when there are choices). */
+    answer: text,
+    /** Why, shown with the answer. */
+    explanation: text,
+  }),
+  /** Board (index in the stack) and Pi the lesson looks at first. */
+  select: z.strictObject({
+    /** Index of the board in the stack. */
+    board: z.number().int().min(0),
+    /** Pi 0 or 1. */
+    pi: z.literal([0, 1]),
+  }).optional(),
+  /** Where the run pauses to explain, in order (at least one). */
   pauses: z.array(z.unknown()).min(1),
+  /** Said at the end of the run. */
   conclusion: text,
+  /** A task the student does themselves on a fresh stack, judged at its end. */
   exercise: z.strictObject({
-    task: text, duration: durationField, steps: z.array(z.unknown()).default([]), expect: z.array(z.unknown()).min(1), success: text,
+    /** What to do, for the student. */
+    task: text,
+    /** Virtual time the exercise runs. */
+    duration: durationField,
+    /** Setup steps (as a scenario's steps). */
+    steps: z.array(z.unknown()).default([]),
+    /** The checks (as a scenario's expectations, each with "why" in plain words). */
+    expect: z.array(z.unknown()).min(1),
+    /** Shown when every check passes. */
+    success: text,
   }).optional(),
 });
 
@@ -183,7 +225,8 @@ function exerciseOf(raw: NonNullable<z.output<typeof lessonSchema>['exercise']>,
  * Validate a lesson file. `scenarios` maps scenario file names to their raw JSON (the lesson's
  * script must be one of them). Throws a ConfigError naming the file and every bad field.
  */
-export function parseLesson(json: unknown, file: string, scenarios: ReadonlyMap<string, unknown>): Lesson {
+export function parseLesson(fileJson: unknown, file: string, scenarios: ReadonlyMap<string, unknown>): Lesson {
+  const json = withoutSchemaKey(fileJson);
   const issues: ConfigIssue[] = [];
   const name = FILE_NAME.exec(file);
   if (!name) issues.push({ path: '', message: 'the file name must be NN-name.json (NN orders the curriculum)' });

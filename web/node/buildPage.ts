@@ -1,5 +1,5 @@
 /**
- * Build the `pistack viz` page in memory: web/main.ts bundled by esbuild into one IIFE
+ * Build the `pistack viz` page in memory: web/main.ts bundled into one IIFE (vizBundle.ts)
  * (the board model runs in the browser), the statecharts drawn by Graphviz from the machine
  * definitions, the scenarios (fixtures/scenarios/*.json) and the guided lessons (fixtures/lessons/*.json, validated), the stylesheet and index.html. Only
  * classic scripts, no modules and no fetches, so the same files work from a web server and
@@ -8,13 +8,13 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { scenarioFromText, type Scenario } from '../../board-model/scenario.ts';
 import { CHARTS, chartDot, valuedChartDot, type ChartKey } from '../chart/machines.ts';
 import { SimStack } from '../../board-model/SimStack.ts';
 import { lessonFromText } from '../lessons/lessonFile.ts';
 import { VIZ_DATA_GLOBAL, type VizChart, type VizData, type VizGuidedLesson, type VizLesson } from '../vizData.ts';
 import { renderSvg } from './renderSvg.ts';
+import { PREBUILT_VIZ_STYLESHEET, RUNNING_BUILT, bundleScript } from './vizBundle.ts';
 
 const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -45,19 +45,6 @@ export interface VizPageOptions {
   lessonsDir?: string;
   /** Graphviz command (default "dot"). */
   dotCommand?: string;
-}
-
-let bundled: Promise<string> | undefined;
-
-/** The page's script: web/main.ts and everything it imports as one minified IIFE (built once per process). */
-export function bundleScript(): Promise<string> {
-  bundled ??= build({
-    entryPoints: [join(WEB_DIR, 'main.ts')],
-    bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022',
-    minify: true, legalComments: 'eof', logLevel: 'silent',
-  }).then((result) => result.outputFiles[0]!.text);
-  bundled.catch(() => (bundled = undefined)); // a failed build is retried next time
-  return bundled;
 }
 
 /** Lessons: every scenario file of a folder, validated, in file-name order. */
@@ -151,7 +138,7 @@ export async function buildVizPage(options: VizPageOptions): Promise<VizPage> {
   };
   const files = new Map<string, PageFile>([
     ['index.html', { body: indexHtml(`pistack viz: ${options.start.name}`), type: 'text/html; charset=utf-8' }],
-    ['style.css', { body: readStylesheet(), type: 'text/css; charset=utf-8' }],
+    ['style.css', { body: RUNNING_BUILT ? readFileSync(PREBUILT_VIZ_STYLESHEET, 'utf8') : readStylesheet(), type: 'text/css; charset=utf-8' }],
     ['data.js', { body: `window.${VIZ_DATA_GLOBAL} = ${JSON.stringify(data)};\n`, type: 'text/javascript; charset=utf-8' }],
     ['app.js', { body: script, type: 'text/javascript; charset=utf-8' }],
   ]);
