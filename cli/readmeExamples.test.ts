@@ -1,11 +1,10 @@
 /**
- * README code blocks that claim to run do run: every block fenced as ```ts run in README.md (and
- * in the build helper's README notes, /work/notes/README-build.md, while they are not merged) is
+ * README code blocks that claim to run do run: every block fenced as ```ts run in README.md is
  * written to a file with `from 'pistack-rig'` pointing at the sources' index.ts, and run under
  * tsx; it must exit 0 without writing to stderr.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,8 +12,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
 const ROOT = resolve(import.meta.dirname, '..');
-/** Markdown files whose runnable blocks are run (the notes file only where it exists). */
-const SOURCES = [join(ROOT, 'README.md'), resolve(ROOT, '../notes/README-build.md')].filter((f) => existsSync(f));
+/** Markdown files whose runnable blocks are run. */
+const SOURCES = [join(ROOT, 'README.md')];
 
 /** The blocks fenced as ```ts run, with the line each starts on. */
 export function runnableBlocks(markdown: string): Array<{ line: number; code: string }> {
@@ -36,6 +35,11 @@ test('runnableBlocks finds only ```ts run blocks', () => {
   const md = 'text\n```ts\nnot run\n```\n```ts run\nconsole.log(1);\n```\n```sh\nls\n```\n```ts run\nconsole.log(2);\n```\n';
   assert.equal(runnableBlocks(md), [{ line: 5, code: 'console.log(1);' }, { line: 11, code: 'console.log(2);' }]);
   assert.throws(() => runnableBlocks('```ts run\nopen'), /not closed/);
+});
+
+test('the README has runnable examples (the public API\'s among them)', () => {
+  const blocks = runnableBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+  assert.ok(blocks.some((b) => b.code.includes("from 'pistack-rig'")), 'a ```ts run block importing pistack-rig');
 });
 
 const scratch = mkdtempSync(join(tmpdir(), 'pistack-readme-'));
