@@ -11,17 +11,10 @@ import { join } from 'node:path';
 import { resolveScenario } from '../cli/simFiles.ts';
 import { buildVizPage } from '../web/node/buildPage.ts';
 import { serveVizPage } from '../web/node/server.ts';
+import type { TraceEvent as FrameEvent } from './frameCost.ts';
 import { launchChromium } from '../web/testing/chromium.ts';
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  args?: Record<string, unknown> & { name?: string };
-}
+type TraceEvent = FrameEvent & { args?: Record<string, unknown> };
 
 interface ProfileNode {
   id: number;
@@ -39,7 +32,7 @@ const speed = option('--speed', 1000);
 const seconds = option('--seconds', 5);
 const top = option('--top', 40);
 
-const page = await buildVizPage({ start: resolveScenario({}, 0), startIsLesson: false });
+const page = new Map(await buildVizPage({ start: resolveScenario({}, 0), startIsLesson: false }));
 const readable = await build({
   entryPoints: [join(import.meta.dirname, '..', 'web', 'main.ts')],
   bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022', minify: false, keepNames: false, logLevel: 'silent',
@@ -68,7 +61,7 @@ try {
   }, speed);
   const f0 = await tab.evaluate(() => window.pistackViz!.frames());
   const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as TraceEvent[])));
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
   const traced = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
   await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
   await cdp.send('Profiler.start');
