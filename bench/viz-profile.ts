@@ -4,7 +4,8 @@
  * sampling profiler over CDP) at one speed, with the page's script unminified so functions keep
  * their names. Prints the functions with the most self time and with the most total time, in
  * ms per animation frame. A tool for finding hot spots, not a figure with a target.
- * Run: `npx tsx bench/viz-profile.ts [--speed 1000] [--seconds 5] [--top 40]`. Needs /usr/bin/chromium and Graphviz.
+ * `--top`: the top of the page (stack and charts) instead of the scope; `--paint`: what was painted and laid out.
+ * Run: `npx tsx bench/viz-profile.ts [--speed 1000] [--seconds 5] [--list 40] [--top] [--paint]`. Needs /usr/bin/chromium and Graphviz.
  */
 import { build } from 'esbuild';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ const option = (name: string, fallback: number): number => {
 };
 const speed = option('--speed', 1000);
 const seconds = option('--seconds', 5);
-const top = option('--top', 40);
+const top = option('--list', 40);
 
 const page = new Map(await buildVizPage({ start: resolveScenario({}, 0), startIsLesson: false }));
 const readable = await build({
@@ -51,7 +52,7 @@ try {
     for (let id = 0; id < 16; id++) for (const pi of [0, 1]) await hook.send('PI_ON', id, { pi });
     await hook.advance(30_000);
   });
-  await tab.locator('#scope').scrollIntoViewIfNeeded();
+  if (!process.argv.includes('--top')) await tab.locator('#scope').scrollIntoViewIfNeeded();
   const cdp = await browser.context.newCDPSession(tab);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -73,7 +74,7 @@ try {
   // The page's main thread: the renderer thread that ran the animation frames.
   const fired = events.find((e) => e.name === 'FireAnimationFrame');
   const byName = new Map<string, number>();
-  for (const e of events) if (fired && e.pid === fired.pid && e.tid === fired.tid && e.ph === 'X' && e.dur) byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur);
+  for (const e of events) if (fired && e.pid === fired.pid && e.tid === fired.tid && e.ph === 'X' && e.dur) byName.set(e.name, (byName.get(e.name) ?? 0) + (e.tdur ?? e.dur));
   if (process.argv.includes('--paint')) {
     const mine = events.filter((e) => fired && e.pid === fired.pid && e.tid === fired.tid && e.ph === 'X');
     const paints = new Map<string, { us: number; n: number }>();
@@ -98,7 +99,7 @@ try {
     const layouts = mine.filter((x) => x.name === 'Layout').slice(-5);
     for (const e of layouts) console.log('Layout', e.dur, JSON.stringify(e.args).slice(0, 400));
   }
-  console.log('trace events on the main thread, ms per frame (inclusive):');
+  console.log('trace events on the main thread, ms of thread time per frame (inclusive):');
   for (const [k, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(us / 1000 / Math.max(1, frames)).toFixed(2).padStart(7)} ms  ${k}`);
   const nodes = profile.nodes as ProfileNode[];
   const byId = new Map(nodes.map((n) => [n.id, n]));
