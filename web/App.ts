@@ -116,6 +116,10 @@ export class App {
     // the first frame after the student's input (a click, a key, a field), all of them: what the input changed shows everywhere.
     const gate = new FrameGate<View>();
     for (const view of this.views) onVisible(view.el, gate.add(view, RATES[view.el.id]));
+    // While time runs, panels off screen skip rendering (style.css, .running); paused, all render.
+    const running = (): void => void document.documentElement.classList.toggle('running', !this.driver.paused);
+    this.driver.onState(running);
+    running();
     let inputSeen = false;
     for (const type of ['click', 'change', 'input', 'keydown']) root.addEventListener(type, () => (inputSeen = true));
     this.driver.onFrame((live) => {
