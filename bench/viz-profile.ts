@@ -96,6 +96,7 @@ try {
     }
     console.log('Paint by node:');
     for (const [k, v] of [...paints].sort((a, b) => b[1].us - a[1].us).slice(0, 15)) console.log(`${(v.us / 1000 / Math.max(1, frames)).toFixed(2).padStart(7)} ms  ${v.n}x  ${k}`);
+    for (const e of mine.filter((x) => x.name === 'UpdateLayoutTree').slice(-5)) console.log('Style', e.dur, JSON.stringify(e.args).slice(0, 300));
     const layouts = mine.filter((x) => x.name === 'Layout').slice(-5);
     for (const e of layouts) console.log('Layout', e.dur, JSON.stringify(e.args).slice(0, 400));
   }
