@@ -16,6 +16,9 @@ test('a full draw gives every panel in order; a live frame the panels on screen 
   seen.get('stack')!(true);
   assert.equal(gate.frame(OFFSCREEN_EVERY_MS + 16), ['scope', 'stack', 'memory', 'events'], 'back on screen: every frame (and memory is due again)');
   assert.equal(gate.frame(OFFSCREEN_EVERY_MS + 32), ['scope', 'stack', 'events']);
+  seen.get('memory')!(false);
+  seen.get('memory')!(true); // scrolled back into view: drawn at the next frame, not at its rate
+  assert.equal(gate.frame(OFFSCREEN_EVERY_MS + 48), ['scope', 'stack', 'memory', 'events']);
 });
 
 test('of the panels waiting, at most `budget` draw in a frame, the longest overdue first; never-drawn ones first of all', () => {

@@ -34,11 +34,12 @@ export class FrameGate<T> {
   /** @param budget how many waiting items may draw in one frame (the longest overdue first). */
   constructor(private readonly budget = 1) {}
 
-  /** Add a panel (drawn in the order added); returns the function that tells the gate whether it is on screen (it starts as on screen). */
+  /** Add a panel (drawn in the order added); returns the function that tells the gate whether it is on screen (it starts as on screen; coming into view, it draws at the next frame). */
   add(item: T, rate: PanelRate = {}): (visible: boolean) => void {
     const entry: Entry<T> = { item, everyMs: rate.everyMs ?? 0, always: rate.always ?? false, visible: true, lastDrawn: -Infinity };
     this.entries.push(entry);
     return (visible) => {
+      if (visible && !entry.visible) entry.lastDrawn = -Infinity; // coming into view: its turn at the next frame
       entry.visible = visible;
     };
   }
