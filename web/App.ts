@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 /**
  * The page: lays out the panels, owns the current Session (rebuilt when a lesson loads), the
- * time driver, the selection and the transition tracker, and renders every panel once per
- * animation frame and at the end of every time move (TimeDriver).
+ * time driver, the selection and the transition tracker, and renders the panels once per
+ * animation frame (those on screen; FrameGate) and every panel at the end of every time move (TimeDriver).
  */
 import { ConfigError } from '../board-model/ConfigError.ts';
 import { parseScenario, type Scenario } from '../board-model/scenario.ts';
@@ -11,7 +11,7 @@ import { CHARTS } from './chart/machines.ts';
 import { TransitionTracker } from './chart/TransitionTracker.ts';
 import { ChartView } from './chartView.ts';
 import { SchematicView } from './schematicView.ts';
-import { h } from './dom.ts';
+import { h, onVisible } from './dom.ts';
 import { EventLogPanel } from './eventLogPanel.ts';
 import { FaultPanel } from './faultPanel.ts';
 import { HostPanel } from './hostPanel.ts';
@@ -21,6 +21,7 @@ import { LessonRunner } from './lessons/LessonRunner.ts';
 import { stepLabel } from './lessons/stepLabel.ts';
 import { LessonsPanel, type LessonsHost } from './lessonsPanel.ts';
 import { MemoryView } from './memoryView.ts';
+import { FrameGate, type PanelRate } from './frameGate.ts';
 import { ScopePanel } from './scopePanel.ts';
 import { Session } from './Session.ts';
 import { Selection, StackView } from './stackView.ts';
@@ -34,8 +35,16 @@ import type { VizData, VizGuidedLesson, VizLesson } from './vizData.ts';
 interface View {
   readonly el: HTMLElement;
   bind(session: Session): void;
-  render?(): void;
+  /** Bring the panel up to date; `live`: an animation frame's drawing, where parts that cannot be seen may wait. */
+  render?(live: boolean): void;
 }
+
+/** Live drawing rate of the panels that need not follow every frame (wall ms between draws while on screen). */
+const RATES: Record<string, PanelRate> = {
+  // The lesson's callout shows at the frame a lesson pauses; the bus table and the event log draw only what is new, in the frame it came (a host reply and its frames show together).
+  lessons: { always: true }, bus: { always: true }, events: { always: true },
+  timeline: { everyMs: 100 }, schematic: { everyMs: 100 }, memory: { everyMs: 250 },
+};
 
 /** The whole page. */
 export class App {
@@ -103,11 +112,25 @@ export class App {
     this.selection.onChange(() => {
       const card = stack.el.querySelector('.board.selected');
       if (card) keepInView(card);
+      this.driver.render(); // every panel shows the new selection at once
     });
     for (const view of this.views) view.bind(this.current);
-    this.driver.onFrame(() => {
+    // A live frame draws the panels on screen (some at a lower rate) and now and then one off screen; any other draw, and
+    // the first frame after the student's input (a click, a key, a field), all of them: what the input changed shows everywhere.
+    const gate = new FrameGate<View>();
+    for (const view of this.views) onVisible(view.el, gate.add(view, RATES[view.el.id]));
+    // While time runs, panels off screen skip rendering (style.css, .running); paused, all render.
+    const running = (): void => void document.documentElement.classList.toggle('running', !this.driver.paused);
+    this.driver.onState(running);
+    running();
+    let inputSeen = false;
+    for (const type of ['click', 'change', 'input', 'keydown']) root.addEventListener(type, () => (inputSeen = true));
+    this.driver.onFrame((live) => {
       time.render();
-      for (const view of this.views) view.render?.();
+      const wall = performance.now();
+      const full = !live || inputSeen;
+      inputSeen = false;
+      for (const view of full ? gate.all(wall) : gate.frame(wall)) view.render?.(!full);
     });
     this.restored = timeline.restore(location.hash);
   }

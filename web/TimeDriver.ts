@@ -5,7 +5,10 @@
  * Pause, step to the next timer, step by a fixed time. Everything that moves time goes through
  * one queue, so a step and a frame never run the clock at once, and every move ends by drawing
  * every panel in the same task: what anything reads after a move (the host panel's reply, a
- * test, the next paint) shows one moment, never a reply beside last frame's bus table.
+ * test, the next paint) shows one moment, never a reply beside last frame's bus table. The one
+ * exception is the animation frame itself while time runs: it draws "live" (listeners get
+ * `live` true), and the page may then skip what cannot be seen (App's FrameGate); pausing draws
+ * everything at once.
  */
 import type { Session } from './Session.ts';
 
@@ -27,7 +30,7 @@ export class TimeDriver {
   private lastWall: number | undefined;
   private pending = 0;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly frameListeners = new Set<() => void>();
+  private readonly frameListeners = new Set<(live: boolean) => void>();
   private readonly stateListeners = new Set<() => void>();
 
   constructor(private readonly session: () => Session) {}
@@ -53,15 +56,21 @@ export class TimeDriver {
     this.changed();
   }
 
-  /** Pause or run. */
+  /** Pause or run; pausing draws every panel at once (live frames may have skipped some). */
   setPaused(paused: boolean): void {
+    const pausing = paused && !this.pausedValue;
     this.pausedValue = paused;
     this.lastWall = undefined;
     this.changed();
+    if (pausing) this.render();
   }
 
-  /** Be called on every animation frame (render); returns an unsubscribe function. */
-  onFrame(listener: () => void): () => void {
+  /**
+   * Be called on every animation frame and after every time move (render); `live` is true for
+   * an animation frame (time running or idle), where a listener may skip what cannot be seen,
+   * false when everything must be drawn. Returns an unsubscribe function.
+   */
+  onFrame(listener: (live: boolean) => void): () => void {
     this.frameListeners.add(listener);
     return () => this.frameListeners.delete(listener);
   }
@@ -98,11 +107,11 @@ export class TimeDriver {
     return this.move((s) => s.sim.settle(promise, 60_000));
   }
 
-  /** Draw every panel now; a panel that throws is reported (window error) and the others still draw. */
-  render(): void {
+  /** Draw every panel now (`live`: an animation frame's drawing, which may skip what cannot be seen); a panel that throws is reported (window error) and the others still draw. */
+  render(live = false): void {
     for (const listener of this.frameListeners) {
       try {
-        listener();
+        listener(live);
       } catch (e) {
         reportError(e);
       }
@@ -117,8 +126,8 @@ export class TimeDriver {
     return run;
   }
 
-  /** One time move in the queue: run `fn`, check a lesson's end, then draw every panel (also when `fn` fails). */
-  private move<T>(fn: (s: Session) => Promise<T>): Promise<T> {
+  /** One time move in the queue: run `fn`, check a lesson's end, then draw every panel (also when `fn` fails); `live`: an animation frame's move, drawn live unless it paused. */
+  private move<T>(fn: (s: Session) => Promise<T>, live = false): Promise<T> {
     return this.exclusive(async () => {
       const s = this.session();
       try {
@@ -127,7 +136,7 @@ export class TimeDriver {
         if (s.guide?.halted && !this.pausedValue && s === this.session()) this.setPaused(true); // a lesson's pause met by any move
         return value;
       } finally {
-        this.render();
+        this.render(live && !this.pausedValue);
       }
     });
   }
@@ -138,7 +147,7 @@ export class TimeDriver {
     if (this.pausedValue) this.lastWall = undefined;
     // A frame that moves time draws when the move is done (same task, before the paint); any other frame draws now.
     const moving = !this.pausedValue && this.pending === 0 && this.advance(wall);
-    if (!moving) this.render();
+    if (!moving) this.render(true); // nothing moved: only what changed on its own (the pointer, a blink) needs drawing
   };
 
   /** Queue this frame's time move; false when there is nothing to move (first frame after a pause, no wall time passed). */
@@ -154,7 +163,7 @@ export class TimeDriver {
     void this.move(async () => {
       await s.runTo(Math.max(target, s.now)); // a guided lesson's pause stops at its event's exact time (move() then pauses)
       if (stops && s === this.session()) this.setPaused(true); // a lesson's end: stop to read its verdicts
-    });
+    }, true);
     return true;
   }
 

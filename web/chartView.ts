@@ -135,11 +135,11 @@ export class ChartView {
     this.showSelection();
   }
 
-  /** Light the active states, mark the latest transitions, refresh values, countdowns and what can fire. */
-  render(): void {
+  /** Light the active states, mark the latest transitions, refresh values, countdowns and what can fire (`live`: an animation frame, the shown chart only; the hidden ones catch up at the next full draw, before they can be shown). */
+  render(live = false): void {
     const actors = this.actors();
     if (!actors) return;
-    for (const f of this.figures) this.renderFigure(f, actors[f.key]);
+    for (const f of this.figures) if (!live || f.key === this.shown) this.renderFigure(f, actors[f.key]);
   }
 
   private actors(): Record<ChartKey, AnyActorRef | undefined> | undefined {

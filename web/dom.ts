@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 /**
  * Tiny DOM helpers for the page: build elements declaratively, and change text, classes and
- * attributes only when the value differs (the page re-renders every animation frame).
+ * attributes only when the value differs (the page re-renders every animation frame), and
+ * whether an element is on screen (what a live frame may skip).
  */
 
 type Attrs = Record<string, string | number | boolean | undefined>;
@@ -50,4 +51,19 @@ export function select(options: ReadonlyArray<readonly [string, string]>, attrs:
   const el = h('select', attrs);
   for (const [value, text] of options) el.append(h('option', { value }, text));
   return el;
+}
+
+/**
+ * Be told whether `el` is on screen (within `marginPx` CSS px of the viewport; an element in a
+ * hidden tab is not); returns the function that stops watching. Where IntersectionObserver is
+ * missing, `el` counts as always on screen.
+ */
+export function onVisible(el: Element, listener: (visible: boolean) => void, marginPx = 100): () => void {
+  if (typeof IntersectionObserver === 'undefined') return () => undefined;
+  const observer = new IntersectionObserver((entries) => {
+    const last = entries[entries.length - 1];
+    if (last) listener(last.isIntersecting);
+  }, { rootMargin: `${marginPx}px` });
+  observer.observe(el);
+  return () => observer.disconnect();
 }

@@ -96,6 +96,33 @@ browserSuite('scope.browser.test.ts', 'the scope panel', () => {
     assert.ok(fallsAndRises >= 2 * b3.recorded, 'every falling edge too');
   });
 
+  test('following live, frames draw the scope by strips, and the picture equals a whole redraw (guards the append-only drawing: smeared or missing edges)', async () => {
+    await viz.page.mouse.move(0, 0);
+    await viz.page.locator('#scope-canvas').scrollIntoViewIfNeeded();
+    const before = await viz.page.evaluate(() => window.pistackScope!.draws());
+    await viz.page.evaluate(() => window.pistackViz!.run(100));
+    try {
+      await viz.page.waitForFunction((n) => window.pistackScope!.draws().strip >= n + 20, before.strip, { timeout: 30_000, polling: 50 });
+    } finally {
+      await viz.page.evaluate(() => window.pistackViz!.pause());
+    }
+    assert.ok((await scopeWindow()).follow);
+    const diff = await viz.page.evaluate(() => { // no named functions inside: tsx would wrap them in __name
+      const c = document.getElementById('scope-canvas') as HTMLCanvasElement;
+      const strips = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      window.pistackScope!.redraw();
+      const whole = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let differ = 0;
+      for (let i = 0; i < strips.length; i += 4) {
+        let d = 0;
+        for (let k = 0; k < 4; k++) d = Math.max(d, Math.abs(strips[i + k]! - whole[i + k]!));
+        if (d > 64) differ++;
+      }
+      return { differ, pixels: strips.length / 4 };
+    });
+    assert.ok(diff.differ < diff.pixels * 0.001, `${diff.differ} of ${diff.pixels} pixels differ clearly between the strips and a whole redraw`);
+  });
+
   test('pan and zoom move the visible window: buttons, arrow keys, +/- keys, the wheel, drag; Live and Fit', async () => {
     const now = await viz.page.evaluate(() => window.pistackViz!.now());
     const w0 = await scopeWindow();

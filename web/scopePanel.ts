@@ -11,10 +11,12 @@ import { h, labelled, panel, setAttr, setText } from './dom.ts';
 import { formatSeconds } from './format.ts';
 import type { Session } from './Session.ts';
 import { toCsv, toVcd } from './scope/exporters.ts';
-import { ScopeWindow, tickLabel, ticks } from './scope/ScopeWindow.ts';
+import { valueText } from './scope/plotMath.ts';
+import { LABEL_W, RIGHT_PAD, ScopePlot } from './scope/ScopePlot.ts';
+import { ScopeWindow } from './scope/ScopeWindow.ts';
 import { TRACE_CAP } from './scope/Trace.ts';
 import type { Trace } from './scope/Trace.ts';
-import { MARKER_CAP, TraceRecorder, type Marker } from './scope/TraceRecorder.ts';
+import { MARKER_CAP, TraceRecorder } from './scope/TraceRecorder.ts';
 import type { Selection } from './stackView.ts';
 
 /** What the page's tests read through `window.pistackScope`. */
@@ -28,6 +30,10 @@ export interface ScopeHook {
   /** The files the CSV and VCD buttons download, built now. */
   csv(): string;
   vcd(): string;
+  /** Canvas draws so far: whole, and by strips while following live (ScopePlot). */
+  draws(): { full: number; strip: number };
+  /** Draw the canvas whole now (a test compares it with the picture the strips made). */
+  redraw(): void;
 }
 
 declare global {
@@ -35,18 +41,6 @@ declare global {
     pistackScope?: ScopeHook;
   }
 }
-
-const LABEL_W = 118;
-const RIGHT_PAD = 10;
-const MARK_H = 16;
-const ANALOG_H = 34;
-const DIGITAL_H = 20;
-const AXIS_H = 22;
-const FONT = '12px system-ui, "DejaVu Sans", sans-serif';
-const COLOURS = { ink: '#1d2330', muted: '#5b6475', grid: '#e3e6ec', analog: '#1a5fd0', digital: '#1f7a3a', high: '#dff3e4', event: '#b54708', lesson: '#7a2fb0', cursor: '#d0312d' };
-
-/** Minimum visible range of an analog lane per unit, so noise-free flat lines are not blown up. */
-const MIN_RANGE: Record<string, number> = { V: 1, A: 0.1 };
 
 /** The scope panel. */
 export class ScopePanel {
@@ -57,6 +51,7 @@ export class ScopePanel {
   private readonly boardSelect = h('select', { id: 'scope-board' });
   private readonly live = h('button', { type: 'button', id: 'scope-live', 'aria-pressed': 'true', 'aria-label': 'follow live: the window ends at the present' }, 'Live');
   private readonly canvas = h('canvas', { id: 'scope-canvas', role: 'img', 'aria-label': 'scope traces' });
+  private readonly plot = new ScopePlot(this.canvas);
   private readonly region = h('div', { class: 'scope-plot', tabindex: 0, role: 'region', 'aria-label': 'scope: left and right arrows pan, + and - zoom, Home fits all, End follows live, [ and ] step through the markers', 'aria-describedby': 'scope-readout' });
   private readonly tip = h('div', { class: 'scope-tip', role: 'tooltip', id: 'scope-tip', 'aria-live': 'polite', hidden: true });
   private readonly readout = h('p', { class: 'scope-readout', id: 'scope-readout', 'aria-live': 'off' });
@@ -66,6 +61,7 @@ export class ScopePanel {
   private markerAt: number | undefined;
   private drag: { x: number; id: number } | undefined;
   private lastKey = '';
+  private controlsKey = '';
   /** Plot region's width (CSS px), kept by a ResizeObserver: reading clientWidth every frame would force a layout of the whole page. */
   private width = 0;
 
@@ -114,6 +110,8 @@ export class ScopePanel {
       },
       csv: () => this.file('csv'),
       vcd: () => this.file('vcd'),
+      draws: () => ({ ...this.plot.counts }),
+      redraw: () => this.changed(),
     };
   }
 
@@ -138,22 +136,33 @@ export class ScopePanel {
     const rec = this.rec;
     if (!rec) return;
     const board = this.board;
+    this.renderControls(rec, board);
     const traces = rec.traces(board);
     const [start, end] = this.view.range(this.now);
     let total = 0;
     for (const t of traces) total += t.total;
     const width = this.width;
-    if (width === 0) return; // not laid out yet (the ResizeObserver draws it once it is)
-    const key = `${board} ${start} ${end} ${total} ${rec.markers(board, start, end).length} ${width} ${this.hoverX} ${this.markerAt}`;
+    const key = `${board} ${start} ${end} ${total} ${rec.markerCount} ${width} ${this.hoverX} ${this.markerAt}`;
     if (key === this.lastKey) return;
     this.lastKey = key;
+    // Not laid out (off screen, or before the first layout): the text only; the ResizeObserver draws the canvas once it is.
+    if (width === 0) this.readoutText(traces, end, undefined, start, end, rec.markers(board, start, end).length);
+    else this.draw(traces, start, end, width);
+  }
+
+  /** The board list, the Live button and the caption: only when what they show changed. */
+  private renderControls(rec: TraceRecorder, board: number): void {
     const boards = this.session!.sim.boards;
+    const since = rec.completeSince(board);
+    let ids = '';
+    for (const b of boards) ids += `${b.id},`;
+    const key = `${board} ${ids} ${since} ${this.view.follow}`;
+    if (key === this.controlsKey) return;
+    this.controlsKey = key;
     for (const option of Array.from(this.boardSelect.options)) setText(option, `ID ${boards[Number(option.value)]!.id} (#${option.value})`); // a DIP change and reset gives a new ID
     if (this.boardSelect.value !== String(board)) this.boardSelect.value = String(board);
     setAttr(this.live, 'aria-pressed', String(this.view.follow));
-    const since = rec.completeSince(board);
-    setText(this.caption, `Board ID ${this.session!.sim.boards[board]!.id}: traces recorded from the simulation at every change, markers for events (orange) and lesson steps (purple). Keeps the last ${TRACE_CAP} changes of each trace (a heartbeat: about 11 hours) and ${MARKER_CAP} markers; complete from ${formatSeconds(since)}. Drag or use the arrow keys to pan, the wheel or +/- to zoom, [ and ] to step through the markers.`);
-    this.draw(traces, rec.markers(board, start, end), start, end, width);
+    setText(this.caption, `Board ID ${boards[board]!.id}: traces recorded from the simulation at every change, markers for events (orange) and lesson steps (purple). Keeps the last ${TRACE_CAP} changes of each trace (a heartbeat: about 11 hours) and ${MARKER_CAP} markers; complete from ${formatSeconds(since)}. Drag or use the arrow keys to pan, the wheel or +/- to zoom, [ and ] to step through the markers.`);
   }
 
   private get now(): number {
@@ -167,6 +176,8 @@ export class ScopePanel {
 
   private changed(): void {
     this.lastKey = '';
+    this.controlsKey = '';
+    this.plot.invalidate();
     this.render();
   }
 
@@ -263,91 +274,20 @@ export class ScopePanel {
     if (m.t < start || m.t > end) this.view.fit(m.t - this.view.span / 2, m.t + this.view.span / 2, now);
   }
 
-  private draw(traces: Trace[], markers: Marker[], start: number, end: number, width: number): void {
-    const lanes = traces.map((t) => (t.info.kind === 'analog' ? ANALOG_H : DIGITAL_H));
-    const height = MARK_H + lanes.reduce((a, b) => a + b, 0) + AXIS_H;
-    const ratio = window.devicePixelRatio || 1;
-    const c = this.canvas;
-    if (c.width !== Math.round(width * ratio) || c.height !== Math.round(height * ratio)) {
-      c.width = Math.round(width * ratio);
-      c.height = Math.round(height * ratio);
-      c.style.height = `${height}px`;
-    }
-    const g = c.getContext('2d');
-    if (!g) return;
-    g.setTransform(ratio, 0, 0, ratio, 0, 0);
-    g.clearRect(0, 0, width, height);
-    g.font = FONT;
-    g.textBaseline = 'middle';
-    const plotW = this.plotWidth(width);
+  /** The canvas (ScopePlot), then what the DOM shows of the same moment: the marker tip, the readout, the canvas's accessible name. */
+  private draw(traces: Trace[], start: number, end: number, width: number): void {
+    const rec = this.recorder;
+    const board = this.board;
     const span = Math.max(end - start, 1e-9);
+    const plotW = this.plotWidth(width);
     const xAt = (t: number): number => LABEL_W + ((t - start) / span) * plotW;
-    const cursorX = this.hoverX ?? (this.markerAt !== undefined && this.markerAt >= start && this.markerAt <= end ? xAt(this.markerAt) : undefined);
+    const marked = this.markerAt !== undefined && this.markerAt >= start && this.markerAt <= end ? xAt(this.markerAt) : undefined;
+    const cursorX = this.hoverX ?? marked;
+    const drawn = this.plot.draw({ traces, markers: (from, to) => rec.markers(board, from, to), start, end, now: this.now, follow: this.view.follow, width, cursorX });
+    const markers = drawn.markers;
     const cursorT = this.hoverX !== undefined ? this.timeAtX(this.hoverX) : cursorX === undefined ? undefined : this.markerAt;
     const at = cursorT ?? end;
-    const axisY = height - AXIS_H;
-    // Grid and axis.
-    const tick = ticks(start, end, Math.max(4, Math.floor(plotW / 80)));
-    g.strokeStyle = COLOURS.grid;
-    g.fillStyle = COLOURS.muted;
-    g.textAlign = 'center';
-    for (const t of tick.at) {
-      const x = Math.round(xAt(t)) + 0.5;
-      g.beginPath();
-      g.moveTo(x, MARK_H);
-      g.lineTo(x, axisY);
-      g.stroke();
-      g.fillText(tickLabel(t, tick.step), x, axisY + AXIS_H / 2);
-    }
-    // Lanes.
-    const readout: string[] = [];
-    let y = MARK_H;
-    traces.forEach((trace, i) => {
-      const h = lanes[i]!;
-      this.drawLane(g, trace, y, h, start, end, xAt);
-      const v = trace.valueAt(at);
-      const text = v === undefined ? '–' : trace.info.kind === 'analog' ? `${v.toFixed(trace.info.unit === 'A' ? 3 : 2)} ${trace.info.unit}` : v ? 'high' : 'low';
-      readout.push(`${trace.info.label} ${text}`);
-      g.textAlign = 'left';
-      g.fillStyle = COLOURS.ink;
-      if (trace.info.kind === 'analog') {
-        g.fillText(trace.info.label, 4, y + 10);
-        g.fillStyle = COLOURS.muted;
-        g.fillText(text, 4, y + 24);
-      } else g.fillText(`${trace.info.label} ${v === undefined ? '' : v ? '1' : '0'}`, 4, y + h / 2);
-      g.strokeStyle = COLOURS.grid;
-      g.beginPath();
-      g.moveTo(0, y + h - 0.5);
-      g.lineTo(width, y + h - 0.5);
-      g.stroke();
-      y += h;
-    });
-    // Markers.
-    const hovered: Marker[] = [];
-    for (const m of markers) {
-      const x = Math.round(xAt(m.t)) + 0.5;
-      g.strokeStyle = m.kind === 'lesson' ? COLOURS.lesson : COLOURS.event;
-      g.fillStyle = g.strokeStyle;
-      g.setLineDash([3, 3]);
-      g.beginPath();
-      g.moveTo(x, MARK_H);
-      g.lineTo(x, axisY);
-      g.stroke();
-      g.setLineDash([]);
-      g.beginPath();
-      g.moveTo(x - 5, 2);
-      g.lineTo(x + 5, 2);
-      g.lineTo(x, MARK_H - 2);
-      g.fill();
-      if (cursorX !== undefined && Math.abs(cursorX - x) <= 5) hovered.push(m);
-    }
-    if (cursorX !== undefined) {
-      g.strokeStyle = COLOURS.cursor;
-      g.beginPath();
-      g.moveTo(Math.round(cursorX) + 0.5, MARK_H);
-      g.lineTo(Math.round(cursorX) + 0.5, axisY);
-      g.stroke();
-    }
+    const hovered = cursorX === undefined ? [] : markers.filter((m) => Math.abs(cursorX - (Math.round(xAt(m.t)) + 0.5)) <= 5);
     this.tip.hidden = hovered.length === 0;
     if (hovered.length > 0) {
       const shown = hovered.slice(0, 6).map((m) => `${m.kind === 'lesson' ? 'Lesson step' : 'Event'} at ${formatSeconds(m.t)}: ${m.label} (${m.detail})`);
@@ -355,59 +295,13 @@ export class ScopePanel {
       setText(this.tip, shown.join('; '));
       this.tip.style.left = `${Math.min(Math.max(0, xAt(hovered[0]!.t) - 40), Math.max(0, width - 260))}px`;
     }
-    const where = cursorT === undefined ? (this.view.follow ? 'now' : 'at the window\'s end') : this.hoverX === undefined ? 'at the marker' : 'at the pointer';
-    setText(this.readout, `${where}, ${formatSeconds(at)}: ${readout.join(' · ')}`);
-    setAttr(this.canvas, 'aria-label', `scope of board index ${this.board}, ${traces.length} traces from ${formatSeconds(start)} to ${formatSeconds(end)}${this.view.follow ? ', following live' : ''}, ${markers.length} markers`);
+    this.readoutText(traces, at, cursorT === undefined ? undefined : this.hoverX === undefined ? 'at the marker' : 'at the pointer', start, end, markers.length);
   }
 
-  private drawLane(g: CanvasRenderingContext2D, trace: Trace, y: number, h: number, start: number, end: number, xAt: (t: number) => number): void {
-    const analog = trace.info.kind === 'analog';
-    let lo = 0;
-    let hi = analog ? MIN_RANGE[trace.info.unit] ?? 1 : 1;
-    const first = trace.indexAfter(start);
-    let stop = first;
-    while (stop < trace.length && trace.timeAt(stop) <= end) stop++;
-    if (analog) {
-      const consider = (v: number | undefined): void => {
-        if (v === undefined) return;
-        if (v > hi) hi = v;
-        if (v < lo) lo = v;
-      };
-      consider(trace.valueAt(start));
-      for (let i = first; i < stop; i++) consider(trace.valueOf(i));
-      hi *= 1.1;
-    }
-    const top = y + (analog ? 4 : 4);
-    const bottom = y + h - 4;
-    const yAt = (v: number): number => bottom - ((v - lo) / (hi - lo || 1)) * (bottom - top);
-    g.strokeStyle = analog ? COLOURS.analog : COLOURS.digital;
-    g.lineWidth = 1.5;
-    g.beginPath();
-    let v = trace.valueAt(start);
-    let x = xAt(start);
-    let started = false;
-    const path = (toX: number, value: number | undefined): void => {
-      if (value === undefined) return;
-      const py = yAt(value);
-      if (!started) {
-        g.moveTo(x, py);
-        started = true;
-      } else g.lineTo(x, py);
-      g.lineTo(toX, py);
-      if (!analog && value !== 0) {
-        g.fillStyle = COLOURS.high;
-        g.fillRect(x, top, toX - x, bottom - top);
-      }
-    };
-    for (let i = first; i < stop; i++) {
-      const tx = xAt(trace.timeAt(i));
-      path(tx, v);
-      if (v === undefined) started = false;
-      v = trace.valueOf(i);
-      x = tx;
-    }
-    path(xAt(Math.min(end, this.now)), v);
-    g.stroke();
-    g.lineWidth = 1;
+  /** The readout (every trace's value at `at`, ms) and the canvas's accessible name: also while the canvas is not laid out (off screen). */
+  private readoutText(traces: readonly Trace[], at: number, where: string | undefined, start: number, end: number, markers: number): void {
+    const place = where ?? (this.view.follow ? 'now' : 'at the window\'s end');
+    setText(this.readout, `${place}, ${formatSeconds(at)}: ${traces.map((t) => `${t.info.label} ${valueText(t, at)}`).join(' · ')}`);
+    setAttr(this.canvas, 'aria-label', `scope of board index ${this.board}, ${traces.length} traces from ${formatSeconds(start)} to ${formatSeconds(end)}${this.view.follow ? ', following live' : ''}, ${markers} markers`);
   }
 }

@@ -12,7 +12,8 @@ import type { Board } from '../board-model/Board.ts';
 import { BoardTimes } from './cards/BoardTimes.ts';
 import { boardView, type Badge, type BoardView, type PortView } from './cards/cardModel.ts';
 import { formatLeft, seconds, type Countdown } from './cards/countdowns.ts';
-import { h, panel, setAttr, setClass, setText } from './dom.ts';
+import { h, onVisible, panel, setAttr, setClass, setText } from './dom.ts';
+import { FrameGate } from './frameGate.ts';
 import { formatUnit, plural } from './format.ts';
 import type { Session } from './Session.ts';
 
@@ -46,6 +47,9 @@ export class Selection {
     return () => this.listeners.delete(listener);
   }
 }
+
+/** Cards off screen that one live frame updates (the longest waiting first). */
+export const OFFSCREEN_CARDS_PER_FRAME = 4;
 
 /** How long a heartbeat LED stays lit after a rising edge, in wall time (ms), so fast runs still blink visibly. */
 export const BLINK_MS = 120;
@@ -249,6 +253,9 @@ export class StackView {
   private readonly caption = h('p', { class: 'caption' });
   private readonly status = h('p', { class: 'status', role: 'status' });
   private cards: BoardCard[] = [];
+  /** Which cards a live frame draws: those on screen, and a few of the others in turn. */
+  private gate = new FrameGate<BoardCard>(OFFSCREEN_CARDS_PER_FRAME);
+  private unwatch: (() => void)[] = [];
   private session: Session | undefined;
   /** DIP settings clicked but not applied yet, by board index: a second click toggles from the first one's value. */
   private pendingDip = new Map<number, number>();
@@ -263,9 +270,12 @@ export class StackView {
     this.session = session;
     this.pendingDip = new Map();
     for (const card of this.cards) card.dispose();
+    for (const stop of this.unwatch) stop();
     const boards = session.sim.boards;
     this.cards = boards.map((board) => new BoardCard(board, () => session.now, () => boards,
       (pi) => this.selection.set(board.index, pi), (bit) => this.toggleDip(board, bit)));
+    this.gate = new FrameGate(OFFSCREEN_CARDS_PER_FRAME);
+    this.unwatch = this.cards.map((card) => onVisible(card.el, this.gate.add(card)));
     this.grid.replaceChildren(...this.cards.map((c) => c.el));
     const s = session.scenario;
     setText(this.status, '');
@@ -273,11 +283,11 @@ export class StackView {
     this.showSelection();
   }
 
-  /** Update every card. */
-  render(): void {
+  /** Update every card (`live`: an animation frame, which updates the cards on screen and a few others in turn). */
+  render(live = false): void {
     const wall = performance.now();
     const now = this.session?.now ?? 0;
-    for (const card of this.cards) card.render(wall, now);
+    for (const card of live ? this.gate.frame(wall) : this.gate.all(wall)) card.render(wall, now);
   }
 
   /** Every running timer of the stack, named (the "Next timer" button says which one is next). */

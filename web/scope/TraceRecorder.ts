@@ -77,6 +77,7 @@ export class TraceRecorder {
   readonly startMs: number;
   private readonly perBoard: Map<string, Trace>[];
   private readonly markerList: Marker[] = [];
+  private added = 0;
   private markersSince: number;
   private readonly markerCap: number;
   private readonly stops: (() => void)[] = [];
@@ -128,12 +129,25 @@ export class TraceRecorder {
 
   /** Markers of a board (its own and the stack's) with t in [from, to] (ms), oldest first. */
   markers(board: number, from = Number.NEGATIVE_INFINITY, to = Number.POSITIVE_INFINITY): Marker[] {
+    const list = this.markerList;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) { // the first marker at or after `from` (the list is in time order)
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.t < from) lo = mid + 1;
+      else hi = mid;
+    }
     const out: Marker[] = [];
-    for (const m of this.markerList) {
-      if (m.t < from || m.t > to) continue;
+    for (let i = lo; i < list.length && list[i]!.t <= to; i++) {
+      const m = list[i]!;
       if (m.boards === undefined || m.boards.includes(board)) out.push(m);
     }
     return out;
+  }
+
+  /** Markers ever added (dropped ones included): changes when one is added. */
+  get markerCount(): number {
+    return this.added;
   }
 
   /** From this virtual time on (ms) every marker is kept. */
@@ -216,6 +230,7 @@ export class TraceRecorder {
   }
 
   private insertMarker(m: Marker): void {
+    this.added++;
     const list = this.markerList;
     let i = list.length;
     while (i > 0 && list[i - 1]!.t > m.t) i--;

@@ -136,6 +136,9 @@ test('recorder: bounded markers and traces say from when they are complete', asy
   const recorder = new TraceRecorder(sim, { cap: 8, markerCap: 8 });
   for (let i = 0; i < 20; i++) recorder.addMarker(i * 100, `m${i}`);
   assert.ok(recorder.markers(0).length <= 8);
+  assert.ok(recorder.markerCount >= 20, 'markerCount counts the dropped ones too (a redraw key)');
+  assert.equal(recorder.markers(0, 1650, 1850).map((m) => m.label), ['m17', 'm18'], 'a time range (found by binary search)');
+  assert.equal(recorder.markers(0, 5000), []);
   assert.ok(recorder.markersComplete > 0);
   assert.is(recorder.completeSince(0), 0);
   for (let i = 0; i < 10; i++) {
