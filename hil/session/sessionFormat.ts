@@ -29,6 +29,16 @@ const HEX_BYTES = /^(?:[0-9a-fA-F]{2})+$/;
 const time = z.number({ error: 'is not a time in ms' }).min(0, { error: 'is negative (times are ms since the start)' });
 const text = (what: string) => z.string({ error: `is not ${what}` });
 
+const boardId = z.number({ error: 'is not a board ID' }).int({ error: 'is not a whole number' }).min(0, { error: 'is not a board ID 0..254' }).max(254, { error: 'is not a board ID 0..254' });
+const version = z.number({ error: 'is not a version number' }).int({ error: 'is not a whole number' }).min(0).max(255, { error: 'is not a u8 version' });
+
+/** A board whose state the recorder knew: its ID, what is plugged into Pi 0 and Pi 1 (model name or null), their load (A) when known. */
+const contextBoard = z.strictObject({
+  id: boardId,
+  pis: z.tuple([z.string().nullable(), z.string().nullable()], { error: 'is not [Pi 0, Pi 1] (a model name or null each)' }).optional(),
+  loadA: z.tuple([z.number().min(0).nullable(), z.number().min(0).nullable()], { error: 'is not [Pi 0, Pi 1] load in A (or null each)' }).optional(),
+});
+
 const headerSchema = z.strictObject({
   format: z.literal(SESSION_FORMAT, { error: `is not "${SESSION_FORMAT}" (is this a session file?)` }),
   version: z.literal(SESSION_VERSION, {
@@ -43,7 +53,18 @@ const headerSchema = z.strictObject({
   toolVersion: text('a version string'),
   startedAt: z.iso.datetime({ offset: true, error: 'is not an ISO 8601 time such as "2026-01-31T12:00:00.000Z"' }),
   clock: z.enum(['wall', 'virtual'], { error: 'is neither "wall" nor "virtual"' }),
+  // Optional context (all recorders since issue 12 item 4): what conform needs to set up the same situation.
+  command: text('a command line').optional(),
+  ids: z.array(boardId, { error: 'is not a list of board IDs' }).optional(),
+  firmwareVersion: version.optional(),
+  hardwareVersion: version.optional(),
+  profile: text('a profile name').min(1, { error: 'is empty' }).optional(),
+  stack: z.strictObject({ boards: z.array(contextBoard), supplyVolts: z.number().min(0).optional() }, { error: 'is not {"boards": [...], "supplyVolts"?}' }).optional(),
+  tolerance: z.record(z.string(), z.unknown(), { error: 'is not a tolerance object (as a --tolerance file)' }).optional(),
 });
+
+/** The optional context fields of a header (docs/session-format.md, "Context"). */
+export const CONTEXT_FIELDS = ['command', 'ids', 'firmwareVersion', 'hardwareVersion', 'profile', 'stack', 'tolerance'] as const;
 
 const eventSchema = z.strictObject({
   t: time,
@@ -96,11 +117,15 @@ export class SessionFormatError extends Error {
   }
 }
 
-/** A header for a new recording; `toolVersion` is the package version of the recorder. */
-export function makeSessionHeader(fields: { port: string; clock: 'wall' | 'virtual'; toolVersion: string; baud?: number; startedAt?: Date }): SessionHeader {
+/** What a recorder knew of the situation it recorded (every field optional). */
+export type SessionContext = Partial<Pick<SessionHeader, (typeof CONTEXT_FIELDS)[number]>>;
+
+/** A header for a new recording; `toolVersion` is the package version of the recorder, `context` what it knew. */
+export function makeSessionHeader(fields: { port: string; clock: 'wall' | 'virtual'; toolVersion: string; baud?: number; startedAt?: Date; context?: SessionContext }): SessionHeader {
+  const context = Object.fromEntries(Object.entries(fields.context ?? {}).filter(([, v]) => v !== undefined)) as SessionContext;
   return {
     format: SESSION_FORMAT, version: SESSION_VERSION, baud: fields.baud ?? 9600, port: fields.port, tool: 'pistack-rig',
-    toolVersion: fields.toolVersion, startedAt: (fields.startedAt ?? new Date()).toISOString(), clock: fields.clock,
+    toolVersion: fields.toolVersion, startedAt: (fields.startedAt ?? new Date()).toISOString(), clock: fields.clock, ...context,
   };
 }
 
@@ -112,7 +137,8 @@ function roundMs(t: number): number {
 /** The header as one line of JSON (with its newline). */
 export function formatHeaderLine(header: SessionHeader): string {
   const { format, version, baud, port, tool, toolVersion, startedAt, clock } = header;
-  return `${JSON.stringify({ format, version, baud, port, tool, toolVersion, startedAt, clock })}\n`;
+  const context = Object.fromEntries(CONTEXT_FIELDS.filter((k) => header[k] !== undefined).map((k) => [k, header[k]]));
+  return `${JSON.stringify({ format, version, baud, port, tool, toolVersion, startedAt, clock, ...context })}\n`;
 }
 
 /** An event as one line of JSON (with its newline). */
