@@ -107,7 +107,7 @@ export function register(program: Command): void {
       if (options.junit !== undefined) checkOutputFile(options.junit, '--junit', { overwrite, inputs });
       if (writes) {
         checkOutputDir(outDir, '--out');
-        refuseToReplace(outDir, [...(options.shrink ? [shrunkName(files[0]!)] : []), ...(options.diagnose ? [PROPOSED_FILE] : [])], overwrite);
+        refuseToReplace(outDir, [...(options.shrink ? files.map(shrunkName) : []), ...(options.diagnose ? [PROPOSED_FILE] : [])], overwrite);
       }
       const profile = options.profile === undefined ? undefined : loadProfile(options.profile);
       const stack = options.stack === undefined ? undefined : loadStack(options.stack, profile);

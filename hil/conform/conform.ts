@@ -14,7 +14,7 @@ import { diagnose, withField, type Suspect } from './diagnose.ts';
 import { firstDivergence, sameKind, type Divergence } from './divergence.ts';
 import { replayOnModel, type ModelSetup } from './modelReplay.ts';
 import { pullTogether, sessionOf, shrinkExchanges } from './shrink.ts';
-import { startingPoint } from './startingPoint.ts';
+import { contextHeader, startingPoint } from './startingPoint.ts';
 
 /** How to run conform. */
 export interface ConformOptions {
@@ -66,6 +66,8 @@ export interface ConformOutcome {
 
 interface Prepared {
   readonly session: Session;
+  /** The tolerance for this session (wall-clock jitter taken into account, see timingTolerance). */
+  readonly tolerance: Tolerance;
   readonly exchanges: Exchange[];
   readonly setup: ModelSetup;
   readonly base: string;
@@ -77,6 +79,29 @@ function toleranceOf(sessions: readonly Session[], given: Tolerance | undefined)
   if (given) return given;
   const recorded = sessions.find((s) => s.header.tolerance !== undefined);
   return recorded ? parseTolerance(JSON.stringify(recorded.header.tolerance), `${recorded.source} (header "tolerance")`) : DEFAULT_TOLERANCE;
+}
+
+/** Middle value of a list of numbers (undefined for none). */
+function median(values: number[]): number | undefined {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? undefined : sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Reply times of a wall-clock recording carry the link's jitter (a loaded host, a USB adapter's
+ * latency timer): one late reply is not a firmware difference. They are compared exchange by
+ * exchange only when the recording's replies are late or early as a whole: when the median of
+ * (recorded - model) reply times is beyond the tolerance. Virtual-time recordings compare strictly.
+ */
+function timingTolerance(session: Session, exchanges: readonly Exchange[], setup: ModelSetup, tolerance: Tolerance, how: string[]): Tolerance {
+  if (session.header.clock === 'virtual') return tolerance;
+  const r = replayOnModel(exchanges, setup, { tolerance });
+  const offsets = r.results.flatMap((x) => (x.recordedReplyMs === undefined || x.nowReplyMs === undefined ? [] : [x.recordedReplyMs - x.nowReplyMs]));
+  const offset = median(offsets);
+  if (offset === undefined || Math.abs(offset) > tolerance.replyTimeMs) return tolerance;
+  how.push(`reply times (wall clock) ${offset >= 0 ? '+' : ''}${offset.toFixed(1)} ms from the model's in the median, within ±${tolerance.replyTimeMs} ms: jitter, not compared one by one`);
+  const commands = Object.fromEntries(Object.entries(tolerance.commands).map(([k, v]) => [k, { ...v, replyTimeMs: Number.POSITIVE_INFINITY }]));
+  return { ...tolerance, replyTimeMs: Number.POSITIVE_INFINITY, commands };
 }
 
 /** Deep difference of `value` against `base`: the smallest object that, merged over base, gives value. */
@@ -99,17 +124,18 @@ export function profilePatch(profile: FirmwareProfile, base: string): Record<str
   return { base, ...diff };
 }
 
-function firstDiverging(prepared: readonly Prepared[], profileOf: (p: Prepared) => FirmwareProfile, tolerance: Tolerance): { p: Prepared; d: Divergence } | undefined {
+function firstDiverging(prepared: readonly Prepared[], profileOf: (p: Prepared) => FirmwareProfile): { p: Prepared; d: Divergence } | undefined {
   for (const p of prepared) {
-    const r = replayOnModel(p.exchanges, { ...p.setup, profile: profileOf(p) }, { tolerance, stopAtFirst: true });
+    const r = replayOnModel(p.exchanges, { ...p.setup, profile: profileOf(p) }, { tolerance: p.tolerance, stopAtFirst: true });
     const d = firstDivergence(r, p.session.source);
     if (d) return { p, d };
   }
   return undefined;
 }
 
-function shrinkFor(p: Prepared, profile: FirmwareProfile, d: Divergence, tolerance: Tolerance): Exchange[] {
+function shrinkFor(p: Prepared, profile: FirmwareProfile, d: Divergence): Exchange[] {
   const setup = { ...p.setup, profile };
+  const tolerance = p.tolerance;
   return shrinkExchanges(p.exchanges, d, (candidate) => firstDivergence(replayOnModel(candidate, setup, { tolerance, stopAtFirst: true }), ''));
 }
 
@@ -119,10 +145,11 @@ export function conformSessions(sessions: readonly Session[], options: ConformOp
   const prepared: Prepared[] = sessions.map((session) => {
     const { exchanges, warnings } = sessionExchanges(session);
     const start = startingPoint(session, exchanges, { profile: options.profile, stack: options.stack });
-    return { session, exchanges, setup: start.setup, base: start.base, how: start.how, warnings: [...session.warnings, ...warnings] };
+    const own = timingTolerance(session, exchanges, start.setup, tolerance, start.how);
+    return { session, tolerance: own, exchanges, setup: start.setup, base: start.base, how: start.how, warnings: [...session.warnings, ...warnings] };
   });
   const verdicts: SessionVerdict[] = prepared.map((p) => {
-    const r = replayOnModel(p.exchanges, p.setup, { tolerance });
+    const r = replayOnModel(p.exchanges, p.setup, { tolerance: p.tolerance });
     const d = firstDivergence(r, p.session.source) ?? null;
     return { file: p.session.source, exchanges: p.exchanges.length, diverged: d !== null, mismatched: r.mismatched, startingPoint: p.how, firstDivergence: d, warnings: p.warnings };
   });
@@ -137,7 +164,7 @@ export function conformSessions(sessions: readonly Session[], options: ConformOp
     // Diagnosis runs for --shrink too: pulling gaps together must keep the suspect's timers.
     const changes: Array<readonly [string, unknown]> = [];
     const profileOf = (p: Prepared) => changes.reduce((profile, [name, value]) => withField(profile, name.split('.'), value), p.setup.profile);
-    const sessionsNow = () => prepared.map((p) => ({ exchanges: p.exchanges, setup: { ...p.setup, profile: profileOf(p) } }));
+    const sessionsNow = () => prepared.map((p) => ({ exchanges: p.exchanges, tolerance: p.tolerance, setup: { ...p.setup, profile: profileOf(p) } }));
     let trials = 0;
     let pairs = false;
     let rounds = 0;
@@ -146,7 +173,8 @@ export function conformSessions(sessions: readonly Session[], options: ConformOp
     while (target && rounds < (options.maxRounds ?? 4)) {
       rounds++;
       const setup = { ...target.p.setup, profile: profileOf(target.p) };
-      const small = shrinkFor(target.p, setup.profile, target.d, tolerance);
+      const tolerance = target.p.tolerance;
+      const small = shrinkFor(target.p, setup.profile, target.d);
       const divergence = firstDivergence(replayOnModel(small, setup, { tolerance, stopAtFirst: true }), target.p.session.source)!;
       const found = diagnose({ shrunk: small, setup, divergence, tolerance, sessions: sessionsNow() });
       trials += found.trials;
@@ -160,7 +188,7 @@ export function conformSessions(sessions: readonly Session[], options: ConformOp
           sameKind(divergence, firstDivergence(replayOnModel(c, setup, { tolerance, stopAtFirst: true }), '')) &&
           (fixed === undefined || replayOnModel(c, { ...setup, profile: fixed }, { tolerance, stopAtFirst: true }).mismatched === 0);
         const pulled = explained ? pullTogether(small, keeps) : small;
-        shrunkSession = sessionOf(pulled, firstP.session.header, `${firstP.session.source} (shrunk)`);
+        shrunkSession = sessionOf(pulled, contextHeader(firstP.session, firstP.exchanges, firstP.setup.stack), `${firstP.session.source} (shrunk)`);
         if (options.shrink) shrunk = { exchanges: pulled.length, originalExchanges: firstP.exchanges.length, file: null };
         if (!options.diagnose) break;
       }
@@ -169,12 +197,12 @@ export function conformSessions(sessions: readonly Session[], options: ConformOp
         break;
       }
       changes.push(...best.changes);
-      target = firstDiverging(prepared, profileOf, tolerance);
+      target = firstDiverging(prepared, profileOf);
     }
     if (options.diagnose && target === undefined && changes.length > 0) {
       proposed = parseProfile(profilePatch(profileOf(firstP), firstP.base), 'proposed profile');
       // Verified as the user will: every session under the one proposed profile.
-      if (firstDiverging(prepared, () => proposed!, tolerance)) proposed = undefined;
+      if (firstDiverging(prepared, () => proposed!)) proposed = undefined;
     }
     if (options.diagnose) diagnosis = { trials, pairs, rounds, unexplained };
   }

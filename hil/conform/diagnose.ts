@@ -31,7 +31,7 @@ export interface DiagnoseInput {
   readonly shrunk: readonly Exchange[];
   readonly setup: ModelSetup;
   readonly divergence: Divergence;
-  readonly sessions: ReadonlyArray<{ readonly exchanges: readonly Exchange[]; readonly setup: ModelSetup }>;
+  readonly sessions: ReadonlyArray<{ readonly exchanges: readonly Exchange[]; readonly setup: ModelSetup; readonly tolerance?: Tolerance }>;
   readonly tolerance: Tolerance;
 }
 
@@ -145,7 +145,7 @@ function fitScore(input: DiagnoseInput, changes: ReadonlyArray<readonly [string,
   let total = 0;
   for (const s of input.sessions) {
     const profile = changes.reduce((p, [name, value]) => withField(p, name.split('.'), value), s.setup.profile);
-    const score = scoreOf(s.exchanges, s.setup, profile, input.tolerance);
+    const score = scoreOf(s.exchanges, s.setup, profile, s.tolerance ?? input.tolerance);
     if (score !== Number.POSITIVE_INFINITY) total += score - s.exchanges.length - 1;
   }
   return total === 0 ? Number.POSITIVE_INFINITY : total;

@@ -5,9 +5,9 @@
  */
 import { BUILTIN_PROFILES, V3_PROFILE, V4_REFERENCE } from '../../board-model/profiles.ts';
 import type { FirmwareProfile } from '../../board-model/profileSchema.ts';
-import { parseStack, type Stack } from '../../board-model/stack.ts';
+import { boardId, parseStack, type Stack } from '../../board-model/stack.ts';
 import { classifyReply, type Exchange } from '../session/exchanges.ts';
-import type { Session } from '../session/sessionFormat.ts';
+import type { Session, SessionHeader } from '../session/sessionFormat.ts';
 import type { ModelSetup } from './modelReplay.ts';
 
 /** Bad or missing input for a conformance run (exit code 2): names the session and what to pass. */
@@ -33,6 +33,22 @@ function readBack(exchanges: readonly Exchange[], command: string, field: string
     if (typeof value === 'number') return value;
   }
   return undefined;
+}
+
+/** The firmware and hardware versions a session shows: its header's, else its own GET replies. */
+export function versionsOf(session: Session, exchanges: readonly Exchange[]): { firmwareVersion?: number; hardwareVersion?: number } {
+  const firmwareVersion = session.header.firmwareVersion ?? readBack(exchanges, 'GET_SW_VERSION', 'version');
+  const hardwareVersion = session.header.hardwareVersion ?? readBack(exchanges, 'GET_HW_VERSION', 'version');
+  return { ...(firmwareVersion === undefined ? {} : { firmwareVersion }), ...(hardwareVersion === undefined ? {} : { hardwareVersion }) };
+}
+
+/**
+ * The header of a session cut from `session` (a shrunk one): the original's, plus the context the
+ * cut may have dropped (the versions its replies showed, the boards the model started with).
+ */
+export function contextHeader(session: Session, exchanges: readonly Exchange[], stack: Stack): SessionHeader {
+  const boards = stack.boards.map((b) => ({ id: boardId(b.prefix, b.dip), pis: [b.pis[0]?.model ?? null, b.pis[1]?.model ?? null] as [string | null, string | null] }));
+  return { ...session.header, ...versionsOf(session, exchanges), stack: session.header.stack ?? { boards, supplyVolts: stack.supplyVolts } };
 }
 
 /** The builtin a firmware version starts from: v3 for 3, v4-reference for anything else. */
