@@ -41,6 +41,12 @@ function wholeFrame(bytes: readonly number[]): boolean {
   return len !== undefined && len >= 3 && bytes.length >= len + 1;
 }
 
+function sameAs(a: readonly number[], b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Replay `exchanges` on a fresh simulated stack; virtual time only, never throws for a mismatch. */
 export function replayOnModel(exchanges: readonly Exchange[], setup: ModelSetup, options: ModelReplayOptions): ReplayResult {
   const sim = new SimStack({ stack: setup.stack, profile: setup.profile, eventLimit: 64, ...(setup.seed === undefined ? {} : { seed: setup.seed }) }).start();
@@ -83,7 +89,8 @@ export function replayOnModel(exchanges: readonly Exchange[], setup: ModelSetup,
       if (!done && len !== undefined && len >= 3 && reply.length < len + 1) runTo(sentAt + (exchange.request.length + len + 1) * BYTE_TIME_9600_MS + replyTimeoutMs, true);
       const whole = done;
       done = true;
-      const result = judgeExchange(exchange, Uint8Array.from(reply), whole ? lastAt - sentAt : undefined, { timing: 'recorded', tolerance: options.tolerance });
+      const bytes = sameAs(reply, exchange.reply) ? exchange.reply : Uint8Array.from(reply);
+      const result = judgeExchange(exchange, bytes, whole ? lastAt - sentAt : undefined, { timing: 'recorded', tolerance: options.tolerance });
       results.push(result);
       if (result.diffs.length > 0) {
         mismatched++;

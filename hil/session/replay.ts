@@ -150,7 +150,7 @@ export function judgeExchange(exchange: Exchange, bytes: Uint8Array, nowReplyMs:
   if (recorded === undefined) recordedOutcomes.set(exchange, (recorded = classifyReply(exchange.reply, exchange.command)));
   const now = sameBytes(bytes, exchange.reply) ? recorded : classifyReply(bytes, exchange.command);
   const recordedReplyMs = exchange.replyAt === undefined ? undefined : exchange.replyAt - exchange.sentAt;
-  const diffs = compareOutcomes(exchange.command, recorded, now, options.tolerance);
+  const diffs = now === recorded ? [] : compareOutcomes(exchange.command, recorded, now, options.tolerance);
   const timed = (recorded.kind === 'ok' || recorded.kind === 'error') && recorded.kind === now.kind;
   if (options.timing === 'recorded' && timed && recordedReplyMs !== undefined && nowReplyMs !== undefined) {
     const allowed = replyTimeFor(options.tolerance, exchange.command);
