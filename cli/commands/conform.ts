@@ -104,6 +104,10 @@ export function register(program: Command): void {
     const inputs: InputFile[] = files.map((f) => ({ path: f, what: 'a session being checked' }));
     let loaded;
     try {
+      for (const [option, path] of [['--out', options.out], ['--junit', options.junit]] as const) {
+        // commander takes the next word as the value: `--out -- s.jsonl` is a forgotten folder, not a folder named "--"
+        if (path?.startsWith('-')) throw new CliError(`"${option}" needs a ${option === '--out' ? 'folder' : 'file name'}, got "${path}" (an option?)`);
+      }
       if (options.junit !== undefined) checkOutputFile(options.junit, '--junit', { overwrite, inputs });
       if (writes) {
         checkOutputDir(outDir, '--out');
