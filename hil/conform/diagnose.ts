@@ -127,7 +127,8 @@ function tryField(field: ProfileField, input: DiagnoseInput, hints: Hints, basel
 /** Conforming values to check against every session: those the divergence suggested, then from the middle outward. */
 function representatives(values: unknown[], field: ProfileField, current: unknown, hints: Hints): unknown[] {
   if (!values.every((v) => typeof v === 'number')) return values;
-  const suggested = new Set((field.screen?.(current, hints) ?? []).concat(hints.numbers.map((h) => (current as number) + h)));
+  const c = current as number;
+  const suggested = new Set(hints.numbers.flatMap((h) => [h, c + h].map((v) => Math.round(v * 1000) / 1000)));
   const sorted = [...(values as number[])].sort((a, b) => a - b);
   const mid = (sorted.length - 1) / 2;
   const outward = [...sorted].sort((a, b) => Math.abs(sorted.indexOf(a) - mid) - Math.abs(sorted.indexOf(b) - mid));
