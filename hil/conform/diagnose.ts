@@ -8,6 +8,7 @@
  */
 import type { FirmwareProfile } from '../../board-model/profileSchema.ts';
 import { describeOutcome } from '../session/replay.ts';
+import { RunawayError } from '../../board-model/sim/runawayGuard.ts';
 import type { Exchange } from '../session/exchanges.ts';
 import type { Tolerance } from '../session/tolerance.ts';
 import type { Divergence } from './divergence.ts';
@@ -60,7 +61,17 @@ export function hintsOf(d: Divergence): Hints {
   return { numbers: [...new Set(numbers)], command: d.command ?? undefined };
 }
 
-type Score = number; // exchange index of the first divergence, Infinity when the replay conforms
+type Score = number; // exchange index of the first divergence, Infinity when the replay conforms, -Infinity when it ran away
+
+/** A candidate value can make the simulated firmware run away (a timer re-arming every ms): that value explains nothing. */
+function guarded<T>(replay: () => T): T | undefined {
+  try {
+    return replay();
+  } catch (error) {
+    if (error instanceof RunawayError) return undefined;
+    throw error;
+  }
+}
 
 /**
  * One replay on a candidate profile: its score, and a fingerprint of what the model answered to
@@ -68,7 +79,8 @@ type Score = number; // exchange index of the first divergence, Infinity when th
  * cannot change that answer cannot explain the divergence.
  */
 function probe(input: DiagnoseInput, profile: FirmwareProfile): { score: Score; print: string } {
-  const r = replayOnModel(input.shrunk, { ...input.setup, profile }, { tolerance: input.tolerance });
+  const r = guarded(() => replayOnModel(input.shrunk, { ...input.setup, profile }, { tolerance: input.tolerance }));
+  if (r === undefined) return { score: Number.NEGATIVE_INFINITY, print: 'ran away' };
   const first = r.results.find((x) => x.diffs.length > 0);
   const target = r.results[input.divergence.exchange - 1];
   const print = target === undefined ? 'not reached' : input.divergence.field === 'reply time' ? `${target.nowReplyMs?.toFixed(1)}` : describeOutcome(target.now);
@@ -77,7 +89,8 @@ function probe(input: DiagnoseInput, profile: FirmwareProfile): { score: Score; 
 
 /** Replay `exchanges` on `setup` with `profile`; Infinity when it conforms, else how far it got. */
 function scoreOf(exchanges: readonly Exchange[], setup: ModelSetup, profile: FirmwareProfile, tolerance: Tolerance): Score {
-  const r = replayOnModel(exchanges, { ...setup, profile }, { tolerance, stopAtFirst: true });
+  const r = guarded(() => replayOnModel(exchanges, { ...setup, profile }, { tolerance, stopAtFirst: true }));
+  if (r === undefined) return Number.NEGATIVE_INFINITY;
   const first = r.results.find((x) => x.diffs.length > 0);
   return first === undefined ? Number.POSITIVE_INFINITY : first.exchange.index;
 }
