@@ -2,14 +2,15 @@
  * What conform reads and where the model starts: a fuzz regression file is a recording like any
  * other (the broken board behind fixtures/regressions/example-crc-skipped-model.json is diagnosed:
  * its CRC check is missing); firmware 3 starts from v3; a header's boards are used as given; a
- * file that is no recording is a ConformInputError naming it.
+ * file that is no recording is a ConformInputError naming it; two fields off at once are found
+ * as a pair.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { V3_PROFILE, V4_REFERENCE } from '../../board-model/profiles.ts';
+import { V3_PROFILE, V4_REFERENCE, parseProfile } from '../../board-model/profiles.ts';
 import { sessionExchanges } from '../session/exchanges.ts';
 import { conformSessions, profilePatch } from './conform.ts';
 import { loadRecording } from './loadSession.ts';
@@ -40,6 +41,20 @@ test('a firmware 3 session starts from v3; a header listing boards is used as gi
 test('profile patches are the smallest difference over the closest builtin', () => {
   assert.is(closestBuiltin({ ...V3_PROFILE, name: 'mine' }), 'v3');
   assert.equal(profilePatch({ ...V4_REFERENCE, name: 'x', cycleOffTimeMs: 2000 }, 'v4-reference'), { base: 'v4-reference', cycleOffTimeMs: 2000 });
+});
+
+test('two fields off at once: no single field explains it, the pair does (bounded pair search)', async () => {
+  const board = parseProfile({ name: 'two fields', errorLog: { size: 16, unusedSlot: 0xff } }, 'two fields');
+  const session = await recordOnSim(board, async ({ client }) => {
+    await client.getSwVersion(0);
+    await client.clearErrorBuffer(0);
+    await client.getErrorBuffer(0);
+  });
+  const { report, proposed } = conformSessions([session], { diagnose: true });
+  assert.ok(report.diagnosis!.pairs, 'pairs were tried');
+  assert.equal(report.suspects[0], { field: 'errorLog.size + errorLog.unusedSlot', value: { 'errorLog.size': 16, 'errorLog.unusedSlot': 255 }, explains: 'all sessions' });
+  assert.equal(proposed!.errorLog.size, 16);
+  assert.is(conformSessions([session], { profile: proposed }).report.diverged, false);
 });
 
 test('a file that is no recording is a ConformInputError naming it', () => {
