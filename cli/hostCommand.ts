@@ -17,6 +17,9 @@ import { CommandNotInFirmwareError } from '../bus-protocol/firmwareRelease.ts';
 import { CliError, parseInteger } from './output.ts';
 import { withOverwrite } from './outputPaths.ts';
 import { loadProfile, loadStack } from './simFiles.ts';
+import type { SessionContext } from '../hil/session/sessionFormat.ts';
+import { V4_REFERENCE } from '../board-model/profiles.ts';
+import { DEFAULT_STACK, boardId } from '../board-model/stack.ts';
 
 /** Options every host command takes (commander fills them from the command line). */
 export interface HostOptions {
@@ -29,6 +32,8 @@ export interface HostOptions {
   json?: boolean;
   /** `--overwrite`: the --record file may replace an existing file. */
   overwrite?: boolean;
+  /** `--id` of the commands that address one board: recorded in the session header. */
+  id?: string;
 }
 
 /** What a host command's work gets: the client and the open port (the work runs under port.run, in virtual time on `sim:`). */
@@ -94,6 +99,23 @@ function simOptions(options: HostOptions, parsed: PortSpec): OpenPortOptions {
   };
 }
 
+/**
+ * What a recording's header can say before the first byte (docs/session-format.md, "Context"):
+ * the board addressed (`--id`) and, on `sim:`, the profile, its versions and the stack's boards
+ * with their Pis. A real board's versions are not known yet: conform reads them from the replies.
+ */
+export function recordedContext(options: HostOptions, open: OpenPortOptions, parsed: PortSpec): SessionContext {
+  const id = options.id === undefined ? undefined : Number(options.id);
+  const ids = id !== undefined && Number.isInteger(id) && id >= 0 && id <= 0xfe ? [id] : undefined;
+  if (parsed.kind !== 'sim') return ids ? { ids } : {};
+  const profile = typeof open.profile === 'object' ? open.profile : V4_REFERENCE;
+  const stack = typeof open.stack === 'object' ? open.stack : DEFAULT_STACK;
+  return {
+    ...(ids ? { ids } : {}), profile: profile.name, firmwareVersion: profile.firmwareVersion, hardwareVersion: profile.hardwareVersion,
+    stack: { supplyVolts: stack.supplyVolts, boards: stack.boards.map((b) => ({ id: boardId(b.prefix, b.dip), pis: [b.pis[0]?.model ?? null, b.pis[1]?.model ?? null] as [string | null, string | null] })) },
+  };
+}
+
 /** The message and exit code for an error thrown by host work; undefined for errors that are bugs. */
 export function hostErrorMessage(error: unknown, port: string): string | undefined {
   if (error instanceof DisconnectedError) {
@@ -119,14 +141,15 @@ export function onInterrupt(): { received: Promise<string>; off: () => void } {
  * Open the port, optionally record, run `work` with a client, and close everything. Errors from
  * the bus become CliErrors (exit 1) with the client's message; Ctrl-C becomes exit 130.
  */
-export async function runHost<T>(options: HostOptions, work: (ctx: HostContext) => Promise<T>): Promise<T> {
+export async function runHost<T>(options: HostOptions, work: (ctx: HostContext) => Promise<T>, context: SessionContext = {}): Promise<T> {
   const { spec, parsed } = portOption(options);
   const openOptions = simOptions(options, parsed);
   const replyTimeoutMs = options.replyTimeout === undefined ? undefined : parseInteger(options.replyTimeout, '--reply-timeout', { min: 1, max: 60_000 });
   let recorder: SessionRecorder | undefined;
   if (options.record !== undefined) {
     try {
-      recorder = SessionRecorder.create({ path: options.record, port: spec, clock: parsed.kind === 'sim' ? 'virtual' : 'wall', overwrite: options.overwrite === true });
+      const known = { ...recordedContext(options, openOptions, parsed), ...context };
+      recorder = SessionRecorder.create({ path: options.record, port: spec, clock: parsed.kind === 'sim' ? 'virtual' : 'wall', overwrite: options.overwrite === true, context: known });
     } catch (e) {
       throw new CliError(`"--record": ${(e as Error).message}`);
     }

@@ -81,7 +81,7 @@ export async function startTap(options: TapOptions): Promise<TapHandle> {
   if (kind === 'sim') throw new TapError('"--port": tap needs a real link (a serial device or tcp://); to tap the simulator, run `pistack serve --tcp :5000` and tap tcp://127.0.0.1:5000');
   let recorder: SessionRecorder;
   try {
-    recorder = SessionRecorder.create({ path: options.out, port: options.device, clock: 'wall', ...(options.overwrite ? { overwrite: true } : {}) });
+    recorder = SessionRecorder.create({ path: options.out, port: options.device, clock: 'wall', context: { command: 'tap' }, ...(options.overwrite ? { overwrite: true } : {}) });
   } catch (e) {
     throw new TapError(`"--out": ${message(e)}`);
   }

@@ -122,6 +122,7 @@ export function register(program: Command): void {
             if (!options.json && r.diffs.length) printLines(this, mismatchLines(r));
           },
         }),
+        { command: 'replay', tolerance: tolerance as unknown as Record<string, unknown> },
       );
     } catch (e) {
       // Interrupted or failed: the JUnit report still says what ran, and that the run did not finish.

@@ -136,6 +136,14 @@ export const COMMAND_CASES: readonly CommandCase[] = [
     ],
   },
   {
+    command: 'conform',
+    base: (scratch, fixtures) => ({ options: { '--shrink': true, '--out': join(scratch, 'conform-out') }, positionals: [fixtures.session] }),
+    slots: [
+      input('SESSION', { at: 0 }), input('--profile'), input('--stack'), input('--tolerance'),
+      { option: '--junit', kind: 'output', kinds: ['directory', 'missingDir'] }, { option: '--out', kind: 'output', kinds: OUTPUT_DIR_KINDS },
+    ],
+  },
+  {
     command: 'bench',
     base: (scratch) => ({ options: { ...board, '--no-prompt': true, '--report': join(scratch, 'reports') }, positionals: [] }),
     slots: [

@@ -9,7 +9,7 @@ import type { Clock } from '../../bus-protocol/clock.ts';
 import type { ByteTransport } from '../../bus-protocol/transport.ts';
 import type { FirmwareProfile } from '../../board-model/profileSchema.ts';
 import { describeChunk } from '../../hil/session/SessionRecorder.ts';
-import { makeSessionHeader, type SessionEnd, type SessionHeader, type RecordedEvent } from '../../hil/session/sessionFormat.ts';
+import { makeSessionHeader, type SessionContext, type SessionEnd, type SessionHeader, type RecordedEvent } from '../../hil/session/sessionFormat.ts';
 
 /** A fault applied during a run: when (ms since begin) and what, in a replayable form. */
 export interface LoggedFault {
@@ -84,9 +84,14 @@ export class SessionLog {
     this.faults.push({ t: Math.round((at - this.origin) * 1000) / 1000, fault, params: { ...params } });
   }
 
+  /** What the header says beyond the port (e.g. the board ID on hardware); the simulated setup adds its profile. */
+  context: SessionContext = { command: 'fuzz' };
+
   /** The run as a session: header, events, a `closed` trailer at its last event or fault (or `endAt`, clock ms, if later). */
   session(endAt?: number): { header: SessionHeader; events: RecordedEvent[]; end: SessionEnd } {
-    const header = makeSessionHeader({ port: this.port, clock: this.clockKind, toolVersion: pkg.version });
+    const p = this.setup?.profile;
+    const simulated: SessionContext = p === undefined ? {} : { profile: p.name, firmwareVersion: p.firmwareVersion, hardwareVersion: p.hardwareVersion };
+    const header = makeSessionHeader({ port: this.port, clock: this.clockKind, toolVersion: pkg.version, context: { ...this.context, ...simulated } });
     const lastFault = this.faults.reduce((t, f) => Math.max(t, f.t), 0);
     const t = Math.max(this.lastT, lastFault, endAt === undefined ? 0 : Math.round((endAt - this.origin) * 1000) / 1000);
     return { header, events: this.events, end: { end: 'closed', t } };

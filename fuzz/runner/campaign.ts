@@ -91,6 +91,7 @@ export async function runBatch(batch: Batch, options: RunOptions): Promise<Batch
   // Once more, the counterexample only, with a session log attached.
   const replayPath = replayPathOf(details.counterexample);
   const log = new SessionLog(options.openPort ? 'hardware' : 'sim:', options.openPort ? 'wall' : 'virtual');
+  if (options.openPort && options.boardId !== undefined) log.context = { ...log.context, ids: [options.boardId] };
   await target.check({ ...base, inspect: undefined, log, replayPath }, { seed: batch.seed, path: details.counterexamplePath, numRuns: batch.numRuns, endOnFailure: true });
   const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   const regression = regressionOf({

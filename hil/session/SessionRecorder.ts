@@ -17,7 +17,7 @@ import type { ByteTransport } from '../../bus-protocol/transport.ts';
 import { CLOSED_BY_HOST } from '../SerialTransport.ts';
 import {
   formatEndLine, formatEventLine, formatHeaderLine, makeSessionHeader,
-  type SessionDirection, type SessionEnd, type SessionEndKind, type SessionHeader,
+  type SessionContext, type SessionDirection, type SessionEnd, type SessionEndKind, type SessionHeader,
 } from './sessionFormat.ts';
 
 /** Where to record and what to put in the header. */
@@ -34,6 +34,8 @@ export interface SessionRecorderOptions {
   startedAt?: Date;
   /** Replace an existing file; default false (an existing file is an error, never silently lost). */
   overwrite?: boolean;
+  /** What the recorder knows of the situation (optional header fields: command, IDs, versions, stack, tolerance). */
+  context?: SessionContext;
 }
 
 /** Writes one session file, line by line, each line on disk (in the OS) before record() returns. */
@@ -64,6 +66,7 @@ export class SessionRecorder {
     const header = makeSessionHeader({
       port: options.port, clock: options.clock, toolVersion: pkg.version,
       ...(options.baud === undefined ? {} : { baud: options.baud }), ...(options.startedAt ? { startedAt: options.startedAt } : {}),
+      ...(options.context ? { context: options.context } : {}),
     });
     try {
       writeSync(fd, formatHeaderLine(header));

@@ -131,6 +131,37 @@ function sleep(clock: Clock, ms: number): Promise<void> {
   return new Promise((resolve) => clock.setTimeout(resolve, ms));
 }
 
+/** Recorded replies classified once per exchange (a conformance run replays a session many times). */
+const recordedOutcomes = new WeakMap<Exchange, ReplyOutcome>();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Compare one exchange's live reply (`bytes`, its last byte `nowReplyMs` after the request was
+ * written, undefined when nothing came) with the recorded one: fields as compareOutcomes, and with
+ * recorded timing the reply time within the tolerance's window.
+ */
+export function judgeExchange(exchange: Exchange, bytes: Uint8Array, nowReplyMs: number | undefined, options: Pick<ReplayOptions, 'timing' | 'tolerance'>): ExchangeResult {
+  let recorded = recordedOutcomes.get(exchange);
+  if (recorded === undefined) recordedOutcomes.set(exchange, (recorded = classifyReply(exchange.reply, exchange.command)));
+  const now = sameBytes(bytes, exchange.reply) ? recorded : classifyReply(bytes, exchange.command);
+  const recordedReplyMs = exchange.replyAt === undefined ? undefined : exchange.replyAt - exchange.sentAt;
+  const diffs = now === recorded ? [] : compareOutcomes(exchange.command, recorded, now, options.tolerance);
+  const timed = (recorded.kind === 'ok' || recorded.kind === 'error') && recorded.kind === now.kind;
+  if (options.timing === 'recorded' && timed && recordedReplyMs !== undefined && nowReplyMs !== undefined) {
+    const allowed = replyTimeFor(options.tolerance, exchange.command);
+    const off = Math.abs(nowReplyMs - recordedReplyMs);
+    if (off > allowed) {
+      diffs.push({ field: 'reply time', recorded: `${recordedReplyMs.toFixed(2)} ms`, now: `${nowReplyMs.toFixed(2)} ms`, detail: `off by ${off.toFixed(2)} ms, allowed ±${allowed} ms` });
+    }
+  }
+  return { exchange, recorded, now, recordedReplyMs, nowReplyMs, diffs };
+}
+
 /** Replay `exchanges` through `client` (time from `clock`); never throws for a lost link, reports it in `aborted`. */
 export async function replayExchanges(exchanges: readonly Exchange[], client: BusClient, clock: Clock, options: ReplayOptions): Promise<ReplayResult> {
   const results: ExchangeResult[] = [];
@@ -153,20 +184,7 @@ export async function replayExchanges(exchanges: readonly Exchange[], client: Bu
       aborted = error.message;
       break;
     }
-    const recorded = classifyReply(exchange.reply, exchange.command);
-    const now = classifyReply(bytes, exchange.command);
-    const recordedReplyMs = exchange.replyAt === undefined ? undefined : exchange.replyAt - exchange.sentAt;
-    const nowReplyMs = outcome.kind === 'reply' ? outcome.at - sentAt : undefined;
-    const diffs = compareOutcomes(exchange.command, recorded, now, options.tolerance);
-    const timed = (recorded.kind === 'ok' || recorded.kind === 'error') && recorded.kind === now.kind;
-    if (options.timing === 'recorded' && timed && recordedReplyMs !== undefined && nowReplyMs !== undefined) {
-      const allowed = replyTimeFor(options.tolerance, exchange.command);
-      const off = Math.abs(nowReplyMs - recordedReplyMs);
-      if (off > allowed) {
-        diffs.push({ field: 'reply time', recorded: `${recordedReplyMs.toFixed(2)} ms`, now: `${nowReplyMs.toFixed(2)} ms`, detail: `off by ${off.toFixed(2)} ms, allowed ±${allowed} ms` });
-      }
-    }
-    const result = { exchange, recorded, now, recordedReplyMs, nowReplyMs, diffs };
+    const result = judgeExchange(exchange, bytes, outcome.kind === 'reply' ? outcome.at - sentAt : undefined, options);
     results.push(result);
     options.onResult?.(result);
   }

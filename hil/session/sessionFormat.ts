@@ -29,6 +29,16 @@ const HEX_BYTES = /^(?:[0-9a-fA-F]{2})+$/;
 const time = z.number({ error: 'is not a time in ms' }).min(0, { error: 'is negative (times are ms since the start)' });
 const text = (what: string) => z.string({ error: `is not ${what}` });
 
+const boardId = z.number({ error: 'is not a board ID' }).int({ error: 'is not a whole number' }).min(0, { error: 'is not a board ID 0..254' }).max(254, { error: 'is not a board ID 0..254' });
+const version = z.number({ error: 'is not a version number' }).int({ error: 'is not a whole number' }).min(0).max(255, { error: 'is not a u8 version' });
+
+/** A board whose state the recorder knew: its ID, what is plugged into Pi 0 and Pi 1 (model name or null), their load (A) when known. */
+const contextBoard = z.strictObject({
+  id: boardId,
+  pis: z.tuple([z.string().nullable(), z.string().nullable()], { error: 'is not [Pi 0, Pi 1] (a model name or null each)' }).optional(),
+  loadA: z.tuple([z.number().min(0).nullable(), z.number().min(0).nullable()], { error: 'is not [Pi 0, Pi 1] load in A (or null each)' }).optional(),
+});
+
 /** Zod schema of a session file's header line (line 1). */
 export const headerSchema = z.strictObject({
   /** File format tag, "pistack-session". */
@@ -52,7 +62,25 @@ export const headerSchema = z.strictObject({
   startedAt: z.iso.datetime({ offset: true, error: 'is not an ISO 8601 time such as "2026-01-31T12:00:00.000Z"' }),
   /** Time base of the events' t (ms): wall time on real links, virtual time on sim:. */
   clock: z.enum(['wall', 'virtual'], { error: 'is neither "wall" nor "virtual"' }),
+  // Optional context (all recorders since issue 12 item 4): what conform needs to set up the same situation.
+  /** The command line that recorded, e.g. "pistack status --port /dev/ttyUSB0 --id 3". */
+  command: text('a command line').optional(),
+  /** Board IDs the recording talked to (0..254). */
+  ids: z.array(boardId, { error: 'is not a list of board IDs' }).optional(),
+  /** Firmware version read from the board (GET_SW_VERSION), when the recorder read it. */
+  firmwareVersion: version.optional(),
+  /** Hardware version read from the board (GET_HW_VERSION), when the recorder read it. */
+  hardwareVersion: version.optional(),
+  /** Firmware profile name of a simulated or served board (e.g. "v4-reference"). */
+  profile: text('a profile name').min(1, { error: 'is empty' }).optional(),
+  /** Stack state the recorder knew: boards with the Pis plugged in and their load (A), supply volts. */
+  stack: z.strictObject({ boards: z.array(contextBoard), supplyVolts: z.number().min(0).optional() }, { error: 'is not {"boards": [...], "supplyVolts"?}' }).optional(),
+  /** The replay tolerance in use when recording (the --tolerance file format). */
+  tolerance: z.record(z.string(), z.unknown(), { error: 'is not a tolerance object (as a --tolerance file)' }).optional(),
 });
+
+/** The optional context fields of a header (docs/session-format.md, "Context"). */
+export const CONTEXT_FIELDS = ['command', 'ids', 'firmwareVersion', 'hardwareVersion', 'profile', 'stack', 'tolerance'] as const;
 
 const eventSchema = z.strictObject({
   t: time,
@@ -105,11 +133,15 @@ export class SessionFormatError extends Error {
   }
 }
 
-/** A header for a new recording; `toolVersion` is the package version of the recorder. */
-export function makeSessionHeader(fields: { port: string; clock: 'wall' | 'virtual'; toolVersion: string; baud?: number; startedAt?: Date }): SessionHeader {
+/** What a recorder knew of the situation it recorded (every field optional). */
+export type SessionContext = Partial<Pick<SessionHeader, (typeof CONTEXT_FIELDS)[number]>>;
+
+/** A header for a new recording; `toolVersion` is the package version of the recorder, `context` what it knew. */
+export function makeSessionHeader(fields: { port: string; clock: 'wall' | 'virtual'; toolVersion: string; baud?: number; startedAt?: Date; context?: SessionContext }): SessionHeader {
+  const context = Object.fromEntries(Object.entries(fields.context ?? {}).filter(([, v]) => v !== undefined)) as SessionContext;
   return {
     format: SESSION_FORMAT, version: SESSION_VERSION, baud: fields.baud ?? 9600, port: fields.port, tool: 'pistack-rig',
-    toolVersion: fields.toolVersion, startedAt: (fields.startedAt ?? new Date()).toISOString(), clock: fields.clock,
+    toolVersion: fields.toolVersion, startedAt: (fields.startedAt ?? new Date()).toISOString(), clock: fields.clock, ...context,
   };
 }
 
@@ -121,7 +153,8 @@ function roundMs(t: number): number {
 /** The header as one line of JSON (with its newline). */
 export function formatHeaderLine(header: SessionHeader): string {
   const { format, version, baud, port, tool, toolVersion, startedAt, clock } = header;
-  return `${JSON.stringify({ format, version, baud, port, tool, toolVersion, startedAt, clock })}\n`;
+  const context = Object.fromEntries(CONTEXT_FIELDS.filter((k) => header[k] !== undefined).map((k) => [k, header[k]]));
+  return `${JSON.stringify({ format, version, baud, port, tool, toolVersion, startedAt, clock, ...context })}\n`;
 }
 
 /** An event as one line of JSON (with its newline). */
