@@ -26,6 +26,7 @@ import * as get from './commands/get.ts';
 import * as set from './commands/set.ts';
 import * as errors from './commands/errors.ts';
 import * as ports from './commands/ports.ts';
+import * as pdu from './commands/pdu.ts';
 import * as tap from './commands/tap.ts';
 import * as replay from './commands/replay.ts';
 import * as bench from './commands/bench.ts';
@@ -35,7 +36,7 @@ import { CliError, flushProcessStdout, printError, processIo, stdoutState, type 
 
 /** Command modules in help order; a new command is one file here plus one line in this list. */
 export const COMMAND_MODULES: ReadonlyArray<{ register(program: Command): void }> = [
-  demo, sim, serveCommand, viz, chart, scan, status, piOn, piOff, piForceOff, sendSig, get, set, errors, ports, tap, replay, bench, characterize, fuzzCommand, encode, decode, checkVectors,
+  demo, sim, serveCommand, viz, chart, scan, status, piOn, piOff, piForceOff, sendSig, get, set, errors, ports, pdu, tap, replay, bench, characterize, fuzzCommand, encode, decode, checkVectors,
 ];
 
 /** Build the program writing to `io`; commander exits become thrown CommanderErrors (see run). */

@@ -1,0 +1,196 @@
+/**
+ * The bus owner behind `pistack pdu`: every bus job (one power switch, one poll, one board's
+ * status or metrics) runs in one queue, so concurrent HTTP requests wait their turn and never
+ * interleave frames. Power requests to one Pi are serialised too (a PUT waits for the previous
+ * PUT to that Pi). A graceful off sends PI_OFF, then polls GET_PI_POWERED until it reads 0 or
+ * the timeout passes; the polls are separate jobs, so other requests go on meanwhile.
+ */
+import { DisconnectedError } from '../../bus-protocol/errors.ts';
+import type { StackClient } from '../../bus-protocol/StackClient.ts';
+import type { FoundBoard } from '../../bus-protocol/scan.ts';
+import type { FirmwareProfile } from '../../board-model/profileSchema.ts';
+import type { HostPort } from '../../hil/ports.ts';
+import { readStatus, type StatusReport } from '../statusReport.ts';
+import { readBoardMetrics } from './boardMetrics.ts';
+import type { MetricsSnapshot } from './prometheusText.ts';
+
+/** A request the service refuses; `status` is the HTTP status it maps to, the message is one line. */
+export class PduError extends Error {
+  override name = 'PduError';
+  constructor(readonly status: 404 | 503 | 504, message: string) {
+    super(message);
+  }
+}
+
+/** Settings of a PduService; port, client, boards and profile are required. */
+export interface PduServiceOptions {
+  /** The open bus (its run() advances virtual time on `sim:`). */
+  readonly port: HostPort;
+  /** The client on port.transport (with checkFirmware, as every host command). */
+  readonly client: StackClient;
+  /** The boards switched and exported: those the start-up scan found. */
+  readonly boards: readonly FoundBoard[];
+  /** Firmware profile whose graceful-off delay and units set the default off timeout. */
+  readonly profile: FirmwareProfile;
+  /** Graceful off gives up after this many ms; default: the Pi's off delay read from the board, in the profile's units, plus offMarginMs. */
+  readonly offTimeoutMs?: number;
+  /** Added to the board's off delay for the default timeout, ms; default 5000. */
+  readonly offMarginMs?: number;
+  /** Interval of the GET_PI_POWERED polls during a graceful off, ms; default 100. */
+  readonly pollMs?: number;
+  /** A /metrics snapshot younger than this is served again without reading the bus, ms; default 1000. */
+  readonly metricsMaxAgeMs?: number;
+  /** Time for the snapshot's age, ms; default performance.now (wall time, also on `sim:`). */
+  readonly now?: () => number;
+}
+
+/** Outcome of a power switch: the state GET_PI_POWERED read afterwards, and how long the request took (ms on the port's clock). */
+export interface SwitchResult {
+  readonly powered: boolean;
+  readonly tookMs: number;
+}
+
+/** The Pi Stack as a power switch: power, status and metrics over one serialised bus. */
+export class PduService {
+  readonly #o: PduServiceOptions;
+  readonly #hw = new Map<number, 2 | 3>();
+  #tail: Promise<unknown> = Promise.resolve();
+  readonly #outlets = new Map<string, Promise<unknown>>();
+  #lost: string | undefined;
+  #closing = false;
+  #snapshot: { at: number; value: MetricsSnapshot } | undefined;
+  #reading: Promise<MetricsSnapshot> | undefined;
+  readonly #now: () => number;
+  /** Called once when the bus goes away (not on close()). */
+  onLost: (reason: string) => void = () => undefined;
+
+  constructor(options: PduServiceOptions) {
+    this.#o = options;
+    this.#now = options.now ?? (() => performance.now());
+    for (const b of options.boards) this.#hw.set(b.id, b.hardwareVersion === 2 ? 2 : 3);
+    options.port.transport.onClose((reason) => {
+      if (this.#closing || this.#lost !== undefined) return;
+      this.#lost = reason;
+      this.onLost(reason);
+    });
+  }
+
+  /** The boards found at start, in ID order. */
+  get boards(): readonly FoundBoard[] {
+    return this.#o.boards;
+  }
+
+  /** Why the bus is gone, or undefined while it is there. */
+  get lost(): string | undefined {
+    return this.#lost;
+  }
+
+  /** GET_PI_POWERED of one Pi (read-only). */
+  getPower(id: number, pi: 0 | 1): Promise<boolean> {
+    this.#board(id);
+    return this.#job(() => this.#o.client.getPiPowered(id, pi));
+  }
+
+  /** Switch one Pi: on (PI_ON), off gracefully (PI_OFF, then wait for power to go) or by force (PI_FORCE_OFF). */
+  setPower(id: number, pi: 0 | 1, on: boolean, mode: 'graceful' | 'force' = 'graceful'): Promise<SwitchResult> {
+    this.#board(id);
+    const key = `${id}/${pi}`;
+    const previous = this.#outlets.get(key) ?? Promise.resolve();
+    const result = previous.then(() => this.#switch(id, pi, on, mode), () => this.#switch(id, pi, on, mode));
+    const settled = result.catch(() => undefined);
+    this.#outlets.set(key, settled);
+    void settled.then(() => this.#outlets.get(key) === settled && this.#outlets.delete(key));
+    return result;
+  }
+
+  /** Everything `pistack status` reads from one board (read-only). */
+  status(id: number): Promise<StatusReport> {
+    this.#board(id);
+    return this.#job(() => readStatus(this.#o.client, id));
+  }
+
+  /** The /metrics readings: a snapshot no older than metricsMaxAgeMs; concurrent callers share one bus read. */
+  metrics(): Promise<MetricsSnapshot> {
+    const fresh = this.#snapshot;
+    if (fresh !== undefined && this.#now() - fresh.at <= (this.#o.metricsMaxAgeMs ?? 1000)) return Promise.resolve(fresh.value);
+    this.#reading ??= this.#readMetrics().finally(() => (this.#reading = undefined));
+    return this.#reading;
+  }
+
+  async #readMetrics(): Promise<MetricsSnapshot> {
+    const started = this.#now();
+    const boards = [];
+    const failed = [];
+    for (const { id } of this.#o.boards) {
+      try {
+        boards.push(await this.#job(() => readBoardMetrics(this.#o.client, id, this.#hw.get(id)!)));
+      } catch (e) {
+        if (e instanceof PduError || e instanceof DisconnectedError) throw e;
+        failed.push({ id, reason: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    const value = { boards, failed, readSeconds: (this.#now() - started) / 1000 };
+    this.#snapshot = { at: this.#now(), value };
+    return value;
+  }
+
+  async #switch(id: number, pi: 0 | 1, on: boolean, mode: 'graceful' | 'force'): Promise<SwitchResult> {
+    const { client, port } = this.#o;
+    const start = port.clock.now();
+    this.#snapshot = undefined; // a switch makes the cached readings stale
+    const done = async (): Promise<SwitchResult> => ({ powered: await this.#job(() => client.getPiPowered(id, pi)), tookMs: port.clock.now() - start });
+    if (on || mode === 'force') {
+      await this.#job(() => client.request(on ? 'PI_ON' : 'PI_FORCE_OFF', id, { pi }));
+      return done();
+    }
+    const timeoutMs = this.#o.offTimeoutMs ?? (await this.#job(() => this.#offDelayMs(id, pi))) + (this.#o.offMarginMs ?? 5000);
+    await this.#job(() => client.request('PI_OFF', id, { pi }));
+    for (;;) {
+      const result = await done();
+      if (!result.powered) return result;
+      if (result.tookMs >= timeoutMs) {
+        throw new PduError(504, `board ${id} Pi ${pi} is still powered ${(result.tookMs / 1000).toFixed(1)} s after PI_OFF (graceful off timeout ${(timeoutMs / 1000).toFixed(1)} s); PUT 0 with ?mode=force switches it off at once`);
+      }
+      await this.#pause(Math.min(this.#o.pollMs ?? 100, timeoutMs - result.tookMs));
+    }
+  }
+
+  /** The Pi's graceful-off delay as the board has it set (OFF_DELAY or SIG_OFF_DELAY, as the profile says), ms. */
+  async #offDelayMs(id: number, pi: 0 | 1): Promise<number> {
+    const { client, profile } = this.#o;
+    if (profile.gracefulOffDelay === 'sig-off-delay') return (await client.getSigOffDelay(id, pi)) * profile.settingUnitMs.sigOffDelay;
+    return (await client.getOffDelay(id, pi)) * profile.settingUnitMs.offDelay;
+  }
+
+  /** Wait on the port's clock: a bus job on `sim:` (virtual time runs only inside jobs), else outside the queue. */
+  #pause(ms: number): Promise<void> {
+    const { clock, sim } = this.#o.port;
+    const wait = () => new Promise<void>((resolve) => void clock.setTimeout(resolve, ms));
+    return sim === undefined ? wait() : this.#job(wait);
+  }
+
+  #board(id: number): void {
+    if (this.#hw.has(id)) return;
+    const ids = this.#o.boards.map((b) => b.id).join(', ');
+    throw new PduError(404, `no board ${id}: the boards found at start are ${ids || 'none'} (restart pistack pdu after adding boards)`);
+  }
+
+  /** Run `work` alone on the bus, after every job queued before it. */
+  #job<T>(work: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.#lost !== undefined) throw new PduError(503, `the bus is lost: ${this.#lost}`);
+      return this.#o.port.run(work());
+    };
+    const result = this.#tail.then(run, run);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Wait for the queued jobs, then close the client and the port. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    await this.#tail;
+    await this.#o.client.close().catch(() => undefined);
+    await this.#o.port.close().catch(() => undefined);
+  }
+}
