@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import { V4_REFERENCE } from '../../board-model/profiles.ts';
+import type { ScanResult } from '../../bus-protocol/scan.ts';
 import { StackClient } from '../../bus-protocol/StackClient.ts';
 import { openPort, type HostPort } from '../../hil/ports.ts';
 import { ListenError } from '../../web/node/server.ts';
@@ -31,6 +32,23 @@ export const DEFAULT_PDU_LISTEN = `${LOOPBACK_HOST}:8080`;
 /** True for a host only this machine reaches: 127.0.0.0/8, ::1, localhost. */
 export function isLoopbackHost(host: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1' || host.toLowerCase() === 'localhost';
+}
+
+/**
+ * Scan `from`..`to`, then ask every silent ID once more: a probe has no retry, and one reply
+ * missed at start (a loaded host, a server still warming up) would leave a board unswitchable
+ * until restart.
+ */
+export async function findBoards(client: StackClient, from: number, to: number): Promise<ScanResult> {
+  const first = await client.scan({ from, to });
+  const found = [...first.found];
+  const absent: number[] = [];
+  for (const id of first.absent) {
+    const again = await client.scan({ from: id, to: id });
+    found.push(...again.found);
+    absent.push(...again.absent);
+  }
+  return { found: found.sort((a, b) => a.id - b.id), corrupt: first.corrupt, absent };
 }
 
 async function start(cmd: Command, options: PduOptions): Promise<void> {
@@ -63,7 +81,7 @@ async function start(cmd: Command, options: PduOptions): Promise<void> {
   let service: PduService | undefined;
   const interrupt = onInterrupt();
   try {
-    const scan = await port.run(client.scan({ from, to })).catch(failed);
+    const scan = await port.run(findBoards(client, from, to)).catch(failed);
     if (scan.found.length === 0) throw new CliError(`no boards found on IDs ${from}-${to} of ${spec} (is the bus powered and wired, "--range" right?)`);
     service = new PduService({ port, client, boards: scan.found, profile, metricsMaxAgeMs, ...(offTimeoutMs === undefined ? {} : { offTimeoutMs }) });
     service.onLost = (reason) => io.err(`error: lost the bus ${spec}: ${reason}; answering 503 until restarted\n`);

@@ -5,7 +5,7 @@
  * PUT to that Pi). A graceful off sends PI_OFF, then polls GET_PI_POWERED until it reads 0 or
  * the timeout passes; the polls are separate jobs, so other requests go on meanwhile.
  */
-import { DisconnectedError } from '../../bus-protocol/errors.ts';
+import { CrcError, DisconnectedError, MalformedReplyError, NoReplyError } from '../../bus-protocol/errors.ts';
 import type { StackClient } from '../../bus-protocol/StackClient.ts';
 import type { FoundBoard } from '../../bus-protocol/scan.ts';
 import type { FirmwareProfile } from '../../board-model/profileSchema.ts';
@@ -13,6 +13,9 @@ import type { HostPort } from '../../hil/ports.ts';
 import { readStatus, type StatusReport } from '../statusReport.ts';
 import { readBoardMetrics } from './boardMetrics.ts';
 import type { MetricsSnapshot } from './prometheusText.ts';
+
+/** Most times a switch command is sent when its reply is lost (see PduService #send). */
+export const SWITCH_SENDS = 3;
 
 /** A request the service refuses; `status` is the HTTP status it maps to, the message is one line. */
 export class PduError extends Error {
@@ -140,11 +143,11 @@ export class PduService {
     this.#snapshot = undefined; // a switch makes the cached readings stale
     const done = async (): Promise<SwitchResult> => ({ powered: await this.#job(() => client.getPiPowered(id, pi)), tookMs: port.clock.now() - start });
     if (on || mode === 'force') {
-      await this.#job(() => client.request(on ? 'PI_ON' : 'PI_FORCE_OFF', id, { pi }));
+      await this.#send(on ? 'PI_ON' : 'PI_FORCE_OFF', id, pi);
       return done();
     }
     const timeoutMs = this.#o.offTimeoutMs ?? (await this.#job(() => this.#offDelayMs(id, pi))) + (this.#o.offMarginMs ?? 5000);
-    await this.#job(() => client.request('PI_OFF', id, { pi }));
+    await this.#send('PI_OFF', id, pi);
     for (;;) {
       const result = await done();
       if (!result.powered) return result;
@@ -152,6 +155,26 @@ export class PduService {
         throw new PduError(504, `board ${id} Pi ${pi} is still powered ${(result.tookMs / 1000).toFixed(1)} s after PI_OFF (graceful off timeout ${(timeoutMs / 1000).toFixed(1)} s); PUT 0 with ?mode=force switches it off at once`);
       }
       await this.#pause(Math.min(this.#o.pollMs ?? 100, timeoutMs - result.tookMs));
+    }
+  }
+
+  /**
+   * Send a switch command; re-sent (at most SWITCH_SENDS times in all) when its reply is lost or
+   * garbled. The client never re-sends a write, as a lost reply does not mean the board did not
+   * act; here acting twice is harmless: PI_ON on a Pi already on and PI_FORCE_OFF on one already
+   * off change nothing, and a second PI_OFF at worst restarts the off delay, within the timeout's
+   * margin. A PDU that gave up after one lost reply would leave labgrid (which ignores the
+   * status of a PUT) with a Pi in the wrong state.
+   */
+  async #send(command: 'PI_ON' | 'PI_OFF' | 'PI_FORCE_OFF', id: number, pi: 0 | 1): Promise<void> {
+    for (let sent = 1; ; sent++) {
+      try {
+        await this.#job(() => this.#o.client.request(command, id, { pi }));
+        return;
+      } catch (e) {
+        const lost = e instanceof NoReplyError || e instanceof CrcError || e instanceof MalformedReplyError;
+        if (!lost || sent >= SWITCH_SENDS) throw e;
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { V3_PROFILE, V4_REFERENCE } from '../../board-model/profiles.ts';
 import { StackClient } from '../../bus-protocol/StackClient.ts';
 import type { TrafficEvent } from '../../bus-protocol/BusClient.ts';
+import type { ByteTransport } from '../../bus-protocol/transport.ts';
 import { openPort } from '../../hil/ports.ts';
 import { PduService, type PduServiceOptions } from './PduService.ts';
 import { servePdu, type PduServer } from './httpApi.ts';
@@ -25,10 +26,10 @@ interface Rig {
 }
 
 /** A pdu on a simulated stack (default: 16 boards, v4-reference, seed 1), served on a free port of 127.0.0.1. */
-async function rig(options: Partial<PduServiceOptions> = {}, profile = V4_REFERENCE, stack = 'default'): Promise<Rig> {
+async function rig(options: Partial<PduServiceOptions> = {}, profile = V4_REFERENCE, stack = 'default', transport?: (t: ByteTransport) => ByteTransport): Promise<Rig> {
   const port = await openPort('sim:', { profile, stack, seed: 7 });
   const traffic: TrafficEvent[] = [];
-  const client = new StackClient(port.transport, { clock: port.clock, checkFirmware: true, onTraffic: (e) => void traffic.push(e) });
+  const client = new StackClient(transport ? transport(port.transport) : port.transport, { clock: port.clock, checkFirmware: true, onTraffic: (e) => void traffic.push(e) });
   const scan = await port.run(client.scan({ from: 0, to: 15 }));
   const service = new PduService({ port, client, boards: scan.found, profile, now: () => port.clock.now(), ...options });
   const log: string[] = [];
@@ -86,6 +87,29 @@ test('graceful off that does not finish within --off-timeout: 504 with the reaso
     assert.ok(r.sim.boards[0]!.switchClosed(0));
     await r.sim.runFor(30_000);
     assert.is((await call(power)).text, '0');
+  } finally {
+    await r.close();
+  }
+});
+
+test('a switch whose reply is lost is sent again (labgrid ignores a failed PUT): PI_ON with its first two replies dropped still switches on', async () => {
+  let drop = 0;
+  let lastSent = 0;
+  const lossy = (t: ByteTransport): ByteTransport => ({
+    description: t.description, close: () => t.close(), onClose: (l) => t.onClose(l),
+    write: (bytes) => ((lastSent = bytes[0]!), t.write(bytes)),
+    onData: (listener) => t.onData((bytes) => (lastSent === 0x11 && drop > 0 ? void drop-- : listener(bytes))),
+  });
+  const r = await rig({}, V4_REFERENCE, 'default', lossy);
+  try {
+    drop = 2;
+    const on = await call(`${r.url}/boards/6/pis/0/power`, 'PUT', '1');
+    assert.equal([on.status, on.text], [200, '1']);
+    assert.is(r.traffic.filter((e) => e.direction === 'host' && e.bytes[0] === 0x11).length, 3, 'PI_ON sent three times');
+    drop = 3;
+    const again = await call(`${r.url}/boards/6/pis/1/power`, 'PUT', '1');
+    assert.is(again.status, 502, 'three lost replies: the board does not answer');
+    assert.match(again.text, /PI_ON/);
   } finally {
     await r.close();
   }
