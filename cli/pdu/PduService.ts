@@ -63,6 +63,7 @@ export class PduService {
   #closing = false;
   #snapshot: { at: number; value: MetricsSnapshot } | undefined;
   #reading: Promise<MetricsSnapshot> | undefined;
+  #generation = 0;
   readonly #now: () => number;
   /** Called once when the bus goes away (not on close()). */
   onLost: (reason: string) => void = () => undefined;
@@ -112,16 +113,30 @@ export class PduService {
     return this.#job(() => readStatus(this.#o.client, id));
   }
 
-  /** The /metrics readings: a snapshot no older than metricsMaxAgeMs; concurrent callers share one bus read. */
-  metrics(): Promise<MetricsSnapshot> {
-    const fresh = this.#snapshot;
-    if (fresh !== undefined && this.#now() - fresh.at <= (this.#o.metricsMaxAgeMs ?? 1000)) return Promise.resolve(fresh.value);
-    this.#reading ??= this.#readMetrics().finally(() => (this.#reading = undefined));
-    return this.#reading;
+  /**
+   * The /metrics readings. A snapshot younger than metricsMaxAgeMs is served as it is; an older
+   * one is served too while a fresh bus read runs in the background (a scrape never waits for
+   * 16 boards when it can have readings one read old; their age is in the snapshot). Without a
+   * snapshot (at start, after a switch) the caller waits for the read, shared by all callers.
+   */
+  async metrics(): Promise<MetricsSnapshot> {
+    if (this.#lost !== undefined) throw new PduError(503, `the bus is lost: ${this.#lost}`);
+    const last = this.#snapshot;
+    const aged = (s: NonNullable<typeof last>): MetricsSnapshot => ({ ...s.value, ageSeconds: Math.max(0, this.#now() - s.at) / 1000 });
+    if (last !== undefined && this.#now() - last.at <= (this.#o.metricsMaxAgeMs ?? 1000)) return aged(last);
+    let reading = this.#reading;
+    if (reading === undefined) {
+      const started: Promise<MetricsSnapshot> = this.#readMetrics().finally(() => this.#reading === started && (this.#reading = undefined));
+      this.#reading = reading = started;
+    }
+    if (last === undefined) return reading;
+    reading.catch(() => undefined); // a failed background read leaves the last snapshot; the next scrape tries again
+    return aged(last);
   }
 
   async #readMetrics(): Promise<MetricsSnapshot> {
     const started = this.#now();
+    const generation = this.#generation;
     const boards = [];
     const failed = [];
     for (const { id } of this.#o.boards) {
@@ -132,15 +147,18 @@ export class PduService {
         failed.push({ id, reason: e instanceof Error ? e.message : String(e) });
       }
     }
-    const value = { boards, failed, readSeconds: (this.#now() - started) / 1000 };
-    this.#snapshot = { at: this.#now(), value };
+    const stale = generation !== this.#generation; // a switch happened during the read
+    const value = { boards, failed, readSeconds: (this.#now() - started) / 1000, ageSeconds: 0 };
+    if (!stale) this.#snapshot = { at: this.#now(), value };
     return value;
   }
 
   async #switch(id: number, pi: 0 | 1, on: boolean, mode: 'graceful' | 'force'): Promise<SwitchResult> {
     const { client, port } = this.#o;
     const start = port.clock.now();
-    this.#snapshot = undefined; // a switch makes the cached readings stale
+    this.#snapshot = undefined; // a switch makes the cached readings stale, and a read running now too
+    this.#generation++;
+    this.#reading = undefined; // the next scrape starts a read of its own
     const done = async (): Promise<SwitchResult> => ({ powered: await this.#job(() => client.getPiPowered(id, pi)), tookMs: port.clock.now() - start });
     if (on || mode === 'force') {
       await this.#send(on ? 'PI_ON' : 'PI_FORCE_OFF', id, pi);

@@ -190,6 +190,28 @@ test('concurrent requests are serialised: a status read is never split by a swit
   }
 });
 
+test('/metrics older than --metrics-max-age: served at once with its age while one background read refreshes it', async () => {
+  const r = await rig({ metricsMaxAgeMs: 1000 });
+  try {
+    const scrape = async () => parsePrometheusText((await call(`${r.url}/metrics`)).text);
+    const age = (f: Awaited<ReturnType<typeof scrape>>) => f.get('pistack_readings_age_seconds')!.samples[0]!.value;
+    assert.is(age(await scrape()), 0);
+    await r.sim.runFor(5000);
+    r.traffic.length = 0;
+    const stale = await scrape();
+    assert.ok(age(stale) >= 5, `the old readings, ${age(stale)} s old`);
+    const requests = () => r.traffic.filter((e) => e.direction === 'host').length;
+    const deadline = Date.now() + 30_000;
+    // the read runs its own virtual time (each bus job settles the simulation): only wait for it
+    while (requests() < 16 * 17 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    assert.is(requests(), 16 * 17, 'one background read of every board');
+    const fresh = await scrape();
+    assert.ok(age(fresh) < 1, `fresh readings after the background read, ${age(fresh)} s old`);
+  } finally {
+    await r.close();
+  }
+});
+
 test('/metrics: valid exposition format, HELP and TYPE for each family, readings per board and per Pi with board/pi labels', async () => {
   const r = await rig();
   try {
@@ -221,10 +243,11 @@ test('/metrics: valid exposition format, HELP and TYPE for each family, readings
 });
 
 test('metricsText: a board that failed is up 0, label values escaped, no empty label braces', () => {
-  const text = metricsText({ boards: [], failed: [{ id: 9, reason: 'no reply' }], readSeconds: 0.25 });
+  const text = metricsText({ boards: [], failed: [{ id: 9, reason: 'no reply' }], readSeconds: 0.25, ageSeconds: 3 });
   const families = parsePrometheusText(text);
   assert.equal(families.get('pistack_board_up')!.samples, [{ name: 'pistack_board_up', labels: { board: '9' }, value: 0 }]);
   assert.match(text, /\npistack_scrape_read_seconds 0\.25\n/);
+  assert.match(text, /\npistack_readings_age_seconds 3\n/);
   assert.is(escapeLabel('a\\b"c\nd'), 'a\\\\b\\"c\\nd');
   assert.throws(() => parsePrometheusText('x{a="1"} 1\nx{a="1"} 2\n'), /duplicate series/);
   assert.throws(() => parsePrometheusText('x 1\n# TYPE x gauge\n'), /TYPE for x after its samples/);

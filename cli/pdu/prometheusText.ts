@@ -15,6 +15,8 @@ export interface MetricsSnapshot {
   readonly failed: ReadonlyArray<{ readonly id: number; readonly reason: string }>;
   /** Wall time the bus read took, s. */
   readonly readSeconds: number;
+  /** Time since the bus read ended, s (0 for a read made for this scrape). */
+  readonly ageSeconds: number;
 }
 
 type Labels = Record<string, string | number>;
@@ -68,7 +70,8 @@ export function metricsText(s: MetricsSnapshot): string {
     { name: 'pistack_pi_volts', help: 'Voltage at the Pi port, V.', samples: perPi((p) => p.volts) },
     { name: 'pistack_pi_amps', help: 'Current drawn by the Pi, A.', samples: perPi((p) => p.amps) },
     { name: 'pistack_pi_watts', help: 'Power drawn by the Pi (GET_PI_POWER, firmware v4.1), W.', samples: perPi((p) => p.watts) },
-    { name: 'pistack_scrape_read_seconds', help: 'Wall time the bus read behind this snapshot took, s.', samples: [[{}, s.readSeconds]] },
+    { name: 'pistack_scrape_read_seconds', help: 'Wall time the bus read behind these readings took, s.', samples: [[{}, s.readSeconds]] },
+    { name: 'pistack_readings_age_seconds', help: 'Time since the bus read behind these readings ended, s.', samples: [[{}, s.ageSeconds]] },
   ];
   return `${families.flatMap(family).join('\n')}\n`;
 }
