@@ -20,6 +20,8 @@ import { cli } from './testing/runCli.ts';
 
 const BIN = resolve(fileURLToPath(import.meta.url), '../../bin/pistack.js');
 const dir = mkdtempSync(join(tmpdir(), 'pistack-stations-'));
+/** A generous reply allowance: the machine is loaded, and a reply late by scheduling is not what these tests are about. */
+const SLACK = ['--reply-timeout', '1000'];
 const SCENARIO: Scenario = { name: 'station', description: '', stack: DEFAULT_STACK, profile: V4_REFERENCE, seed: DEFAULT_SEED, durationMs: 0, steps: [], expect: [] };
 const PLAN = {
   format: 'pistack-bench-plan', version: 1, name: 'station-check',
@@ -59,7 +61,7 @@ test('two bench runs on two served PTYs at once: both PASS, all six reports kept
     const plan = join(dir, 'plan.json');
     writeFileSync(plan, JSON.stringify(PLAN));
     const reports = join(dir, 'reports');
-    const runs = await Promise.all(stations.links.map((link) => runBin(['bench', '--port', link, '--id', '3', '--no-prompt', '--plan', plan, '--serial', 'SN-SAME', '--report', reports, '--json'])));
+    const runs = await Promise.all(stations.links.map((link) => runBin(['bench', '--port', link, ...SLACK, '--id', '3', '--no-prompt', '--plan', plan, '--serial', 'SN-SAME', '--report', reports, '--json'])));
     for (const run of runs) assert.is(run.code, 0, run.err);
     const files = readdirSync(reports).sort();
     assert.is(files.length, 6, files.join(' '));
@@ -75,14 +77,14 @@ test('two bench runs on two served PTYs at once: both PASS, all six reports kept
 test('a port already held (pistack pdu on it): a second program is refused naming the PID and command; ports shows it in use; released when the holder stops', async () => {
   const stations = await twoStations();
   const [link] = stations.links;
-  const pdu = startPduChild(BIN, ['--port', link, '--listen', '127.0.0.1:0', '--range', '3-3']);
+  const pdu = startPduChild(BIN, ['--port', link, ...SLACK, '--listen', '127.0.0.1:0', '--range', '3-3']);
   try {
     await pdu.ready;
     const pid = pdu.child.pid!;
-    const status = await cli('status', '--port', link, '--id', '3');
+    const status = await cli('status', '--port', link, ...SLACK, '--id', '3');
     assert.is(status.code, 1);
     assert.match(status.err, new RegExp(`^error: ${link.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by PID ${pid} \\(.*pistack\\.js pdu --port .*\\); lock file /\\S+/LCK\\.\\.pts_\\d+\\n$`));
-    const bench = await runBin(['bench', '--port', link, '--id', '3', '--no-prompt', '--report', join(dir, 'never')]);
+    const bench = await runBin(['bench', '--port', link, ...SLACK, '--id', '3', '--no-prompt', '--report', join(dir, 'never')]);
     assert.is(bench.code, 1);
     assert.match(bench.err, new RegExp(`is in use by PID ${pid} `));
     const ports = await cli('ports', '--json');
@@ -98,7 +100,7 @@ test('a port already held (pistack pdu on it): a second program is refused namin
   }
   try {
     assert.is(await pdu.exited, 0, pdu.err());
-    const after = await cli('status', '--port', link, '--id', '3', '--json');
+    const after = await cli('status', '--port', link, ...SLACK, '--id', '3', '--json');
     assert.is(after.code, 0, `the lock went with its holder: ${after.err}`);
   } finally {
     await stations.stop();

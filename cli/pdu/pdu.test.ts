@@ -76,6 +76,22 @@ test('GET answers 1 or 0; PUT 1 switches on, PUT 0 switches off gracefully (PI_O
   }
 });
 
+test('a profile whose graceful off waits SIG_OFF_DELAY (unit 100 ms): the default timeout follows it, and the off takes 3 s', async () => {
+  const profile = { ...V4_REFERENCE, name: 'sig-off', gracefulOffDelay: 'sig-off-delay' as const, settingUnitMs: { ...V4_REFERENCE.settingUnitMs, sigOffDelay: 100, offDelay: 60_000 } };
+  const r = await rig({ offMarginMs: 500 }, profile);
+  try {
+    const power = `${r.url}/boards/1/pis/0/power`;
+    await call(power, 'PUT', '1');
+    const before = r.sim.clock.now();
+    assert.equal((await call(power, 'PUT', '0')).text, '0');
+    const tookMs = r.sim.clock.now() - before;
+    assert.ok(tookMs >= 3000 && tookMs < 3500, `${tookMs} ms`);
+    assert.ok(r.traffic.some((e) => e.direction === 'host' && e.bytes[0] === 0x1a), 'GET_SIG_OFF_DELAY read for the timeout');
+  } finally {
+    await r.close();
+  }
+});
+
 test('graceful off that does not finish within --off-timeout: 504 with the reason; the board still switches off later', async () => {
   const r = await rig({ offTimeoutMs: 2000 });
   try {
