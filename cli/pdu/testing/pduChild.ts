@@ -16,7 +16,7 @@ export interface PduChild {
 }
 
 /** Start `pistack pdu` with `args` (give --port and --listen 127.0.0.1:0). */
-export function startPduChild(bin: string, args: readonly string[], readyMs = 30_000): PduChild {
+export function startPduChild(bin: string, args: readonly string[], readyMs = 60_000): PduChild {
   const child = spawn(process.execPath, [bin, 'pdu', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
