@@ -14,7 +14,7 @@ import { ListenError } from '../../web/node/server.ts';
 import { hostErrorMessage, onInterrupt, portOption, simOptions, type HostOptions } from '../hostCommand.ts';
 import { LOOPBACK_HOST, isWildcardHost, parseListenAddress, urlOf } from '../listenAddress.ts';
 import { CliError, ioOf, parseInteger } from '../output.ts';
-import { PduService } from '../pdu/PduService.ts';
+import { PduService, type BusLink } from '../pdu/PduService.ts';
 import { servePdu } from '../pdu/httpApi.ts';
 import { parseRange } from './scan.ts';
 
@@ -77,14 +77,21 @@ async function start(cmd: Command, options: PduOptions): Promise<void> {
     return failed(e);
   }
   // checkFirmware: never send a board a command its firmware lacks (it would log 0x12).
-  const client = new StackClient(port.transport, { clock: port.clock, checkFirmware: true, ...(replyTimeoutMs === undefined ? {} : { replyTimeoutMs }) });
+  const connect = (p: HostPort): BusLink => ({ port: p, client: new StackClient(p.transport, { clock: p.clock, checkFirmware: true, ...(replyTimeoutMs === undefined ? {} : { replyTimeoutMs }) }) });
+  const { client } = connect(port);
   let service: PduService | undefined;
   const interrupt = onInterrupt();
   try {
     const scan = await port.run(findBoards(client, from, to)).catch(failed);
     if (scan.found.length === 0) throw new CliError(`no boards found on IDs ${from}-${to} of ${spec} (is the bus powered and wired, "--range" right?)`);
-    service = new PduService({ port, client, boards: scan.found, profile, metricsMaxAgeMs, ...(offTimeoutMs === undefined ? {} : { offTimeoutMs }) });
-    service.onLost = (reason) => io.err(`error: lost the bus ${spec}: ${reason}; answering 503 until restarted\n`);
+    service = new PduService({
+      port, client, boards: scan.found, profile, metricsMaxAgeMs,
+      ...(offTimeoutMs === undefined ? {} : { offTimeoutMs }),
+      // a real adapter may come back (plugged in again, a server restarted); a simulated bus is never lost
+      ...(parsed.kind === 'sim' ? {} : { reopen: async () => connect(await openPort(spec, openOptions)) }),
+    });
+    service.onLost = (reason) => io.err(`error: lost the bus ${spec}: ${reason}; answering 503, and trying to reopen it on requests (at most every 2 s)\n`);
+    service.onReopened = (description) => io.out(`reopened the bus: ${description}\n`);
     const server = await servePdu(service, { host: listen.host, port: listen.port, portSpec: spec, log: (line) => io.out(`${line}\n`) }).catch((e: unknown) => {
       throw e instanceof ListenError ? new CliError(e.message) : e;
     });

@@ -43,8 +43,18 @@ export interface PduServiceOptions {
   readonly pollMs?: number;
   /** A /metrics snapshot younger than this is served again without reading the bus, ms; default 1000. */
   readonly metricsMaxAgeMs?: number;
-  /** Time for the snapshot's age, ms; default performance.now (wall time, also on `sim:`). */
+  /** Time for the snapshot's age and the reopen interval, ms; default performance.now (wall time, also on `sim:`). */
   readonly now?: () => number;
+  /** Open the bus again after it was lost (an adapter unplugged and plugged back); without it a lost bus stays lost. */
+  readonly reopen?: () => Promise<BusLink>;
+  /** Least time between two reopen attempts, ms; default 2000. */
+  readonly reopenIntervalMs?: number;
+}
+
+/** An open bus and its client. */
+export interface BusLink {
+  readonly port: HostPort;
+  readonly client: StackClient;
 }
 
 /** Outcome of a power switch: the state GET_PI_POWERED read afterwards, and how long the request took (ms on the port's clock). */
@@ -60,23 +70,52 @@ export class PduService {
   #tail: Promise<unknown> = Promise.resolve();
   readonly #outlets = new Map<string, Promise<unknown>>();
   #lost: string | undefined;
+  #link: BusLink;
+  #lastReopen = Number.NEGATIVE_INFINITY;
   #closing = false;
   #snapshot: { at: number; value: MetricsSnapshot } | undefined;
   #reading: Promise<MetricsSnapshot> | undefined;
   #generation = 0;
   readonly #now: () => number;
-  /** Called once when the bus goes away (not on close()). */
+  /** Called when the bus goes away (not on close()). */
   onLost: (reason: string) => void = () => undefined;
+  /** Called when a lost bus has been opened again; `description` names the new link. */
+  onReopened: (description: string) => void = () => undefined;
 
   constructor(options: PduServiceOptions) {
     this.#o = options;
     this.#now = options.now ?? (() => performance.now());
     for (const b of options.boards) this.#hw.set(b.id, b.hardwareVersion === 2 ? 2 : 3);
-    options.port.transport.onClose((reason) => {
-      if (this.#closing || this.#lost !== undefined) return;
+    this.#link = { port: options.port, client: options.client };
+    this.#watch(this.#link);
+  }
+
+  #watch(link: BusLink): void {
+    link.port.transport.onClose((reason) => {
+      if (this.#closing || this.#lost !== undefined || link !== this.#link) return;
       this.#lost = reason;
+      this.#snapshot = undefined; // readings from before the loss are not served as current
       this.onLost(reason);
     });
+  }
+
+  /** Inside a job, with the bus lost: open it again (at most once per reopenIntervalMs), or refuse with 503. */
+  async #reopen(): Promise<void> {
+    const { reopen, reopenIntervalMs = 2000 } = this.#o;
+    const lost = `the bus is lost: ${this.#lost}`;
+    if (reopen === undefined) throw new PduError(503, lost);
+    if (this.#now() - this.#lastReopen < reopenIntervalMs) throw new PduError(503, `${lost} (reopening at most every ${reopenIntervalMs / 1000} s)`);
+    this.#lastReopen = this.#now();
+    let link: BusLink;
+    try {
+      link = await reopen();
+    } catch (e) {
+      throw new PduError(503, `${lost}; reopening failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.#link = link;
+    this.#lost = undefined;
+    this.#watch(link);
+    this.onReopened(link.port.description);
   }
 
   /** The boards found at start, in ID order. */
@@ -92,7 +131,7 @@ export class PduService {
   /** GET_PI_POWERED of one Pi (read-only). */
   getPower(id: number, pi: 0 | 1): Promise<boolean> {
     this.#board(id);
-    return this.#job(() => this.#o.client.getPiPowered(id, pi));
+    return this.#job((client) => client.getPiPowered(id, pi));
   }
 
   /** Switch one Pi: on (PI_ON), off gracefully (PI_OFF, then wait for power to go) or by force (PI_FORCE_OFF). */
@@ -110,7 +149,7 @@ export class PduService {
   /** Everything `pistack status` reads from one board (read-only). */
   status(id: number): Promise<StatusReport> {
     this.#board(id);
-    return this.#job(() => readStatus(this.#o.client, id));
+    return this.#job((client) => readStatus(client, id));
   }
 
   /**
@@ -120,7 +159,6 @@ export class PduService {
    * snapshot (at start, after a switch) the caller waits for the read, shared by all callers.
    */
   async metrics(): Promise<MetricsSnapshot> {
-    if (this.#lost !== undefined) throw new PduError(503, `the bus is lost: ${this.#lost}`);
     const last = this.#snapshot;
     const aged = (s: NonNullable<typeof last>): MetricsSnapshot => ({ ...s.value, ageSeconds: Math.max(0, this.#now() - s.at) / 1000 });
     if (last !== undefined && this.#now() - last.at <= (this.#o.metricsMaxAgeMs ?? 1000)) return aged(last);
@@ -141,7 +179,7 @@ export class PduService {
     const failed = [];
     for (const { id } of this.#o.boards) {
       try {
-        boards.push(await this.#job(() => readBoardMetrics(this.#o.client, id, this.#hw.get(id)!)));
+        boards.push(await this.#job((client) => readBoardMetrics(client, id, this.#hw.get(id)!)));
       } catch (e) {
         if (e instanceof PduError || e instanceof DisconnectedError) throw e;
         failed.push({ id, reason: e instanceof Error ? e.message : String(e) });
@@ -154,17 +192,17 @@ export class PduService {
   }
 
   async #switch(id: number, pi: 0 | 1, on: boolean, mode: 'graceful' | 'force'): Promise<SwitchResult> {
-    const { client, port } = this.#o;
-    const start = port.clock.now();
+    const clock = () => this.#link.port.clock.now();
+    const start = clock();
     this.#snapshot = undefined; // a switch makes the cached readings stale, and a read running now too
     this.#generation++;
     this.#reading = undefined; // the next scrape starts a read of its own
-    const done = async (): Promise<SwitchResult> => ({ powered: await this.#job(() => client.getPiPowered(id, pi)), tookMs: port.clock.now() - start });
+    const done = async (): Promise<SwitchResult> => ({ powered: await this.#job((client) => client.getPiPowered(id, pi)), tookMs: clock() - start });
     if (on || mode === 'force') {
       await this.#send(on ? 'PI_ON' : 'PI_FORCE_OFF', id, pi);
       return done();
     }
-    const timeoutMs = this.#o.offTimeoutMs ?? (await this.#job(() => this.#offDelayMs(id, pi))) + (this.#o.offMarginMs ?? 5000);
+    const timeoutMs = this.#o.offTimeoutMs ?? (await this.#job((client) => this.#offDelayMs(client, id, pi))) + (this.#o.offMarginMs ?? 5000);
     await this.#send('PI_OFF', id, pi);
     for (;;) {
       const result = await done();
@@ -187,7 +225,7 @@ export class PduService {
   async #send(command: 'PI_ON' | 'PI_OFF' | 'PI_FORCE_OFF', id: number, pi: 0 | 1): Promise<void> {
     for (let sent = 1; ; sent++) {
       try {
-        await this.#job(() => this.#o.client.request(command, id, { pi }));
+        await this.#job((client) => client.request(command, id, { pi }));
         return;
       } catch (e) {
         const lost = e instanceof NoReplyError || e instanceof CrcError || e instanceof MalformedReplyError;
@@ -197,15 +235,15 @@ export class PduService {
   }
 
   /** The Pi's graceful-off delay as the board has it set (OFF_DELAY or SIG_OFF_DELAY, as the profile says), ms. */
-  async #offDelayMs(id: number, pi: 0 | 1): Promise<number> {
-    const { client, profile } = this.#o;
+  async #offDelayMs(client: StackClient, id: number, pi: 0 | 1): Promise<number> {
+    const { profile } = this.#o;
     if (profile.gracefulOffDelay === 'sig-off-delay') return (await client.getSigOffDelay(id, pi)) * profile.settingUnitMs.sigOffDelay;
     return (await client.getOffDelay(id, pi)) * profile.settingUnitMs.offDelay;
   }
 
   /** Wait on the port's clock: a bus job on `sim:` (virtual time runs only inside jobs), else outside the queue. */
   #pause(ms: number): Promise<void> {
-    const { clock, sim } = this.#o.port;
+    const { clock, sim } = this.#link.port;
     const wait = () => new Promise<void>((resolve) => void clock.setTimeout(resolve, ms));
     return sim === undefined ? wait() : this.#job(wait);
   }
@@ -216,11 +254,12 @@ export class PduService {
     throw new PduError(404, `no board ${id}: the boards found at start are ${ids || 'none'} (restart pistack pdu after adding boards)`);
   }
 
-  /** Run `work` alone on the bus, after every job queued before it. */
-  #job<T>(work: () => Promise<T>): Promise<T> {
+  /** Run `work` alone on the bus, after every job queued before it (reopening a lost bus first, when it can). */
+  #job<T>(work: (client: StackClient) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
-      if (this.#lost !== undefined) throw new PduError(503, `the bus is lost: ${this.#lost}`);
-      return this.#o.port.run(work());
+      if (this.#lost !== undefined) await this.#reopen();
+      const { port, client } = this.#link;
+      return port.run(work(client));
     };
     const result = this.#tail.then(run, run);
     this.#tail = result.catch(() => undefined);
@@ -231,7 +270,7 @@ export class PduService {
   async close(): Promise<void> {
     this.#closing = true;
     await this.#tail;
-    await this.#o.client.close().catch(() => undefined);
-    await this.#o.port.close().catch(() => undefined);
+    await this.#link.client.close().catch(() => undefined);
+    await this.#link.port.close().catch(() => undefined);
   }
 }

@@ -11,6 +11,7 @@ import { StackClient } from '../../bus-protocol/StackClient.ts';
 import type { TrafficEvent } from '../../bus-protocol/BusClient.ts';
 import type { ByteTransport } from '../../bus-protocol/transport.ts';
 import { openPort } from '../../hil/ports.ts';
+import { simReconnect } from '../../hil/bench/reconnect.ts';
 import { PduService, type PduServiceOptions } from './PduService.ts';
 import { servePdu, type PduServer } from './httpApi.ts';
 import { parsePrometheusText } from './testing/promText.ts';
@@ -18,6 +19,7 @@ import { escapeLabel, metricsText } from './prometheusText.ts';
 
 interface Rig {
   url: string;
+  port: Awaited<ReturnType<typeof openPort>>;
   service: PduService;
   sim: NonNullable<Awaited<ReturnType<typeof openPort>>['sim']>;
   traffic: TrafficEvent[];
@@ -36,10 +38,11 @@ async function rig(options: Partial<PduServiceOptions> = {}, profile = V4_REFERE
   const server: PduServer = await servePdu(service, { host: '127.0.0.1', port: 0, portSpec: 'sim:', log: (l) => void log.push(l) });
   traffic.length = 0;
   return {
-    url: server.url.replace(/\/$/, ''), service, sim: port.sim!, traffic, log,
+    url: server.url.replace(/\/$/, ''), port, service, sim: port.sim!, traffic, log,
     close: async () => {
       await server.close();
       await service.close();
+      await port.close(); // the simulated stack, also after a reopen put another adapter in its place
     },
   };
 }
@@ -284,6 +287,36 @@ test('the bus lost (adapter unplugged): 503 with the reason, for switches and re
     }
     assert.is(r.service.lost, 'adapter unplugged');
     assert.ok(r.log.some((l) => l.includes('503 the bus is lost')));
+  } finally {
+    await r.close();
+  }
+});
+
+test('a lost bus is reopened on the next request (an adapter plugged back in); a failed reopen is 503 with why, retried at most every 2 s', async () => {
+  let fail = true;
+  let tries = 0;
+  const r = await rig({
+    reopen: async () => {
+      tries++;
+      if (fail) throw new Error('no serial device at /dev/ttyUSB0');
+      const port = await simReconnect(r.port)();
+      return { port, client: new StackClient(port.transport, { clock: port.clock, checkFirmware: true }) };
+    },
+  });
+  try {
+    const reopened: string[] = [];
+    r.service.onReopened = (d) => void reopened.push(d);
+    const power = `${r.url}/boards/0/pis/0/power`;
+    r.sim.host.unplug('adapter unplugged');
+    assert.equal(await call(power), { status: 503, text: 'the bus is lost: adapter unplugged; reopening failed: no serial device at /dev/ttyUSB0\n', type: 'text/plain; charset=utf-8' });
+    assert.match((await call(power)).text, /^the bus is lost: adapter unplugged \(reopening at most every 2 s\)\n$/);
+    assert.is(tries, 1);
+    fail = false;
+    await r.sim.runFor(2000);
+    assert.equal([(await call(power, 'PUT', '1')).text, tries], ['1', 2]);
+    assert.is(r.service.lost, undefined);
+    assert.match(reopened[0]!, /reconnected/);
+    assert.ok(r.sim.boards[0]!.switchClosed(0), 'switched through the new adapter');
   } finally {
     await r.close();
   }
