@@ -1,6 +1,6 @@
 /**
- * `pistack pdu` figures, through `pistack serve --pty` (serve() in this process, paced like a
- * 9600 8N1 wire) and `node bin/pistack.js pdu` as a child on the PTY, driven over HTTP on
+ * `pistack pdu` figures, through `pistack serve --pty` (a child process, paced like a 9600 8N1
+ * wire) and `node bin/pistack.js pdu` as another child on the PTY, driven over HTTP on
  * 127.0.0.1 by node:http clients with keep-alive:
  *
  * - power-on request to answer: PUT 1 to /boards/0/pis/P/power (PI_ON, then GET_PI_POWERED to
@@ -19,10 +19,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { V4_REFERENCE } from '../board-model/profiles.ts';
-import { DEFAULT_SEED } from '../board-model/scenario.ts';
-import { DEFAULT_STACK } from '../board-model/stack.ts';
 import { BYTE_TIME_9600_MS } from '../bus-protocol/FrameParser.ts';
-import { serve } from '../hil/serve/serve.ts';
+import { startServeChild } from '../hil/serve/testing/hostSide.ts';
 import { startPduChild } from '../cli/pdu/testing/pduChild.ts';
 
 const BIN = resolve(fileURLToPath(import.meta.url), '../../bin/pistack.js');
@@ -54,12 +52,13 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds);
   const clients = Number(values.clients);
   const dir = mkdtempSync(join(tmpdir(), 'pistack-bench-pdu-'));
-  const server = await serve({
-    endpoint: { kind: 'pty', path: join(dir, 'ttyPDU') },
-    scenario: { name: 'bench', description: '', stack: DEFAULT_STACK, profile: V4_REFERENCE, seed: DEFAULT_SEED, durationMs: 0, steps: [], expect: [] },
-  });
-  const pdu = startPduChild(BIN, ['--port', server.address, '--listen', '127.0.0.1:0']);
+  const link = join(dir, 'ttyPDU');
+  const server = startServeChild(BIN, ['--pty', link]);
+  let pdu: ReturnType<typeof startPduChild> | undefined;
   try {
+    await server.started;
+    // 200 ms reply allowance: the machine is loaded; a timeout changes no figure of a reply that comes
+    pdu = startPduChild(BIN, ['--port', link, '--reply-timeout', '200', '--listen', '127.0.0.1:0']);
     const url = await pdu.ready;
     const onMs: number[] = [];
     for (let i = 0; i < requests + 5; i++) {
@@ -77,6 +76,7 @@ async function main(): Promise<void> {
     const readSeconds = Number(/\npistack_scrape_read_seconds (\S+)\n/.exec(first.text)?.[1]);
     let done = 0;
     let reads = 0;
+    let oldest = 0;
     const latencies: number[] = [];
     const end = performance.now() + seconds * 1000;
     const seen = new Set<string>();
@@ -88,26 +88,28 @@ async function main(): Promise<void> {
         if (got.status !== 200) throw new Error(`/metrics answered ${got.status}`);
         const stamp = /\npistack_scrape_read_seconds (\S+)\n/.exec(got.text)?.[1] ?? '';
         if (!seen.has(stamp)) (seen.add(stamp), reads++);
+        oldest = Math.max(oldest, Number(/\npistack_readings_age_seconds (\S+)\n/.exec(got.text)?.[1]));
         done++;
       }
     }));
     latencies.sort((a, b) => a - b);
     const figures = {
       powerOn: { requests, medianMs: quantile(onMs, 0.5), p99Ms: quantile(onMs, 0.99), maxMs: onMs[onMs.length - 1]!, floorMs: FLOOR_WIRE_MS + 2 * V4_REFERENCE.bus.replyDelayMs },
-      metrics: { clients, seconds, requestsPerSecond: done / seconds, medianMs: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), busReads: reads, oneBusReadS: readSeconds },
+      metrics: { clients, seconds, requestsPerSecond: done / seconds, medianMs: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), busReads: reads, oneBusReadS: readSeconds, oldestReadingsS: oldest },
     };
     if (values.json) {
       console.log(JSON.stringify(figures, null, 2));
     } else {
       const f = figures;
       console.log(`power-on request to answer (PUT 1, PI_ON + GET_PI_POWERED through the paced PTY): median ${f.powerOn.medianMs.toFixed(1)} ms, p99 ${f.powerOn.p99Ms.toFixed(1)} ms, max ${f.powerOn.maxMs.toFixed(1)} ms over ${requests} (bus floor ${f.powerOn.floorMs.toFixed(1)} ms)`);
-      console.log(`/metrics under ${clients} concurrent clients for ${seconds} s: ${f.metrics.requestsPerSecond.toFixed(0)} requests/s, median ${f.metrics.medianMs.toFixed(1)} ms, p99 ${f.metrics.p99Ms.toFixed(0)} ms; ${reads} bus reads of 16 boards, one read ${f.metrics.oneBusReadS.toFixed(2)} s`);
+      console.log(`/metrics under ${clients} concurrent clients for ${seconds} s: ${f.metrics.requestsPerSecond.toFixed(0)} requests/s, median ${f.metrics.medianMs.toFixed(1)} ms, p99 ${f.metrics.p99Ms.toFixed(0)} ms; ${reads} distinct bus reads of 16 boards seen (one read ${f.metrics.oneBusReadS.toFixed(2)} s), oldest readings served ${oldest.toFixed(1)} s old`);
     }
   } finally {
     agent.destroy();
-    pdu.child.kill('SIGTERM');
-    await pdu.exited;
-    await server.stop();
+    pdu?.child.kill('SIGTERM');
+    await pdu?.exited;
+    server.child.kill('SIGTERM');
+    await server.exited;
     rmSync(dir, { recursive: true, force: true });
   }
 }

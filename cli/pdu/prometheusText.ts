@@ -51,8 +51,18 @@ function family(f: Family): string[] {
   return lines;
 }
 
+/** Rendered bodies (all but the age) by snapshot: a scrape served from the snapshot again costs one string join, not a render. */
+const RENDERED = new WeakMap<readonly BoardMetrics[], string>();
+
 /** The whole /metrics body for a snapshot. */
 export function metricsText(s: MetricsSnapshot): string {
+  const age: Family = { name: 'pistack_readings_age_seconds', help: 'Time since the bus read behind these readings ended, s.', samples: [[{}, s.ageSeconds]] };
+  let body = RENDERED.get(s.boards);
+  if (body === undefined) RENDERED.set(s.boards, (body = render(s)));
+  return `${body}${family(age).join('\n')}\n`;
+}
+
+function render(s: MetricsSnapshot): string {
   const perBoard = (pick: (b: BoardMetrics) => number | boolean | undefined): Sample[] => s.boards.map((b) => [{ board: b.id }, pick(b)]);
   const perPi = (pick: (p: BoardMetrics['pis'][number]) => number | boolean | undefined): Sample[] =>
     s.boards.flatMap((b) => b.pis.map((p): Sample => [{ board: b.id, pi: p.pi }, pick(p)]));
@@ -71,7 +81,6 @@ export function metricsText(s: MetricsSnapshot): string {
     { name: 'pistack_pi_amps', help: 'Current drawn by the Pi, A.', samples: perPi((p) => p.amps) },
     { name: 'pistack_pi_watts', help: 'Power drawn by the Pi (GET_PI_POWER, firmware v4.1), W.', samples: perPi((p) => p.watts) },
     { name: 'pistack_scrape_read_seconds', help: 'Wall time the bus read behind these readings took, s.', samples: [[{}, s.readSeconds]] },
-    { name: 'pistack_readings_age_seconds', help: 'Time since the bus read behind these readings ended, s.', samples: [[{}, s.ageSeconds]] },
   ];
   return `${families.flatMap(family).join('\n')}\n`;
 }
