@@ -46,3 +46,5 @@ export { reportStem, writeReports } from './bench/reports.ts';
 export type { ReportPaths } from './bench/reports.ts';
 export { characterize } from './characterize/characterize.ts';
 export type { CharacterizeOptions, CharacterizeResult, Finding, Unobserved } from './characterize/characterize.ts';
+export { LOCK_DIR_ENV, PortBusyError, listHolders, lockDir, lockFileOf, lockPort, readHolder } from './portLock.ts';
+export type { PortHolder } from './portLock.ts';
