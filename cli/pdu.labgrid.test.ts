@@ -107,10 +107,10 @@ test('labgrid NetworkPowerDriver (model rest) switches Pis of a served stack thr
     pdu?.child.kill('SIGTERM');
     if (pdu) await pdu.exited;
     await served?.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
   assert.is(await pdu!.exited, 0, pdu!.err());
   assert.match(pdu!.out(), /stopped \(SIGTERM\)\n$/);
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test.run();
