@@ -50,6 +50,7 @@ export const COMMAND_TABLE: readonly LazyCommand[] = [
   { name: 'characterize', args: '', summary: 'measure a board\'s firmware behaviour over the bus and write it as a firmware profile (restores every setting it touches)', load: () => import('./commands/characterize.ts') },
   { name: 'fuzz', args: '', summary: 'property-based bus fuzzing and model-based testing, on the simulator or a real board', load: () => import('./commands/fuzz.ts') },
   { name: 'coverage', args: '', summary: 'state and transition coverage of the model machines: fuzz runs (simulator) joined with recorded sessions (hardware or simulator)', load: () => import('./commands/coverage.ts') },
+  { name: 'pdu', args: '', summary: 'serve the Pi Stack as a power switch over HTTP: labgrid NetworkPowerPort (model rest), status JSON, Prometheus /metrics', load: () => import('./commands/pdu.ts') },
   { name: 'encode', args: '<COMMAND> [VALUE...]', summary: 'print the request frame for a command as hex (PROTOCOL.md sections 2 and 5)', load: () => import('./commands/encode.ts') },
   { name: 'decode', args: '<HEX...>', summary: 'decode frames from hex, requests and responses (byte 1 = 0xFF), several back to back', load: () => import('./commands/decode.ts') },
   { name: 'check-vectors', args: '', summary: 'check the PROTOCOL.md test vectors both ways, the CRC check value, and show the parser resynchronising', load: () => import('./commands/checkVectors.ts') },

@@ -85,7 +85,7 @@ export function piOption(text: string, option = '--pi'): 0 | 1 {
 }
 
 /** openPort options from the sim-only flags; they are an error with a real port. */
-function simOptions(options: HostOptions, parsed: PortSpec): OpenPortOptions {
+export function simOptions(options: HostOptions, parsed: PortSpec): OpenPortOptions {
   const given = (['stack', 'profile', 'seed'] as const).filter((k) => options[k] !== undefined);
   if (parsed.kind !== 'sim') {
     if (given.length) throw new CliError(`"--${given[0]}" applies only to --port sim: (a real bus has its own boards)`);

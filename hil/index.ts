@@ -52,3 +52,5 @@ export { loadRecording } from './conform/loadSession.ts';
 export { ConformInputError, startingPoint } from './conform/startingPoint.ts';
 export { replayOnModel } from './conform/modelReplay.ts';
 export type { ModelReplayOptions, ModelSetup } from './conform/modelReplay.ts';
+export { LOCK_DIR_ENV, PortBusyError, listHolders, lockDir, lockFileOf, lockPort, readHolder } from './portLock.ts';
+export type { PortHolder } from './portLock.ts';

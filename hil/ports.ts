@@ -12,6 +12,7 @@ import type { FirmwareProfile } from '../board-model/profileSchema.ts';
 import { SimStack, type SimStackOptions } from '../board-model/SimStack.ts';
 import { BUILTIN_STACKS, DEFAULT_STACK, type Stack } from '../board-model/stack.ts';
 import { realClock } from './realClock.ts';
+import { PortBusyError, lockPort } from './portLock.ts';
 import type { SerialBinding } from './SerialTransport.ts';
 import { openTcpTransport, tcpUrl } from './TcpTransport.ts';
 
@@ -185,9 +186,22 @@ export async function openPort(spec: string, options: OpenPortOptions = {}): Pro
       if (!Number.isInteger(baudRate) || baudRate <= 0) throw new ArgumentError('baudRate', `must be a positive integer, got ${String(baudRate)}`);
       // serialport (a native addon) is loaded only when a serial device is opened
       const { openSerialTransport } = await import('./SerialTransport.ts');
+      // The platform's devices get a lock file naming this process (mock bindings have no device).
+      let release = () => undefined as void;
+      if (binding === undefined) {
+        try {
+          release = lockPort(parsed.path);
+        } catch (error) {
+          if (error instanceof PortBusyError) throw new SerialOpenError('EBUSY', parsed.path, error.message, { cause: error });
+          throw new SerialOpenError('EIO', parsed.path, `cannot open ${parsed.path}: ${(error as Error).message}`, { cause: error });
+        }
+      }
       try {
-        return realPort(await openSerialTransport({ path: parsed.path, baudRate, ...(binding ? { binding } : {}) }));
+        const transport = await openSerialTransport({ path: parsed.path, baudRate, ...(binding ? { binding } : {}) });
+        transport.onClose(release);
+        return realPort(transport);
       } catch (error) {
+        release();
         throw serialOpenError(parsed.path, error);
       }
     }

@@ -122,6 +122,15 @@ export const COMMAND_CASES: readonly CommandCase[] = [
   { command: 'errors', base: () => ({ options: { ...board }, positionals: [] }), slots: [value('--id', BAD_IDS), ...HOST_SLOTS] },
   { command: 'ports', base: none, slots: [] },
   {
+    command: 'pdu',
+    runsForever: true,
+    base: () => ({ options: { ...sim, '--listen': '127.0.0.1:0', '--range': '0-1' }, positionals: [] }),
+    slots: [
+      value('--listen', ['abc', '127.0.0.1:99999', 'x:y', '0.0.0.0:0', '192.0.2.1:80', ESC]), value('--range', ['abc', '5-2', '0-255', '', ESC]),
+      value('--off-timeout', [...BAD_INTEGERS, '0']), value('--metrics-max-age', BAD_INTEGERS), ...HOST_SLOTS.filter((s) => s.option !== '--record'),
+    ],
+  },
+  {
     command: 'tap',
     runsForever: true,
     base: (scratch) => ({ options: { '--port': '/dev/pistack-no-such-device', '--pty': join(scratch, 'ttyTAP'), '--out': join(scratch, 'tap.jsonl') }, positionals: [] }),

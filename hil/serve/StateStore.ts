@@ -15,7 +15,7 @@
  *   one directory. A lock whose PID is dead, or now belongs to another process (PID reused:
  *   another start time, or a command line that is not Node's), is stale and taken over.
  */
-import { readFileSync } from 'node:fs';
+import { processAlive, processStartTime, sameProcess } from '../processInfo.ts';
 import { mkdir, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -215,7 +215,7 @@ async function lock(dir: string): Promise<string> {
   if (HELD.has(file)) throw inUse(process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await writeFile(file, `${process.pid}\n${startTime(process.pid) ?? ''}\n`, { flag: 'wx' });
+      await writeFile(file, `${process.pid}\n${processStartTime(process.pid) ?? ''}\n`, { flag: 'wx' });
       HELD.add(file);
       return file;
     } catch (e) {
@@ -223,7 +223,7 @@ async function lock(dir: string): Promise<string> {
     }
     const [pidText = '', started = ''] = (await readFile(file, 'utf8').catch(() => '')).split('\n');
     const pid = Number.parseInt(pidText, 10);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) && sameProcess(pid, started.trim())) throw inUse(pid);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid) && sameProcess(pid, started.trim())) throw inUse(pid);
     await unlink(file).catch(() => undefined); // stale: its process is gone, or the PID was reused
   }
   throw new StateError(`cannot lock state directory ${dir}: ${file} keeps reappearing`, file);
@@ -232,42 +232,6 @@ async function lock(dir: string): Promise<string> {
 async function release(lockFile: string): Promise<void> {
   HELD.delete(lockFile);
   await unlink(lockFile).catch(() => undefined);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Start time of a process (clock ticks since boot, /proc/PID/stat field 22), or undefined without /proc. */
-function startTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]; // fields after "(comm)" start at field 3
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Is the live process `pid` still the one that wrote the lock? The start time decides when both
- * are known; a lock without one (older format) needs a Node command line; without /proc, yes.
- */
-function sameProcess(pid: number, lockedStart: string): boolean {
-  const now = startTime(pid);
-  if (now !== undefined && lockedStart !== '') return now === lockedStart;
-  let cmdline: string;
-  try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return true;
-  }
-  const program = cmdline.split('\0')[0] ?? '';
-  return /(^|\/)node[\d.]*$/.test(program) || cmdline.includes('pistack');
 }
 
 async function loadImages(dir: string, stack: Stack, lengths: { config: number; errors: number }): Promise<Map<number, FlashImage>> {
