@@ -12,6 +12,7 @@
 import type { ByteTransport } from '../../bus-protocol/transport.ts';
 import type { FlowControl } from '../PacedLink.ts';
 import { ComPortServer } from '../rfc2217/ComPortServer.ts';
+import { PI_STACK_LINE, type LineSettings } from '../rfc2217/comPort.ts';
 import { OPTION, TelnetDecoder, escapeIac, subnegotiation, type TelnetEvent } from '../rfc2217/telnet.ts';
 import { TelnetOptions } from '../rfc2217/TelnetOptions.ts';
 import type { SocketLink } from './SocketLink.ts';
@@ -26,7 +27,7 @@ export class Rfc2217ServerLink implements ByteTransport, FlowControl {
   /** The client, e.g. rfc2217 client tcp://127.0.0.1:53122. */
   readonly description: string;
   /** The COM-PORT-OPTION state of this connection. */
-  readonly comPort = new ComPortServer(RFC2217_SIGNATURE);
+  readonly comPort: ComPortServer;
   /** Told when the client purges the transmit buffer (PURGE-DATA 2 or 3), with the bytes waiting here that were dropped. */
   onPurgeTransmit: ((dropped: number) => void) | undefined;
   readonly #link: SocketLink;
@@ -36,9 +37,10 @@ export class Rfc2217ServerLink implements ByteTransport, FlowControl {
   readonly #pending: Uint8Array[] = [];
   #held = false;
 
-  /** Take over an accepted connection and offer the options. */
-  constructor(link: SocketLink) {
+  /** Take over an accepted connection and offer the options; `line` is the line in effect (default 9600 8N1; tests pass others). */
+  constructor(link: SocketLink, line: LineSettings = PI_STACK_LINE) {
     this.#link = link;
+    this.comPort = new ComPortServer(RFC2217_SIGNATURE, line);
     this.description = `rfc2217 client ${link.description}`;
     link.onData((chunk) => this.#chunk(chunk));
     this.#send(this.#options.request('remote', OPTION.BINARY), this.#options.request('local', OPTION.BINARY), this.#options.request('local', OPTION.SGA), this.#options.request('local', OPTION.COM_PORT));
