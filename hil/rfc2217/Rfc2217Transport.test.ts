@@ -98,7 +98,7 @@ test('serve --rfc2217 busy with another client: the second one is told so', asyn
     assert.instance(e, TcpServerBusyError);
     assert.match(e.message, /^rfc2217:\/\/127\.0\.0\.1:\d+: the server is busy with another client/);
     assert.ok(first.transport instanceof Rfc2217Transport);
-    assert.is(await new StackClient(first.transport, { clock: first.clock, replyTimeoutMs: 200 }).getId(3), 3, 'the first client is still served');
+    assert.is(await new StackClient(first.transport, { clock: first.clock, replyTimeoutMs: 1000 }).getId(3), 3, 'the first client is still served');
   } finally {
     await first.close();
   }
@@ -108,7 +108,7 @@ test('ser2net restarted: the client hears the connection go, and opening the URL
   const served = await openServedPort('ser2net');
   try {
     const ser2net = served.ser2net!;
-    const client = new StackClient(served.transport, { clock: served.clock, replyTimeoutMs: 200 });
+    const client = new StackClient(served.transport, { clock: served.clock, replyTimeoutMs: 1000 });
     assert.is(await client.getId(7), 7);
     let closedWith: string | undefined;
     served.transport.onClose((reason) => (closedWith = reason));
@@ -117,7 +117,7 @@ test('ser2net restarted: the client hears the connection go, and opening the URL
     const again = await startSer2net(served.server.address, { port: ser2net.port });
     try {
       const port = await openPort(again.url);
-      const second = new StackClient(port.transport, { clock: port.clock, replyTimeoutMs: 200 });
+      const second = new StackClient(port.transport, { clock: port.clock, replyTimeoutMs: 1000 });
       assert.is(await second.getId(7), 7, 'served again after the restart');
       await second.close();
       await port.close();
@@ -134,7 +134,7 @@ test('ser2net never answers SET-CONTROL behind a PTY; the client does not need i
   try {
     const transport = served.transport as Rfc2217Transport;
     assert.equal([...transport.answers].filter(([code]) => code <= 4), [[1, 9600], [2, 8], [3, PARITY.NONE], [4, STOPSIZE.ONE]], 'the line answers checked');
-    assert.is(await new StackClient(transport, { clock: served.clock, replyTimeoutMs: 200 }).getSwVersion(0), 4);
+    assert.is(await new StackClient(transport, { clock: served.clock, replyTimeoutMs: 1000 }).getSwVersion(0), 4);
   } finally {
     await served.close();
   }

@@ -84,7 +84,7 @@ test('a flood full of 0xFF through a 16-byte FIFO reaches the wire whole and in 
       const input = handle.input();
       assert.ok(input.peakBuffered <= 16, `the FIFO held at most ${input.peakBuffered} of 16 bytes`);
       await waitUntil(() => handle.wireBusyUntil() <= handle.sim.clock.now(), 5000, 'the wire to go quiet');
-      const client = new StackClient(port.transport, { clock: port.clock, replyTimeoutMs: 300 });
+      const client = new StackClient(port.transport, { clock: port.clock, replyTimeoutMs: 1000 });
       assert.is(await client.getSwVersion(0), 4);
     } finally {
       await port.close();
