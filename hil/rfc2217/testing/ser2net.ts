@@ -5,10 +5,13 @@
  * /proc/net/tcp, so no probe connection disturbs it), and stopped by its PID.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** util-linux setpriv (Essential on Debian). */
+const SETPRIV = '/usr/bin/setpriv';
 
 /** A running ser2net. */
 export interface Ser2net {
@@ -50,7 +53,9 @@ export async function startSer2net(device: string, options: { port?: number; tim
   const dir = mkdtempSync(join(tmpdir(), 'pistack-ser2net-'));
   const config = join(dir, 'ser2net.yaml');
   writeFileSync(config, `connection: &pistack\n  accepter: telnet(rfc2217),tcp,127.0.0.1,${port}\n  connector: serialdev,${device},9600n81,local\n`);
-  const child = spawn('ser2net', ['-n', '-d', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Under setpriv's parent-death signal (as socat in ptyPair.ts): a test killed outright leaves no ser2net behind.
+  const args = ['ser2net', '-n', '-d', '-c', config];
+  const child = existsSync(SETPRIV) ? spawn(SETPRIV, ['--pdeathsig', 'TERM', '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
