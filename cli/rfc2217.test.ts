@@ -77,7 +77,7 @@ test('--record through ser2net: a wall-clock session naming the rfc2217:// port,
 });
 
 test('bin/pistack.js serve --rfc2217 :0 prints the rfc2217:// URL; scan through it finds 16 boards', async () => {
-  const served = startServeChild(BIN, ['--rfc2217', ':0']);
+  const served = startServeChild(BIN, ['--rfc2217', ':0'], process.env, 30_000); // start-up took over 10 s once under load 20
   try {
     await served.started;
     const url = /on (rfc2217:\/\/127\.0\.0\.1:\d+): RFC 2217 \(telnet COM-PORT-OPTION, 9600 8N1\), one client at a time/.exec(served.out())?.[1];

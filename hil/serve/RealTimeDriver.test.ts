@@ -127,4 +127,29 @@ test('spinMs: the last ms before a deadline is polled, not slept (guards against
   assert.is(new RealTimeDriver({ clock: sim, wall }).spinMs, 0, 'off with an injected wall clock');
 });
 
+test('spinMs: dense deadlines (a flood on the wire) poll at most a quarter of the time, then fall back to timers', () => {
+  const wall = new VirtualClock(0);
+  const sim = new VirtualClock(0);
+  let polls = 0;
+  const driver = new RealTimeDriver({ clock: sim, wall, spinMs: 1, immediate: (fn) => {
+    polls++;
+    const h = wall.setTimeout(fn, 0.05); // one loop turn of 0.05 ms
+    return () => wall.clearTimeout(h);
+  } });
+  // A deadline every 0.9 ms for 1 s: always within spinMs of the next one.
+  let fired = 0;
+  const tick = () => {
+    fired++;
+    if (sim.now() < 1000) sim.setTimeout(tick, 0.9);
+  };
+  sim.setTimeout(tick, 0.9);
+  driver.start();
+  wall.advanceTo(1000);
+  driver.stop();
+  assert.ok(fired >= 1000, `${fired} deadlines fired`);
+  const pollingMs = polls * 0.05;
+  assert.ok(pollingMs <= 0.25 * 1000 + 4 + 0.05, `polled ${pollingMs.toFixed(1)} ms of 1000`);
+  assert.ok(pollingMs > 100, `but did poll (${pollingMs.toFixed(1)} ms)`);
+});
+
 test.run();

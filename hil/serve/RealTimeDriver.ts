@@ -42,6 +42,13 @@ export interface RealTimeDriverOptions {
 /** Default spin before a deadline on the real clock, ms: one timer granule (the serve PTY round trip gains ~0.8 ms). */
 export const DEFAULT_SPIN_MS = 1;
 
+/**
+ * Share of wall time the driver may spend polling, and the burst it may poll at once (ms): dense
+ * deadlines (a flood crossing the wire) fall back to timers instead of keeping a core busy.
+ */
+export const SPIN_DUTY = 0.25;
+export const SPIN_BURST_MS = 4;
+
 /** Errors in a row inside one catch-up after which the driver gives up on reaching the target this time. */
 const MAX_ERRORS_PER_SYNC = 100;
 
@@ -63,6 +70,9 @@ export class RealTimeDriver {
   readonly #immediate: (fn: () => void) => () => void;
   #timer: TimerHandle | undefined;
   #poll: (() => void) | undefined;
+  /** Polling time left (wall ms), refilled at SPIN_DUTY per wall ms up to SPIN_BURST_MS. */
+  #spinCredit = SPIN_BURST_MS;
+  #creditAt = Number.NaN;
 
   /** Make a stopped driver; see RealTimeDriverOptions. */
   constructor(options: RealTimeDriverOptions) {
@@ -147,10 +157,14 @@ export class RealTimeDriver {
     this.#disarm();
     const next = this.#clock.next();
     const due = next === undefined ? Number.POSITIVE_INFINITY : Math.max(0, (next - this.target) / this.speed);
-    if (due <= this.spinMs) {
+    const now = this.#wall.now();
+    this.#spinCredit = Math.min(SPIN_BURST_MS, this.#spinCredit + (Number.isNaN(this.#creditAt) ? 0 : (now - this.#creditAt) * SPIN_DUTY));
+    this.#creditAt = now;
+    if (due <= this.spinMs && this.#spinCredit > 0) {
       // Close to the deadline: look again on the next turn of the loop (I/O still runs in between).
       this.#poll = this.#immediate(() => {
         this.#poll = undefined;
+        this.#spinCredit -= this.#wall.now() - now;
         this.sync();
       });
       return;
