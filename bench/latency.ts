@@ -52,12 +52,12 @@ export interface LatencyFigures {
   readonly benchPeakRssMB: number;
 }
 
-function quantile(sorted: readonly number[], q: number): number {
+export function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-/** GET_VIN round trips, ms each, after a few warm-up requests. */
-async function roundTrips(client: StackClient, count: number): Promise<number[]> {
+/** GET_VIN round trips, ms each (sorted), after a few warm-up requests. */
+export async function roundTrips(client: StackClient, count: number): Promise<number[]> {
   for (let i = 0; i < 10; i++) await client.request('GET_VIN', 0);
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -68,7 +68,7 @@ async function roundTrips(client: StackClient, count: number): Promise<number[]>
   return times.sort((a, b) => a - b);
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t0 = performance.now();
   const value = await work();
   return { value, ms: performance.now() - t0 };

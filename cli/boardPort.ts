@@ -27,7 +27,7 @@ export interface BoardPortOptions {
 /** Add --port, --id, --reply-timeout and the sim-only --stack, --profile, --seed to `cmd`. */
 export function withBoardPortOptions(cmd: Command): Command {
   return cmd
-    .option('--port <PORT>', 'the bus: a serial device (/dev/ttyUSB0), tcp://HOST:PORT, or sim: (built-in simulator)')
+    .option('--port <PORT>', 'the bus: a serial device (/dev/ttyUSB0), tcp://HOST:PORT, rfc2217://HOST:PORT, or sim: (built-in simulator)')
     .option('--id <N>', 'ID of the board under test (0..254)')
     .option('--reply-timeout <MS>', 'reply allowance after the wire time, ms (default 40; more for slow network links)')
     .option('--stack <FILE>', 'sim: only: stack description (JSON, may give boards "defects") or builtin name; default one board at --id, ports empty')

@@ -54,7 +54,7 @@ export const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGT
 /** Add the options shared by every host command to `cmd`; `overwrites` names what --overwrite may replace. */
 export function withHostOptions(cmd: Command, overwrites = 'the --record file'): Command {
   return withOverwrite(cmd, overwrites)
-    .option('--port <PORT>', 'the bus: a serial device (/dev/ttyUSB0), tcp://HOST:PORT, or sim: (built-in simulator)')
+    .option('--port <PORT>', 'the bus: a serial device (/dev/ttyUSB0), tcp://HOST:PORT, rfc2217://HOST:PORT, or sim: (built-in simulator)')
     .option('--record <FILE>', 'record the session (every byte both ways, with times) to FILE (JSON Lines, docs/session-format.md); must not exist (see --overwrite)')
     .option('--reply-timeout <MS>', 'reply allowance after the wire time, ms (default 40; more for slow network links)')
     .option('--stack <FILE>', 'sim: only: stack description (JSON) or builtin name: default, single')
@@ -119,7 +119,7 @@ export function recordedContext(options: HostOptions, open: OpenPortOptions, par
 /** The message and exit code for an error thrown by host work; undefined for errors that are bugs. */
 export function hostErrorMessage(error: unknown, port: string): string | undefined {
   if (error instanceof DisconnectedError) {
-    const serial = !/^(tcp:\/\/|sim)/i.test(port);
+    const serial = !/^(tcp:\/\/|rfc2217:\/\/|sim)/i.test(port);
     return `lost the link to ${port}: ${error.detail}${serial ? ' (was the adapter unplugged?)' : ''}`;
   }
   if (error instanceof BoardError || error instanceof NoReplyError || error instanceof CrcError || error instanceof MalformedReplyError) return error.message;

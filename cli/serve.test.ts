@@ -20,14 +20,20 @@ import { cli } from './testing/runCli.ts';
 const dir = mkdtempSync(join(tmpdir(), 'pistack-serve-cli-'));
 const BIN = resolve(fileURLToPath(import.meta.url), '../../bin/pistack.js');
 
-test('serve needs exactly one of --pty and --tcp', async () => {
+test('serve needs exactly one of --pty, --tcp and --rfc2217', async () => {
   const neither = await cli('serve');
   assert.is(neither.code, 1);
-  assert.match(neither.err, /say where to serve: "--pty PATH".*or "--tcp HOST:PORT"/);
+  assert.match(neither.err, /say where to serve: "--pty PATH".*"--tcp HOST:PORT".*"--rfc2217 HOST:PORT"/);
   const both = await cli('serve', '--pty', join(dir, 'x'), '--tcp', ':0');
   assert.is(both.code, 1);
-  assert.match(both.err, /either "--pty PATH" or "--tcp HOST:PORT", not both/);
+  assert.match(both.err, /give only one of "--pty PATH", "--tcp HOST:PORT" and "--rfc2217 HOST:PORT" \(got --pty and --tcp\)/);
   assert.not.ok(existsSync(join(dir, 'x')));
+  const rfc = await cli('serve', '--tcp', ':0', '--rfc2217', ':0');
+  assert.is(rfc.code, 1);
+  assert.match(rfc.err, /\(got --tcp and --rfc2217\)/);
+  const bad = await cli('serve', '--rfc2217', 'host:abc');
+  assert.is(bad.code, 1);
+  assert.match(bad.err, /"--rfc2217" port must be a number 0\.\.65535, not "abc"/);
 });
 
 test('--tcp: HOST:PORT forms and errors', async () => {

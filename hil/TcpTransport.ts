@@ -25,6 +25,8 @@ export interface TcpTransportOptions {
   connectTimeoutMs?: number;
   /** How long after connecting refusal() waits for a silent server's verdict, ms; default SERVER_REFUSAL_GRACE_MS. */
   refusalGraceMs?: number;
+  /** The address in messages and the description; default tcpUrl(host, port) (rfc2217:// links pass theirs). */
+  url?: string;
 }
 
 /** Default connect timeout, ms: long enough for a LAN host, short enough for a CLI to fail fast. */
@@ -175,10 +177,11 @@ export class TcpTransport extends LinkTransport {
 
 /**
  * For a command that failed or found nothing on a link that has said nothing: the TCP server's
- * refusal (see TcpTransport.refusal), or undefined (at once for other links).
+ * refusal (see TcpTransport.refusal; an rfc2217:// link asks its TCP link), or undefined (at once for other links).
  */
 export async function serverRefusal(transport: ByteTransport): Promise<Error | undefined> {
-  return transport instanceof TcpTransport ? transport.refusal() : undefined;
+  const refusing = transport as ByteTransport & { refusal?: () => Promise<Error | undefined> };
+  return transport instanceof TcpTransport || typeof refusing.refusal === 'function' ? refusing.refusal!() : undefined;
 }
 
 /** A socket error after connecting, in words. */
@@ -217,7 +220,7 @@ export function openTcpTransport(options: TcpTransportOptions): Promise<TcpTrans
   if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs <= 0) {
     return Promise.reject(new ArgumentError('connectTimeoutMs', `must be a number of ms > 0, got ${String(connectTimeoutMs)}`));
   }
-  const url = tcpUrl(host, port);
+  const url = options.url ?? tcpUrl(host, port);
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     const timer = setTimeout(() => {

@@ -5,7 +5,7 @@ export type { SerialBinding, SerialTransportOptions } from './SerialTransport.ts
 export { realClock } from './realClock.ts';
 export { DEFAULT_FIFO_BYTES, PacedLink } from './PacedLink.ts';
 export type { FlowControl, PacedLinkOptions, PacedLinkStats } from './PacedLink.ts';
-export { RealTimeDriver } from './serve/RealTimeDriver.ts';
+export { DEFAULT_SPIN_MS, RealTimeDriver } from './serve/RealTimeDriver.ts';
 export type { DrivenClock, RealTimeDriverOptions } from './serve/RealTimeDriver.ts';
 export { LOCK_FILE, STATE_FORMAT, STATE_VERSION, StateError, StateStore, blockLengths, stateFile } from './serve/StateStore.ts';
 export type { BoardState, StateStoreOptions, TrackedBoard } from './serve/StateStore.ts';
@@ -20,6 +20,16 @@ export {
   openTcpTransport, serverRefusal, tcpUrl,
 } from './TcpTransport.ts';
 export type { TcpTransportOptions } from './TcpTransport.ts';
+export { DEFAULT_NEGOTIATION_TIMEOUT_MS, Rfc2217Error, Rfc2217Transport, openRfc2217Transport, rfc2217Url } from './rfc2217/Rfc2217Transport.ts';
+export type { Rfc2217TransportOptions } from './rfc2217/Rfc2217Transport.ts';
+export { COM, CONTROL, PARITY, PI_STACK_LINE, PURGE, STOPSIZE, decodeCom, lineRequests } from './rfc2217/comPort.ts';
+export type { ComMessage, LineSettings } from './rfc2217/comPort.ts';
+export { ComPortServer } from './rfc2217/ComPortServer.ts';
+export { OPTION, TELNET, TelnetDecoder, escapeIac, optionCommand, subnegotiation } from './rfc2217/telnet.ts';
+export type { OptionVerb, TelnetEvent } from './rfc2217/telnet.ts';
+export { TelnetOptions } from './rfc2217/TelnetOptions.ts';
+export type { OptionPolicy, OptionSide, OptionState } from './rfc2217/TelnetOptions.ts';
+export { RFC2217_SIGNATURE, Rfc2217ServerLink } from './serve/Rfc2217ServerLink.ts';
 export { UDEV_MISSING, describePortInfo, findOnPath, listSerialPorts } from './listPorts.ts';
 export type { ListPortsOptions, PortListing, SerialPortInfo } from './listPorts.ts';
 export {

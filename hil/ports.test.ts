@@ -18,7 +18,7 @@ import type { SerialBinding } from './SerialTransport.ts';
 import { TcpConnectError } from './TcpTransport.ts';
 import { FakeBoard } from './testing/FakeBoard.ts';
 
-test('parsePortSpec: device paths, tcp://HOST:PORT and sim:', () => {
+test('parsePortSpec: device paths, tcp://HOST:PORT, rfc2217://HOST:PORT and sim:', () => {
   const cases: Array<[string, PortSpec]> = [
     ['/dev/ttyUSB0', { kind: 'serial', path: '/dev/ttyUSB0' }],
     ['/dev/serial/by-id/usb-FTDI_FT232R-if00-port0', { kind: 'serial', path: '/dev/serial/by-id/usb-FTDI_FT232R-if00-port0' }],
@@ -28,12 +28,15 @@ test('parsePortSpec: device paths, tcp://HOST:PORT and sim:', () => {
     ['tcp://127.0.0.1:5000', { kind: 'tcp', host: '127.0.0.1', port: 5000 }],
     ['TCP://rig.local:2001/', { kind: 'tcp', host: 'rig.local', port: 2001 }],
     ['tcp://[::1]:5000', { kind: 'tcp', host: '::1', port: 5000 }],
+    ['rfc2217://127.0.0.1:2217', { kind: 'rfc2217', host: '127.0.0.1', port: 2217 }],
+    ['RFC2217://[::1]:4000/', { kind: 'rfc2217', host: '::1', port: 4000 }],
     ['sim:', { kind: 'sim' }],
     ['sim', { kind: 'sim' }],
   ];
   for (const [spec, expected] of cases) assert.equal(parsePortSpec(spec), expected, spec);
   assert.is(formatPortSpec(parsePortSpec('tcp://[::1]:5000')), 'tcp://[::1]:5000');
   assert.is(formatPortSpec(parsePortSpec('sim')), 'sim:');
+  assert.is(formatPortSpec(parsePortSpec('rfc2217://[::1]:4000')), 'rfc2217://[::1]:4000');
   assert.is(formatPortSpec(parsePortSpec('/dev/ttyUSB0')), '/dev/ttyUSB0');
 });
 
@@ -48,7 +51,9 @@ test('parsePortSpec: bad specs name "--port", say what is wrong and list the acc
     ['tcp://127.0.0.1:70000', 'has TCP port 70000, outside 1..65535'],
     ['tcp://127.0.0.1:0', 'outside 1..65535'],
     ['udp://127.0.0.1:5000', 'unsupported scheme "udp://"'],
-    ['rfc2217://rig:4000', 'unsupported scheme "rfc2217://"'],
+    ['telnet://rig:4000', 'unsupported scheme "telnet://"'],
+    ['rfc2217://rig', 'is not rfc2217://HOST:PORT (for example rfc2217://127.0.0.1:5000'],
+    ['rfc2217://rig:0', 'has TCP port 0, outside 1..65535'],
     ['sim:default', 'sim: takes no suffix'],
     [' /dev/ttyUSB0', 'leading or trailing spaces'],
   ];
@@ -68,6 +73,7 @@ test('parsePortSpec: bad specs name "--port", say what is wrong and list the acc
   }
   assert.match(PORT_FORMS, '/dev/ttyUSB0');
   assert.match(PORT_FORMS, 'tcp://HOST:PORT');
+  assert.match(PORT_FORMS, 'rfc2217://HOST:PORT');
   assert.match(PORT_FORMS, 'sim:');
 });
 

@@ -1,6 +1,7 @@
 /**
  * The port opener behind every `--port` option: a serial device path, `tcp://HOST:PORT`
- * (ser2net, `pistack serve`) or `sim:` (an in-process simulated stack). Whatever the link, the
+ * (ser2net raw, `pistack serve --tcp`), `rfc2217://HOST:PORT` (ser2net telnet(rfc2217), labgrid
+ * exporters, `pistack serve --rfc2217`) or `sim:` (an in-process simulated stack). Whatever the link, the
  * caller gets a ByteTransport, the Clock to run the client on, and run() to await work with:
  * the identity on real links (wall time), the simulator's settle() on `sim:` (virtual time).
  */
@@ -15,16 +16,18 @@ import { realClock } from './realClock.ts';
 import { PortBusyError, lockPort } from './portLock.ts';
 import type { SerialBinding } from './SerialTransport.ts';
 import { openTcpTransport, tcpUrl } from './TcpTransport.ts';
+import { openRfc2217Transport, rfc2217Url } from './rfc2217/Rfc2217Transport.ts';
 
 /** A parsed `--port` value. */
 export type PortSpec =
   | { readonly kind: 'serial'; readonly path: string }
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'rfc2217'; readonly host: string; readonly port: number }
   | { readonly kind: 'sim' };
 
 /** An open link to a bus, with the time base its client must use. */
 export interface HostPort {
-  /** Where this goes: `/dev/ttyUSB0 @ 9600 baud`, `tcp://host:port`, `sim: (default stack, ...)`. */
+  /** Where this goes: `/dev/ttyUSB0 @ 9600 baud`, `tcp://host:port`, `rfc2217://host:port`, `sim: (default stack, ...)`. */
   readonly description: string;
   /** The bytes to and from the bus. */
   readonly transport: ByteTransport;
@@ -44,8 +47,10 @@ export interface OpenPortOptions {
   baudRate?: number;
   /** Serial: node-serialport binding; default the platform's (tests pass SerialPortMock.binding). */
   binding?: SerialBinding;
-  /** TCP: give up connecting after this many ms (default 3000). */
+  /** TCP and RFC 2217: give up connecting after this many ms (default 3000). */
   connectTimeoutMs?: number;
+  /** RFC 2217: give up on the server's negotiation answers after this many ms (default 3000). */
+  negotiationTimeoutMs?: number;
   /** sim: a stack description or a builtin name (`default`, `single`); default `default`. */
   stack?: Stack | string;
   /** sim: a firmware profile or a builtin name (`v4-reference`, `v3`); default `v4-reference`. */
@@ -57,7 +62,7 @@ export interface OpenPortOptions {
 }
 
 /** What `--port` accepts, for error messages and help text. */
-export const PORT_FORMS = 'a serial device path (/dev/ttyUSB0, COM3), tcp://HOST:PORT (ser2net, pistack serve) or sim: (the built-in simulator)';
+export const PORT_FORMS = 'a serial device path (/dev/ttyUSB0, COM3), tcp://HOST:PORT (raw TCP: ser2net, pistack serve --tcp), rfc2217://HOST:PORT (RFC 2217: ser2net, labgrid, pistack serve --rfc2217) or sim: (the built-in simulator)';
 
 function badPort(spec: string, why: string): ArgumentError {
   return new ArgumentError('--port', `${JSON.stringify(spec)} ${why}; use ${PORT_FORMS}`);
@@ -70,7 +75,8 @@ export function parsePortSpec(spec: string): PortSpec {
   const lower = spec.toLowerCase();
   if (lower === 'sim:' || lower === 'sim') return { kind: 'sim' };
   if (lower.startsWith('sim:')) throw badPort(spec, 'is not a port: sim: takes no suffix (choose the stack, profile and seed with their own options)');
-  if (lower.startsWith('tcp://')) return parseTcp(spec, spec.slice('tcp://'.length));
+  if (lower.startsWith('tcp://')) return parseTcp(spec, 'tcp', spec.slice('tcp://'.length));
+  if (lower.startsWith('rfc2217://')) return parseTcp(spec, 'rfc2217', spec.slice('rfc2217://'.length));
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(spec);
   if (scheme) throw badPort(spec, `uses the unsupported scheme "${scheme[1]}://"`);
   if (/^COM\d+$/i.test(spec) || /^\\\\\.\\COM\d+$/i.test(spec)) return { kind: 'serial', path: spec };
@@ -79,13 +85,13 @@ export function parsePortSpec(spec: string): PortSpec {
   throw badPort(spec, `is not a port (did you mean /dev/${spec}?)`);
 }
 
-function parseTcp(spec: string, rest: string): PortSpec {
+function parseTcp(spec: string, kind: 'tcp' | 'rfc2217', rest: string): PortSpec {
   const match = /^(?:\[([^\]]+)\]|([^:/[\]]+)):(\d+)\/?$/.exec(rest);
-  if (!match) throw badPort(spec, 'is not tcp://HOST:PORT (for example tcp://127.0.0.1:5000; IPv6 as tcp://[::1]:5000)');
+  if (!match) throw badPort(spec, `is not ${kind}://HOST:PORT (for example ${kind}://127.0.0.1:5000; IPv6 as ${kind}://[::1]:5000)`);
   const host = (match[1] ?? match[2])!;
   const port = Number(match[3]);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw badPort(spec, `has TCP port ${match[3]}, outside 1..65535`);
-  return { kind: 'tcp', host, port };
+  return { kind, host, port };
 }
 
 /** Error opening a serial device; `code` is the OS condition (ENOENT, EACCES, EBUSY, ENOTTY, EISDIR, or EIO for anything else). */
@@ -169,8 +175,9 @@ function realPort(transport: ByteTransport): HostPort {
 
 /**
  * Open the link a `--port` value names. Rejects with ArgumentError for a bad spec or option,
- * SerialOpenError for a device that cannot be opened (ENOENT: "no serial device at ..."), and
- * TcpConnectError when nothing answers at a tcp:// address.
+ * SerialOpenError for a device that cannot be opened (ENOENT: "no serial device at ..."),
+ * TcpConnectError when nothing answers at a tcp:// or rfc2217:// address, and Rfc2217Error (a
+ * TcpConnectError) when an rfc2217:// server does not negotiate RFC 2217 at 9600 8N1.
  */
 export async function openPort(spec: string, options: OpenPortOptions = {}): Promise<HostPort> {
   const parsed = parsePortSpec(spec);
@@ -180,6 +187,13 @@ export async function openPort(spec: string, options: OpenPortOptions = {}): Pro
     case 'tcp': {
       const connectTimeoutMs = options.connectTimeoutMs;
       return realPort(await openTcpTransport({ host: parsed.host, port: parsed.port, ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }) }));
+    }
+    case 'rfc2217': {
+      const { connectTimeoutMs, negotiationTimeoutMs } = options;
+      return realPort(await openRfc2217Transport({
+        host: parsed.host, port: parsed.port,
+        ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }), ...(negotiationTimeoutMs === undefined ? {} : { negotiationTimeoutMs }),
+      }));
     }
     case 'serial': {
       const { baudRate = 9600, binding } = options;
@@ -212,5 +226,6 @@ export async function openPort(spec: string, options: OpenPortOptions = {}): Pro
 export function formatPortSpec(spec: PortSpec): string {
   if (spec.kind === 'sim') return 'sim:';
   if (spec.kind === 'tcp') return tcpUrl(spec.host, spec.port);
+  if (spec.kind === 'rfc2217') return rfc2217Url(spec.host, spec.port);
   return spec.path;
 }

@@ -17,7 +17,7 @@ import type { SessionEndKind } from './session/sessionFormat.ts';
 
 /** What to tap and where to record. */
 export interface TapOptions {
-  /** The real bus, as `--port` names it: a serial device path or tcp://HOST:PORT (not sim:). */
+  /** The real bus, as `--port` names it: a serial device path, tcp://HOST:PORT or rfc2217://HOST:PORT (not sim:). */
   device: string;
   /** Where to link the host's PTY (must not exist). */
   pty: string;
@@ -78,7 +78,7 @@ export async function startTap(options: TapOptions): Promise<TapHandle> {
   } catch (e) {
     throw new TapError(message(e));
   }
-  if (kind === 'sim') throw new TapError('"--port": tap needs a real link (a serial device or tcp://); to tap the simulator, run `pistack serve --tcp :5000` and tap tcp://127.0.0.1:5000');
+  if (kind === 'sim') throw new TapError('"--port": tap needs a real link (a serial device, tcp:// or rfc2217://); to tap the simulator, run `pistack serve --tcp :5000` and tap tcp://127.0.0.1:5000');
   let recorder: SessionRecorder;
   try {
     recorder = SessionRecorder.create({ path: options.out, port: options.device, clock: 'wall', context: { command: 'tap' }, ...(options.overwrite ? { overwrite: true } : {}) });

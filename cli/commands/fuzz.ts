@@ -184,7 +184,7 @@ export function register(program: Command): void {
     .option('--runs <N>', 'runs per target (default: each target\'s CI budget)')
     .option('--minutes <M>', 'run until M minutes are up instead')
     .option('--seed <S>', 'base seed (default: random; printed at the start)')
-    .option('--port <P>', 'sim: (default), a serial device or tcp://HOST:PORT (model-based test only)')
+    .option('--port <P>', 'sim: (default), a serial device, tcp://HOST:PORT or rfc2217://HOST:PORT (model-based test only)')
     .option('--id <N>', 'ID of the board under test on a real port (default 0)')
     .option('--workers <K>', 'worker threads on the simulator (default: min(4, cores))')
     .option('--target <NAMES>', `comma-separated targets (${TARGETS.map((t) => t.name).join(', ')})`)

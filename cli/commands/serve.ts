@@ -1,6 +1,7 @@
 /**
- * `pistack serve (--pty PATH | --tcp HOST:PORT)`: run a stack in real time and expose its bus,
- * so any host program can talk to the virtual stack as to a USB adapter (hil/serve/serve.ts).
+ * `pistack serve (--pty PATH | --tcp HOST:PORT | --rfc2217 HOST:PORT)`: run a stack in real time
+ * and expose its bus, so any host program can talk to the virtual stack as to a USB adapter or a
+ * network serial port (hil/serve/serve.ts).
  * Runs until Ctrl-C or SIGTERM, which stop socat (removing the link), close the server and
  * flush --state.
  */
@@ -18,6 +19,7 @@ import { timelineLines } from '../timeline.ts';
 interface ServeCliOptions extends SimFileOptions {
   pty?: string;
   tcp?: string;
+  rfc2217?: string;
   state?: string;
   seed?: string;
   speed?: string;
@@ -36,15 +38,22 @@ export function parseTcpAddress(text: string): ListenAddress {
 /** Largest `--fifo` (bytes): far beyond any adapter, still a bounded buffer. */
 export const MAX_FIFO_BYTES = 65536;
 
-/** The endpoint from --pty / --tcp: exactly one of them. */
+/** Parse `--rfc2217` text: the same forms as --tcp (HOST:PORT, [IPv6]:PORT, :PORT or PORT; host 127.0.0.1). */
+export function parseRfc2217Address(text: string): ListenAddress {
+  return parseListenAddress(text, '--rfc2217', 2217);
+}
+
+/** The endpoint from --pty / --tcp / --rfc2217: exactly one of them. */
 export function endpointOf(options: ServeCliOptions): ServeEndpoint {
-  if (options.pty !== undefined && options.tcp !== undefined) throw new CliError('give either "--pty PATH" or "--tcp HOST:PORT", not both');
+  const given = (['pty', 'tcp', 'rfc2217'] as const).filter((k) => options[k] !== undefined);
+  if (given.length > 1) throw new CliError(`give only one of "--pty PATH", "--tcp HOST:PORT" and "--rfc2217 HOST:PORT" (got ${given.map((k) => `--${k}`).join(' and ')})`);
   if (options.pty !== undefined) {
     if (options.pty.trim() === '') throw new CliError('"--pty" needs a path, e.g. /tmp/pistack');
     return { kind: 'pty', path: options.pty };
   }
   if (options.tcp !== undefined) return { kind: 'tcp', ...parseTcpAddress(options.tcp) };
-  throw new CliError('say where to serve: "--pty PATH" (a PTY for serial programs) or "--tcp HOST:PORT"');
+  if (options.rfc2217 !== undefined) return { kind: 'rfc2217', ...parseRfc2217Address(options.rfc2217) };
+  throw new CliError('say where to serve: "--pty PATH" (a PTY for serial programs), "--tcp HOST:PORT" (raw TCP) or "--rfc2217 HOST:PORT" (RFC 2217: pyserial, labgrid)');
 }
 
 function parseSpeed(text: string | undefined): number {
@@ -89,13 +98,15 @@ async function start(cmd: Command, options: ServeCliOptions): Promise<void> {
     throw e;
   }
   const boards = scenario.stack.boards.length;
-  const reach = endpoint.kind === 'tcp' ? connectableHosts(endpoint.host) : undefined;
-  if (endpoint.kind === 'tcp' && isWildcardHost(endpoint.host)) io.err(`warning: ${wildcardWarning('--tcp', endpoint.host, 'drive the simulated stack')}\n`);
-  const how = reach === undefined ? `${handle.address}: open it at 9600 8N1` : `${urlOf('tcp', reach.local, handle.port!)}: raw bytes, one client at a time`;
+  const scheme = endpoint.kind === 'pty' ? undefined : endpoint.kind;
+  const reach = endpoint.kind === 'pty' ? undefined : connectableHosts(endpoint.host);
+  if (endpoint.kind !== 'pty' && isWildcardHost(endpoint.host)) io.err(`warning: ${wildcardWarning(`--${endpoint.kind}`, endpoint.host, 'drive the simulated stack')}\n`);
+  const what = scheme === 'rfc2217' ? 'RFC 2217 (telnet COM-PORT-OPTION, 9600 8N1)' : 'raw bytes';
+  const how = reach === undefined || scheme === undefined ? `${handle.address}: open it at 9600 8N1` : `${urlOf(scheme, reach.local, handle.port!)}: ${what}, one client at a time`;
   const faults = scenario.steps.filter((s) => s.kind === 'fault').length;
   printLines(cmd, [
     `serving ${boards} board${boards === 1 ? '' : 's'} (stack "${scenario.stack.name}", profile ${scenario.profile.name}, seed ${scenario.seed}${speed === 1 ? '' : `, ${speed}x real time`}) on ${how}`,
-    ...(reach && reach.others.length > 0 ? [`from other machines: ${reach.others.map((h) => urlOf('tcp', h, handle.port!)).join(', ')}`] : []),
+    ...(reach && scheme && reach.others.length > 0 ? [`from other machines: ${reach.others.map((h) => urlOf(scheme, h, handle.port!)).join(', ')}`] : []),
     `transmit FIFO: ${fifoBytes} bytes (a host writing faster than 9600 baud is held back; a host that leaves has its unsent bytes discarded)`,
     ...(options.scenario ? [`scenario "${scenario.name}": ${faults} fault step(s) over ${formatDuration(Math.max(0, ...scenario.steps.map((s) => s.atMs)))}`] : []),
     ...(handle.state ? [`state: ${handle.state.dir} (${handle.state.restored} of ${boards} boards restored, saved on every change)`] : []),
@@ -114,9 +125,10 @@ async function start(cmd: Command, options: ServeCliOptions): Promise<void> {
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('run a stack in real time and expose its bus on a PTY (serial programs, 9600 8N1) or a TCP port')
+    .description('run a stack in real time and expose its bus on a PTY (serial programs, 9600 8N1), a TCP port or an RFC 2217 port')
     .option('--pty <PATH>', 'create a PTY linked at PATH (via socat) and serve the bus on it')
     .option('--tcp <HOST:PORT>', `serve raw bytes on TCP (HOST defaults to ${DEFAULT_TCP_HOST}; port 0 picks a free one)`)
+    .option('--rfc2217 <HOST:PORT>', `serve RFC 2217 (telnet serial port: pyserial rfc2217://, labgrid NetworkSerialPort) on TCP (HOST defaults to ${DEFAULT_TCP_HOST}; port 0 picks a free one)`)
     .option('--stack <FILE>', 'stack description (JSON) or builtin name: default, single')
     .option('--profile <FILE>', 'firmware profile (JSON) or builtin name: v4-reference, v3')
     .option('--scenario <FILE>', 'scenario whose fault steps run in real time (host steps are skipped)')

@@ -22,7 +22,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('tap')
     .description('record the traffic between a host program and a real bus: the program opens a PTY, tap forwards to the adapter')
-    .option('--port <DEVICE>', 'the real bus: a serial device (/dev/ttyUSB0) or tcp://HOST:PORT')
+    .option('--port <DEVICE>', 'the real bus: a serial device (/dev/ttyUSB0), tcp://HOST:PORT or rfc2217://HOST:PORT')
     .option('--pty <PATH>', 'create a PTY linked at PATH (via socat) for the host program to open instead of the adapter')
     .option('--out <FILE>', 'session file to write (JSON Lines, docs/session-format.md); must not exist (see --overwrite)');
   withOverwrite(cmd, 'the --out file')

@@ -23,6 +23,8 @@ export interface OneClientServerOptions {
   log?: (line: string) => void;
   /** How long a second client waits for the first to leave (ms); default 1000. */
   handoverMs?: number;
+  /** The option named in listen errors; default "--tcp". */
+  option?: string;
 }
 
 interface Waiting {
@@ -59,7 +61,7 @@ export class OneClientServer {
       server.once('error', (e: NodeJS.ErrnoException) => {
         const why = e.code === 'EADDRINUSE' ? 'address already in use' : e.code === 'EADDRNOTAVAIL' ? 'not an address of this machine'
           : e.code === 'EACCES' ? 'permission denied' : e.code === 'ENOTFOUND' ? 'unknown host' : e.message;
-        reject(new Error(`--tcp ${host}:${port}: cannot listen: ${why}`));
+        reject(new Error(`${options.option ?? '--tcp'} ${host}:${port}: cannot listen: ${why}`));
       });
       server.listen({ host, port }, () => resolve(new OneClientServer(server, options)));
     });

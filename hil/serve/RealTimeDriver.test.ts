@@ -98,4 +98,58 @@ test('stop() freezes virtual time and leaves no wall timer behind', () => {
   assert.is(sim.now(), frozen);
 });
 
+test('spinMs: the last ms before a deadline is polled, not slept (guards against Node timers firing up to 1 ms late, the extra ms of the PTY round trip)', () => {
+  const wall = new VirtualClock(5000);
+  const sim = new VirtualClock(0);
+  const polls: Array<() => void> = [];
+  const driver = new RealTimeDriver({ clock: sim, wall, spinMs: 1, immediate: (fn) => (polls.push(fn), () => polls.splice(polls.indexOf(fn), 1)) });
+  let firedAt: number | undefined;
+  sim.setTimeout(() => (firedAt = wall.now() - 5000), 4.3);
+  driver.start();
+  assert.is(polls.length, 0, 'far from the deadline: a wall timer');
+  // A coarse timer wakes the driver 0.6 ms early (as Node's whole-ms timers do): it polls from there.
+  wall.advanceTo(5000 + 3.7);
+  driver.sync();
+  assert.is(firedAt, undefined, 'not before its time');
+  assert.is(polls.length, 1, 'within spinMs of the deadline: one poll queued');
+  let turns = 0;
+  while (firedAt === undefined && turns < 100) {
+    wall.advanceTo(wall.now() + 0.05); // one turn of the event loop
+    polls.shift()!();
+    turns++;
+  }
+  assert.ok(firedAt !== undefined && firedAt >= 4.3 && firedAt < 4.3 + 0.06, `fired at ${firedAt}, within one loop turn of 4.3`);
+  assert.ok(turns <= 12, `${turns} polls for 0.6 ms`);
+  assert.is(polls.length, 0, 'nothing due: back to sleeping on a timer');
+  driver.stop();
+  assert.throws(() => new RealTimeDriver({ clock: sim, spinMs: -1 }), /"spinMs" must be a number of ms >= 0/);
+  assert.is(new RealTimeDriver({ clock: sim }).spinMs, 1, 'on by default on the real clock');
+  assert.is(new RealTimeDriver({ clock: sim, wall }).spinMs, 0, 'off with an injected wall clock');
+});
+
+test('spinMs: dense deadlines (a flood on the wire) poll at most a quarter of the time, then fall back to timers', () => {
+  const wall = new VirtualClock(0);
+  const sim = new VirtualClock(0);
+  let polls = 0;
+  const driver = new RealTimeDriver({ clock: sim, wall, spinMs: 1, immediate: (fn) => {
+    polls++;
+    const h = wall.setTimeout(fn, 0.05); // one loop turn of 0.05 ms
+    return () => wall.clearTimeout(h);
+  } });
+  // A deadline every 0.9 ms for 1 s: always within spinMs of the next one.
+  let fired = 0;
+  const tick = () => {
+    fired++;
+    if (sim.now() < 1000) sim.setTimeout(tick, 0.9);
+  };
+  sim.setTimeout(tick, 0.9);
+  driver.start();
+  wall.advanceTo(1000);
+  driver.stop();
+  assert.ok(fired >= 1000, `${fired} deadlines fired`);
+  const pollingMs = polls * 0.05;
+  assert.ok(pollingMs <= 0.25 * 1000 + 4 + 0.05, `polled ${pollingMs.toFixed(1)} ms of 1000`);
+  assert.ok(pollingMs > 100, `but did poll (${pollingMs.toFixed(1)} ms)`);
+});
+
 test.run();

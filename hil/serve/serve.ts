@@ -1,7 +1,7 @@
 /**
  * `pistack serve` as a library: run a simulated stack in real time (its virtual clock locked
- * to the wall clock) and expose its bus on a socat PTY or a TCP port, paced like a 9600 8N1
- * wire, so an unmodified host program talks to it exactly as to a USB adapter.
+ * to the wall clock) and expose its bus on a socat PTY, a TCP port or an RFC 2217 port, paced
+ * like a 9600 8N1 wire, so an unmodified host program talks to it exactly as to a USB adapter.
  *
  * - PTY: socat links PATH to a PTY whose other end we open with the real serialport bindings.
  *   A PTY has no carrier, so host programs opening and closing PATH are not seen.
@@ -13,6 +13,9 @@
  *   is served waits up to 1 s for it to leave (a host reconnecting at once is not turned away),
  *   then gets one line of text saying the server is busy and is closed. A client leaving leaves
  *   the server running.
+ * - RFC 2217: the same server and busy rule as TCP, with telnet and COM-PORT-OPTION spoken on
+ *   each connection (Rfc2217ServerLink): pyserial's rfc2217:// and labgrid's NetworkSerialPort
+ *   use the virtual stack as a remote board.
  * - Start: the stack's power-up (MCU boot, a few ms of virtual time) runs instantly, then the
  *   virtual clock is locked to the wall clock, so the boards listen as soon as serving is announced.
  * - Scenario: its fault steps run at their virtual times from power-up. Host
@@ -33,10 +36,13 @@ import { openPtyPair, type PtyPair } from './ptyPair.ts';
 import { RealTimeDriver } from './RealTimeDriver.ts';
 import { OneClientServer, type OneClientServerOptions } from './OneClientServer.ts';
 import type { SocketLink } from './SocketLink.ts';
+import { Rfc2217ServerLink } from './Rfc2217ServerLink.ts';
 import { StateStore } from './StateStore.ts';
 
-/** Where the bus is exposed: a PTY link at `path`, or a TCP port on `host` (port 0 = any free port). */
-export type ServeEndpoint = { readonly kind: 'pty'; readonly path: string } | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
+/** Where the bus is exposed: a PTY link at `path`, or a raw TCP or RFC 2217 port on `host` (port 0 = any free port). */
+export type ServeEndpoint =
+  | { readonly kind: 'pty'; readonly path: string }
+  | { readonly kind: 'tcp' | 'rfc2217'; readonly host: string; readonly port: number };
 
 /** What to serve and how. */
 export interface ServeOptions {
@@ -80,9 +86,9 @@ export interface ServeOutcome {
 
 /** A running server. */
 export interface ServeHandle {
-  /** Where to connect: the PTY path, or tcp://host:port with the real port. */
+  /** Where to connect: the PTY path, or tcp://host:port or rfc2217://host:port with the real port. */
   readonly address: string;
-  /** The TCP port actually bound (TCP mode), else undefined. */
+  /** The TCP port actually bound (TCP and RFC 2217 modes), else undefined. */
   readonly port: number | undefined;
   /** The running stack (its control surface can inject faults). */
   readonly sim: SimStack;
@@ -176,7 +182,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   const fifoBytes = options.fifoBytes ?? DEFAULT_FIFO_BYTES;
   const bridges = new Set<PacedLink>();
   const past = { peakBuffered: 0, toBus: 0, discarded: 0 };
-  const paced = (link: SerialTransport | SocketLink): PacedLink => {
+  const paced = (link: SerialTransport | SocketLink | Rfc2217ServerLink): PacedLink => {
     const bridge = new PacedLink({ link, bus: sim.host, clock: sim.clock, byteTimeMs: sim.bus.byteTimeMs, fifoBytes, sync: () => driver.sync(), onError: linkError(link.description) });
     bridges.add(bridge);
     link.onClose(() => {
@@ -223,16 +229,19 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
       });
       address = pair.path;
     } else {
-      const server = await listenTcp(endpoint.host, endpoint.port, {
-        onClient: (link) => {
+      const rfc2217 = endpoint.kind === 'rfc2217';
+      const server = await listenTcp(endpoint.host, endpoint.port, `--${endpoint.kind}`, {
+        onClient: (socket) => {
+          const link = rfc2217 ? new Rfc2217ServerLink(socket) : socket;
           const bridge = paced(link);
+          if (link instanceof Rfc2217ServerLink) link.onPurgeTransmit = (dropped) => bridge.discard(dropped);
           link.onClose(() => bridge.close());
         },
         log,
       });
       cleanups.push(() => server.close());
       port = server.port;
-      address = server.address;
+      address = rfc2217 ? server.address.replace(/^tcp:/, 'rfc2217:') : server.address;
     }
   } catch (e) {
     await stop('failed to start', true);
@@ -283,9 +292,9 @@ async function startPty(path: string, socat: string | undefined): Promise<PtyPai
 }
 
 /** Listen on host:port; rejects with a ServeError saying why not (in use, not a local address...). */
-async function listenTcp(host: string, port: number, options: Pick<OneClientServerOptions, 'onClient' | 'log'>): Promise<OneClientServer> {
+async function listenTcp(host: string, port: number, option: string, options: Pick<OneClientServerOptions, 'onClient' | 'log'>): Promise<OneClientServer> {
   try {
-    return await OneClientServer.listen({ host, port, ...options });
+    return await OneClientServer.listen({ host, port, option, ...options });
   } catch (e) {
     throw new ServeError(message(e));
   }

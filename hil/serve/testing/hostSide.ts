@@ -126,7 +126,7 @@ export function processGone(pid: number): boolean {
 /** A `pistack serve` child process started by startServeChild. */
 export interface ServeChild {
   readonly child: ChildProcess;
-  /** Resolves once the start-up lines are out (the server is listening); rejects after 10 s or an early exit. */
+  /** Resolves once the start-up lines are out (the server is listening); rejects after startTimeoutMs (default 10 s) or an early exit. */
   readonly started: Promise<void>;
   /** The exit code. */
   readonly exited: Promise<number | null>;
@@ -136,7 +136,7 @@ export interface ServeChild {
 }
 
 /** Run `node bin/pistack.js serve ARGS` as a child, collecting its output. */
-export function startServeChild(bin: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeChild {
+export function startServeChild(bin: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, startTimeoutMs = 10_000): ServeChild {
   const child = spawn(process.execPath, [bin, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   let err = '';
@@ -144,7 +144,7 @@ export function startServeChild(bin: string, args: readonly string[], env: NodeJ
   child.stderr.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const started = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start-up line within 10 s; out: ${out} err: ${err}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`no start-up line within ${startTimeoutMs / 1000} s; out: ${out} err: ${err}`)), startTimeoutMs);
     child.stdout.on('data', () => /Ctrl-C or SIGTERM stops/.test(out) && (clearTimeout(timer), resolve()));
     child.once('exit', () => (clearTimeout(timer), reject(new Error(`exited early: ${out} ${err}`))));
   });
