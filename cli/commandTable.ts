@@ -30,7 +30,7 @@ export interface LazyCommand {
 export const COMMAND_TABLE: readonly LazyCommand[] = [
   { name: 'demo', args: '', summary: 'run the demo scenario on the default 16-board stack and print its timeline and summary', load: () => import('./commands/demo.ts') },
   { name: 'sim', args: '', summary: 'run a simulated stack in virtual time: timeline of notable events and a summary', load: () => import('./commands/sim.ts') },
-  { name: 'serve', args: '', summary: 'run a stack in real time and expose its bus on a PTY (serial programs, 9600 8N1) or a TCP port', load: () => import('./commands/serve.ts') },
+  { name: 'serve', args: '', summary: 'run a stack in real time and expose its bus on a PTY (serial programs, 9600 8N1), a TCP port or an RFC 2217 port', load: () => import('./commands/serve.ts') },
   { name: 'viz', args: '', summary: 'teaching page: the stack live in a browser, with its statecharts lit, a bus monitor, a host panel, faults and lessons', load: () => import('./commands/viz.ts') },
   { name: 'chart', args: '', summary: 'write every machine\'s statechart (port, Pi, regulator, MCU) as Graphviz DOT and SVG', load: () => import('./commands/chart.ts') },
   { name: 'scan', args: '', summary: 'find the boards on the bus: ID, hardware and firmware version; corrupt answers and half-answering boards flagged (exit 1, as for an empty bus)', load: () => import('./commands/scan.ts') },
@@ -42,7 +42,7 @@ export const COMMAND_TABLE: readonly LazyCommand[] = [
   { name: 'get', args: '<SETTING>', summary: `read a board setting: ${SETTING_NAMES.join(', ')}`, load: () => import('./commands/get.ts') },
   { name: 'set', args: '<SETTING> <VALUE>', summary: `write a board setting and read it back: ${SETTING_NAMES.join(', ')}`, load: () => import('./commands/set.ts') },
   { name: 'errors', args: '', summary: 'read a board\'s error log, newest first, with the error count, log pointer and boot count', load: () => import('./commands/errors.ts') },
-  { name: 'ports', args: '', summary: 'list the serial adapters present, to pass as --port', load: () => import('./commands/ports.ts') },
+  { name: 'ports', args: '', summary: 'list the serial adapters present, to pass as --port, and which are in use by what', load: () => import('./commands/ports.ts') },
   { name: 'tap', args: '', summary: 'record the traffic between a host program and a real bus: the program opens a PTY, tap forwards to the adapter', load: () => import('./commands/tap.ts') },
   { name: 'replay', args: '<FILE>', summary: 'send a recorded session again and compare every reply with the recording (exit 1 on any difference)', load: () => import('./commands/replay.ts') },
   { name: 'conform', args: '<SESSION...>', summary: 'replay recorded sessions against the model in virtual time; shrink, diagnose and propose a profile (exit 0 conforms, 1 diverges, 2 bad input)', load: () => import('./commands/conform.ts') },
