@@ -9,12 +9,14 @@ import { ArgumentError, BoardError, CrcError, DisconnectedError, MalformedReplyE
 import { decodeResponse, encodeRequest } from './frame.ts';
 import { BYTE_TIME_9600_MS } from './FrameParser.ts';
 import { ReplyWaiter, type WaitResult } from './ReplyWaiter.ts';
+import { DEFAULT_LONGEST_REPLY_DELAY_MS, ReplyTimer } from './ReplyTimer.ts';
 import type { ByteTransport } from './transport.ts';
 import type { ArgsParam, ResponseFrame, ResponsePayload } from './types.ts';
 import type { HardwareVersion } from './conversions.ts';
 
 /**
- * Default reply allowance after the wire time of the request and of the expected reply, in ms: the board starts
+ * Reply allowance after the wire time of the request and of the expected reply, in ms, until a
+ * first reply has been measured (then the allowance adapts, see ReplyTimer): the board starts
  * answering ~2-3 ms after the last request byte (FIRMWARE.md section 7), a USB adapter may sit
  * on received bytes for 16 ms, and the rest is margin for host scheduling. Well under the
  * original library's 0.3 s, so a scan of 16 absent IDs takes under a second.
@@ -38,8 +40,14 @@ export interface TrafficEvent {
 export interface StackClientOptions {
   /** Source of time and timers (virtual in tests and the simulator, wall time on hardware). */
   clock: Clock;
-  /** Reply allowance after the request's and the expected reply's wire time, ms; default DEFAULT_REPLY_TIMEOUT_MS. */
+  /**
+   * Fixed reply allowance after the request's and the expected reply's wire time, ms. Given, it
+   * wins (no adaptation); omitted, the allowance adapts to measured round trips (ReplyTimer),
+   * starting from DEFAULT_REPLY_TIMEOUT_MS.
+   */
   replyTimeoutMs?: number;
+  /** Boards' longest reply delay (profile replyDelayMs + replyJitterMs), ms: floor of the adaptive allowance; default 3. */
+  longestReplyDelayMs?: number;
   /** Slots in the boards' error log, which sets the expected GET_ERROR_BUFFER reply length; default 32 (FIRMWARE.md section 2). */
   errorLogSize?: number;
   /** Re-sends of read commands after a failed attempt; default 2. Write commands are never re-sent. */
@@ -85,7 +93,9 @@ export class BusClient {
   readonly hardwareVersion: HardwareVersion;
   protected readonly retries: number;
   private readonly clock: Clock;
-  private readonly replyTimeoutMs: number;
+  /** The adaptive allowance; undefined when `replyTimeoutMs` fixed it. */
+  readonly replyTimer: ReplyTimer | undefined;
+  private readonly fixedTimeoutMs: number | undefined;
   private readonly errorLogSize: number;
   private readonly byteTimeMs: number;
   private readonly onTraffic: ((event: TrafficEvent) => void) | undefined;
@@ -93,11 +103,14 @@ export class BusClient {
   private busy = false;
   private waiter: ReplyWaiter | undefined;
   private closedReason: string | undefined;
+  private wake: (() => void) | undefined;
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(private readonly transport: ByteTransport, options: StackClientOptions) {
     this.clock = options.clock;
-    this.replyTimeoutMs = nonNegative('replyTimeoutMs', options.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS);
+    this.fixedTimeoutMs = options.replyTimeoutMs === undefined ? undefined : nonNegative('replyTimeoutMs', options.replyTimeoutMs);
+    const floorMs = nonNegative('longestReplyDelayMs', options.longestReplyDelayMs ?? DEFAULT_LONGEST_REPLY_DELAY_MS);
+    this.replyTimer = this.fixedTimeoutMs === undefined ? new ReplyTimer({ initialMs: DEFAULT_REPLY_TIMEOUT_MS, floorMs }) : undefined;
     this.errorLogSize = nonNegative('errorLogSize', options.errorLogSize ?? DEFAULT_ERROR_LOG_SIZE);
     this.retries = nonNegative('retries', options.retries ?? DEFAULT_RETRIES);
     this.byteTimeMs = nonNegative('byteTimeMs', options.byteTimeMs ?? BYTE_TIME_9600_MS);
@@ -132,7 +145,7 @@ export class BusClient {
     const frame = bytes.slice();
     const label = expect ?? commandByCode(frame[0]!) ?? 'raw frame';
     const expected = expect === undefined ? 4 : this.replyBytes(expect);
-    return this.enqueue(async () => this.interpret(await this.attempt(frame, expected), expect, label, frame[1] ?? 0, frame));
+    return this.enqueue(async () => this.interpret(await this.attempt(frame, expected, false), expect, label, frame[1] ?? 0, frame));
   }
 
   /** Stop: reject pending and queued requests with DisconnectedError, then close the transport. */
@@ -152,7 +165,7 @@ export class BusClient {
     const budget = COMMANDS[name].effect === 'read' ? retries : 0;
     return this.enqueue(async () => {
       for (let attempt = 0; ; attempt++) {
-        const outcome = this.interpret(await this.attempt(frame, this.replyBytes(name)), name, name, id, frame);
+        const outcome = this.interpret(await this.attempt(frame, this.replyBytes(name), COMMANDS[name].effect === 'read'), name, name, id, frame);
         if (outcome.kind === 'reply') {
           if (outcome.frame.status === 'error') throw new BoardError(outcome.frame.code, name, id);
           return outcome.frame.payload;
@@ -187,12 +200,47 @@ export class BusClient {
     return responseLen(name) + 1 + (name === 'GET_ERROR_BUFFER' ? this.errorLogSize : 0);
   }
 
+  /** Reply allowance the next request gets after its wire time, ms (fixed, or the adaptive estimate). */
+  get replyAllowanceMs(): number {
+    return this.fixedTimeoutMs ?? this.replyTimer!.allowanceMs;
+  }
+
+  /**
+   * One request on the bus and its reply, fed to the reply timer. A reply that may answer an
+   * earlier silent request (ReplyTimer) is not trusted: the line is drained for the raised
+   * allowance, then a read (`resend`) is asked again; a write is never sent twice, so its
+   * reply is kept.
+   */
+  private async attempt(frame: Uint8Array, expectedBytes: number, resend: boolean): Promise<WaitResult> {
+    for (;;) {
+      const startAt = this.clock.now();
+      const result = await this.attemptOnce(frame, expectedBytes, startAt);
+      const timer = this.replyTimer;
+      if (timer === undefined) return result;
+      if (result.kind === 'timeout' && result.partial.length === 0) timer.silence(startAt);
+      if (result.kind !== 'frame') return result;
+      if (timer.reply(startAt, result.at, (frame.length + result.bytes.length) * this.byteTimeMs) === 'clean') return result;
+      const quietUntil = startAt + (frame.length + Math.max(expectedBytes, result.bytes.length)) * this.byteTimeMs + timer.allowanceMs;
+      await this.sleep(quietUntil - this.clock.now());
+      timer.drained();
+      if (this.closedReason !== undefined) return { kind: 'closed', reason: this.closedReason };
+      if (!resend) return result;
+    }
+  }
+
+  /** Wait `ms` on the client's clock with nobody listening (received bytes are dropped); a shutdown ends it early. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const handle = this.clock.setTimeout(() => (this.wake = undefined, resolve()), Math.max(0, ms));
+      this.wake = () => (this.clock.clearTimeout(handle), resolve());
+    });
+  }
+
   /** One request frame on the bus and the wait for its reply. */
-  private async attempt(frame: Uint8Array, expectedBytes: number): Promise<WaitResult> {
+  private async attemptOnce(frame: Uint8Array, expectedBytes: number, startAt: number): Promise<WaitResult> {
     if (this.closedReason !== undefined) return { kind: 'closed', reason: this.closedReason };
-    const startAt = this.clock.now();
     const waiter = new ReplyWaiter(this.clock, {
-      startAt, requestBytes: frame.length, expectedBytes, replyTimeoutMs: this.replyTimeoutMs, byteTimeMs: this.byteTimeMs,
+      startAt, requestBytes: frame.length, expectedBytes, replyTimeoutMs: this.replyAllowanceMs, byteTimeMs: this.byteTimeMs,
     });
     this.waiter = waiter;
     this.stats.requests++;
@@ -243,6 +291,7 @@ export class BusClient {
     for (const off of this.unsubscribe) off();
     for (const job of this.queue.splice(0)) job.reject(new DisconnectedError(reason));
     this.waiter?.abort(reason);
+    this.wake?.();
   }
 }
 

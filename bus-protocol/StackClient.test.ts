@@ -194,7 +194,7 @@ test('scan: default range 0..15; bad ranges name the option; a disconnect aborts
     assert.instance(error, ArgumentError, JSON.stringify(options));
   }
   const scanning = client.scan({ from: 8, to: 15 });
-  clock.setTimeout(() => bus.disconnect('adapter unplugged'), 100);
+  clock.setTimeout(() => bus.disconnect('adapter unplugged'), 30); // mid-scan: 8 silent IDs take over 8 * (9 * BT + 3 ms)
   const error = await rejection(scanning, clock);
   assert.instance(error, DisconnectedError);
   assert.match((error as DisconnectedError).message, 'adapter unplugged');

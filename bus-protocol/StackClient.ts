@@ -78,15 +78,17 @@ export class StackClient extends BusClient {
 
   /**
    * Probe one ID with GET_HW_VERSION (`retries` re-sends, default none, so an absent ID costs one
-   * timeout): found (with its hardware version, or the error it answered), corrupt (a garbled
+   * timeout; with the adaptive allowance, a silence before any reply was measured says so): found (with its hardware version, or the error it answered), corrupt (a garbled
    * answer, never absent) or absent. Only a disconnect rejects.
    */
   async probe(id: number, retries = 0): Promise<ProbeOutcome> {
+    const unsure = this.replyTimer !== undefined && !this.replyTimer.measured;
+    const allowanceMs = this.replyAllowanceMs;
     try {
       return { kind: 'found', hardwareVersion: (await this.exchange('GET_HW_VERSION', id, [], retries)).version };
     } catch (error) {
       if (error instanceof BoardError) return { kind: 'found', hardwareVersion: undefined, problem: error.message };
-      if (error instanceof NoReplyError && error.partial.length === 0) return { kind: 'absent' };
+      if (error instanceof NoReplyError && error.partial.length === 0) return unsure ? { kind: 'absent', unmeasuredAllowanceMs: allowanceMs } : { kind: 'absent' };
       if (error instanceof NoReplyError || error instanceof CrcError || error instanceof MalformedReplyError) {
         return { kind: 'corrupt', detail: error.message };
       }
@@ -112,7 +114,8 @@ export class StackClient extends BusClient {
    * Probe IDs `from`..`to` (default 0..15) with GET_HW_VERSION, without retries so absent IDs
    * cost one timeout each, then ask GET_SW_VERSION (with the normal retries: a board is known
    * to be there) of every board that answered, error replies included. A garbled reply is
-   * reported as corrupt, never absent; only a disconnect aborts the scan.
+   * reported as corrupt, never absent; only a disconnect aborts the scan. IDs found silent before
+   * the link's reply time was measured are probed again if it proved slower than they were allowed.
    */
   scan(options: ScanOptions = {}): Promise<ScanResult> {
     const firmware = async (id: number): Promise<FirmwareOutcome> => {
@@ -125,7 +128,8 @@ export class StackClient extends BusClient {
         throw error;
       }
     };
-    return scanBus({ probe: (id) => this.probe(id), firmware }, options);
+    const allowanceMs = () => (this.replyTimer?.measured ? this.replyTimer.allowanceMs : undefined);
+    return scanBus({ probe: (id) => this.probe(id), firmware, allowanceMs }, options);
   }
 
   /** Firmware version (4 for firmware v4); remembered for the firmware check. */

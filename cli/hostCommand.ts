@@ -17,6 +17,7 @@ import { CommandNotInFirmwareError } from '../bus-protocol/firmwareRelease.ts';
 import { CliError, parseInteger } from './output.ts';
 import { withOverwrite } from './outputPaths.ts';
 import { loadProfile, loadStack } from './simFiles.ts';
+import { V4_REFERENCE } from '../board-model/profiles.ts';
 
 /** Options every host command takes (commander fills them from the command line). */
 export interface HostOptions {
@@ -51,7 +52,7 @@ export function withHostOptions(cmd: Command, overwrites = 'the --record file'):
   return withOverwrite(cmd, overwrites)
     .option('--port <PORT>', 'the bus: a serial device (/dev/ttyUSB0), tcp://HOST:PORT, or sim: (built-in simulator)')
     .option('--record <FILE>', 'record the session (every byte both ways, with times) to FILE (JSON Lines, docs/session-format.md); must not exist (see --overwrite)')
-    .option('--reply-timeout <MS>', 'reply allowance after the wire time, ms (default 40; more for slow network links)')
+    .option('--reply-timeout <MS>', 'fixed reply allowance after the wire time, ms (default: adaptive, learned from measured round trips, starting at 40)')
     .option('--stack <FILE>', 'sim: only: stack description (JSON) or builtin name: default, single')
     .option('--profile <FILE>', 'sim: only: firmware profile (JSON) or builtin name: v4-reference, v3')
     .option('--seed <N>', 'sim: only: seed of the simulation');
@@ -92,6 +93,12 @@ function simOptions(options: HostOptions, parsed: PortSpec): OpenPortOptions {
     ...(options.stack === undefined ? {} : { stack: loadStack(options.stack, profile) }),
     ...(options.seed === undefined ? {} : { seed: parseInteger(options.seed, '--seed', { min: 0, max: 0xffffffff }) }),
   };
+}
+
+/** On `sim:`, the floor of the adaptive allowance from the simulated profile (its reply delay plus jitter, ms). */
+export function simReplyDelay(port: HostPort): { longestReplyDelayMs?: number } {
+  const bus = port.sim === undefined ? undefined : (port.sim.options.profile ?? V4_REFERENCE).bus;
+  return bus === undefined ? {} : { longestReplyDelayMs: bus.replyDelayMs + bus.replyJitterMs };
 }
 
 /** The message and exit code for an error thrown by host work; undefined for errors that are bugs. */
@@ -149,7 +156,9 @@ export async function runHost<T>(options: HostOptions, work: (ctx: HostContext) 
   elapsed = () => port.clock.now() - startMs;
   const transport: ByteTransport = recorder ? recordTransport(port.transport, recorder, port.clock, { startMs }) : port.transport;
   // checkFirmware: never send a board a command its firmware lacks (it would log 0x12).
-  const client = new StackClient(transport, { clock: port.clock, checkFirmware: true, ...(replyTimeoutMs === undefined ? {} : { replyTimeoutMs }) });
+  const client = new StackClient(transport, {
+    clock: port.clock, checkFirmware: true, ...(replyTimeoutMs === undefined ? {} : { replyTimeoutMs }), ...simReplyDelay(port),
+  });
   const ctx: HostContext = { client, port, spec, now: () => port.clock.now() };
   const interrupt = onInterrupt();
   try {

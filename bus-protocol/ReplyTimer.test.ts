@@ -1,0 +1,98 @@
+/** ReplyTimer arithmetic (RFC 6298 over the excess beyond wire time) and the client's handling of ambiguous replies, in virtual time. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { VirtualClock } from '../board-model/VirtualClock.ts';
+import { DEFAULT_REPLY_TIMEOUT_MS } from './BusClient.ts';
+import { DisconnectedError } from './errors.ts';
+import { encodeOkResponse, encodeRequest } from './frame.ts';
+import { BYTE_TIME_9600_MS } from './FrameParser.ts';
+import { MAX_REPLY_ALLOWANCE_MS, ReplyTimer } from './ReplyTimer.ts';
+import { StackClient } from './StackClient.ts';
+import { LoopbackTransport } from './testing/LoopbackTransport.ts';
+import { settle } from './testing/settle.ts';
+
+const BT = BYTE_TIME_9600_MS;
+
+test('before a sample: the initial allowance; the first sample gives R + 4 * R/2; later ones smooth with 1/8 and 1/4', () => {
+  const timer = new ReplyTimer({ initialMs: 40, floorMs: 3 });
+  assert.is(timer.allowanceMs, 40);
+  assert.not.ok(timer.measured);
+  assert.is(timer.reply(0, 14, 10), 'clean'); // excess 4 ms
+  assert.is(timer.srttMs, 4);
+  assert.is(timer.rttvarMs, 2);
+  assert.is(timer.allowanceMs, 12);
+  timer.reply(100, 112, 10); // excess 2 ms
+  assert.is(timer.rttvarMs, 0.75 * 2 + 0.25 * 2);
+  assert.is(timer.srttMs, 0.875 * 4 + 0.125 * 2);
+  for (let i = 0; i < 100; i++) timer.reply(0, 10, 10); // excess 0: converges to the floor
+  assert.is(timer.allowanceMs, 3, 'never below the longest reply delay');
+  assert.is(timer.samples, 102);
+});
+
+test('silences are owed only before the first sample, and only for MAX_REPLY_ALLOWANCE_MS; an ambiguous reply raises the allowance to its bound', () => {
+  const timer = new ReplyTimer({ initialMs: 40 });
+  timer.silence(0);
+  timer.silence(50);
+  assert.ok(timer.owes(100));
+  assert.is(timer.reply(100, 212, 10), 'ambiguous');
+  assert.is(timer.allowanceMs, 1.5 * (212 - 0 - 10), 'the reply answers a request written at 0 at the earliest; half again as margin');
+  assert.not.ok(timer.measured, 'no sample from an ambiguous reply (Karn)');
+  timer.drained();
+  assert.not.ok(timer.owes(300));
+  assert.is(timer.reply(300, 420, 10), 'clean');
+  timer.silence(500);
+  assert.not.ok(timer.owes(500), 'a measured link owes nothing: a silence is an absent board');
+
+  const old = new ReplyTimer();
+  old.silence(0);
+  assert.not.ok(old.owes(MAX_REPLY_ALLOWANCE_MS + 1), 'a request older than the longest allowance owes nothing');
+  old.silence(5000);
+  old.reply(5000, 5000 + 3 * MAX_REPLY_ALLOWANCE_MS, 10);
+  assert.is(old.allowanceMs, MAX_REPLY_ALLOWANCE_MS, 'capped');
+});
+
+test('client: a reply after a silence on an unmeasured link is not trusted: the line is drained and a read asked again', async () => {
+  const clock = new VirtualClock();
+  const bus = new LoopbackTransport();
+  const late = encodeOkResponse('GET_SW_VERSION', { version: 4 });
+  let writes = 0;
+  bus.responder = (_r, b) => {
+    writes++;
+    // Every reply takes 100 ms of latency: each one arrives during a later request's wait.
+    clock.setTimeout(() => b.deliver(late), 100);
+  };
+  const client = new StackClient(bus, { clock, retries: 2 });
+  const outcome = await settle(client.getSwVersion(1), clock);
+  assert.ok(outcome.ok && outcome.value === 4);
+  assert.ok(client.replyTimer!.ambiguous >= 1 && client.replyTimer!.measured);
+  assert.ok(client.replyAllowanceMs >= 100 - 9 * BT, `allowance ${client.replyAllowanceMs} covers the latency`);
+  assert.ok(writes >= 3, 'asked again after the drain');
+});
+
+test('client: a write answered ambiguously keeps its reply and is never sent twice; a disconnect during the drain rejects', async () => {
+  const clock = new VirtualClock();
+  const bus = new LoopbackTransport();
+  const ok = encodeOkResponse('LEDS_ON', {});
+  const client = new StackClient(bus, { clock, retries: 0 });
+  bus.responder = () => undefined;
+  await settle(client.getSwVersion(1).catch(() => undefined), clock); // silent: owed
+  bus.responder = (_r, b) => clock.setTimeout(() => b.deliver(ok), 5);
+  const led = await settle(client.ledsOn(1), clock);
+  assert.ok(led.ok);
+  assert.is(bus.written.filter((f) => f[0] === encodeRequest('LEDS_ON', 1)[0]).length, 1);
+
+  const clock2 = new VirtualClock();
+  const bus2 = new LoopbackTransport();
+  const client2 = new StackClient(bus2, { clock: clock2, retries: 0 });
+  await settle(client2.getSwVersion(1).catch(() => undefined), clock2);
+  bus2.responder = (_r, b) => clock2.setTimeout(() => b.deliver(encodeOkResponse('GET_SW_VERSION', { version: 4 })), 5);
+  const pending = client2.getSwVersion(1);
+  clock2.advance(6); // ambiguous reply in: draining
+  bus2.disconnect('unplugged');
+  const result = await settle(pending, clock2);
+  assert.ok(!result.ok && result.error instanceof DisconnectedError);
+  assert.is(client2.replyAllowanceMs, client2.replyTimer!.allowanceMs);
+  assert.ok(DEFAULT_REPLY_TIMEOUT_MS === 40);
+});
+
+test.run();
