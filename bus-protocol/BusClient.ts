@@ -26,6 +26,16 @@ export const DEFAULT_REPLY_TIMEOUT_MS = 40;
 /** Error-log slots assumed for the GET_ERROR_BUFFER reply length (FIRMWARE.md section 2, ASSUMED 32). */
 export const DEFAULT_ERROR_LOG_SIZE = 32;
 
+/** Bytes of an error reply frame: status 0x01, 0xFF, LEN 4, code, CRC (PROTOCOL.md section 6). */
+const ERROR_REPLY_BYTES = 5;
+
+/**
+ * A raw frame may be cut short: the board then knows it ended only after an inter-byte gap of
+ * 3.5 byte-times (FIRMWARE.md section 7), which the adaptive allowance (learned from whole
+ * frames) does not include. Raw requests get it on top.
+ */
+const RAW_GAP_BYTE_TIMES = 3.5;
+
 /** Default number of re-sends of a read command after a timeout, CRC error or malformed reply. */
 export const DEFAULT_RETRIES = 2;
 
@@ -144,8 +154,11 @@ export class BusClient {
     if (bytes.length === 0) return Promise.reject(new ArgumentError('bytes', 'requestRaw needs at least one byte'));
     const frame = bytes.slice();
     const label = expect ?? commandByCode(frame[0]!) ?? 'raw frame';
-    const expected = expect === undefined ? 4 : this.replyBytes(expect);
-    return this.enqueue(async () => this.interpret(await this.attempt(frame, expected, false), expect, label, frame[1] ?? 0, frame));
+    // Unknown reply: the shortest frame, or (adaptive allowance, which leaves no slack for a long
+    // reply) the reply of the command the frame names.
+    const named = this.replyTimer === undefined ? undefined : commandByCode(frame[0]!);
+    const expected = expect !== undefined ? this.replyBytes(expect) : named !== undefined ? this.replyBytes(named) : 4;
+    return this.enqueue(async () => this.interpret(await this.attempt(frame, expected, false, RAW_GAP_BYTE_TIMES * this.byteTimeMs), expect, label, frame[1] ?? 0, frame));
   }
 
   /** Stop: reject pending and queued requests with DisconnectedError, then close the transport. */
@@ -211,10 +224,10 @@ export class BusClient {
    * allowance, then a read (`resend`) is asked again; a write is never sent twice, so its
    * reply is kept.
    */
-  private async attempt(frame: Uint8Array, expectedBytes: number, resend: boolean): Promise<WaitResult> {
+  private async attempt(frame: Uint8Array, expectedBytes: number, resend: boolean, rawSlackMs = 0): Promise<WaitResult> {
     for (;;) {
       const startAt = this.clock.now();
-      const result = await this.attemptOnce(frame, expectedBytes, startAt);
+      const result = await this.attemptOnce(frame, expectedBytes, startAt, rawSlackMs);
       const timer = this.replyTimer;
       if (timer === undefined) return result;
       if (result.kind === 'timeout' && result.partial.length === 0) timer.silence(startAt);
@@ -237,10 +250,13 @@ export class BusClient {
   }
 
   /** One request frame on the bus and the wait for its reply. */
-  private async attemptOnce(frame: Uint8Array, expectedBytes: number, startAt: number): Promise<WaitResult> {
+  private async attemptOnce(frame: Uint8Array, expectedBytes: number, startAt: number, rawSlackMs: number): Promise<WaitResult> {
     if (this.closedReason !== undefined) return { kind: 'closed', reason: this.closedReason };
+    // The adaptive allowance is tight: leave room for an error reply (5 bytes) where the OK one is shorter.
+    const replyBytes = this.replyTimer === undefined ? expectedBytes : Math.max(expectedBytes, ERROR_REPLY_BYTES);
     const waiter = new ReplyWaiter(this.clock, {
-      startAt, requestBytes: frame.length, expectedBytes, replyTimeoutMs: this.replyAllowanceMs, byteTimeMs: this.byteTimeMs,
+      startAt, requestBytes: frame.length, expectedBytes: replyBytes, byteTimeMs: this.byteTimeMs,
+      replyTimeoutMs: this.replyTimer === undefined ? this.replyAllowanceMs : this.replyAllowanceMs + rawSlackMs,
     });
     this.waiter = waiter;
     this.stats.requests++;

@@ -24,7 +24,7 @@ test('before a sample: the initial allowance; the first sample gives R + 4 * R/2
   timer.reply(100, 112, 10); // excess 2 ms
   assert.is(timer.rttvarMs, 0.75 * 2 + 0.25 * 2);
   assert.is(timer.srttMs, 0.875 * 4 + 0.125 * 2);
-  for (let i = 0; i < 100; i++) timer.reply(0, 10, 10); // excess 0: converges to the floor
+  for (let i = 0; i < 100; i++) timer.reply(0, 10, 10); // excess 0: converges to the floor (3 ms here)
   assert.is(timer.allowanceMs, 3, 'never below the longest reply delay');
   assert.is(timer.samples, 102);
 });

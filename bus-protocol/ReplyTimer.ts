@@ -19,7 +19,9 @@ export const INITIAL_REPLY_ALLOWANCE_MS = 40;
 
 /**
  * The longest reply delay of a board, ms: the v4-reference profile's replyDelayMs (2) plus its
- * replyJitterMs (1) (FIRMWARE.md section 7). The allowance never drops below it.
+ * replyJitterMs (1) after the last byte of a whole request (FIRMWARE.md section 7). The allowance
+ * never drops below it. (A frame cut short ends only after an inter-byte gap: BusClient adds
+ * that for raw requests.)
  */
 export const DEFAULT_LONGEST_REPLY_DELAY_MS = 3;
 

@@ -18,6 +18,7 @@ import { CliError, parseInteger } from './output.ts';
 import { withOverwrite } from './outputPaths.ts';
 import { loadProfile, loadStack } from './simFiles.ts';
 import { V4_REFERENCE } from '../board-model/profiles.ts';
+import type { FirmwareProfile } from '../board-model/profileSchema.ts';
 
 /** Options every host command takes (commander fills them from the command line). */
 export interface HostOptions {
@@ -95,10 +96,14 @@ function simOptions(options: HostOptions, parsed: PortSpec): OpenPortOptions {
   };
 }
 
-/** On `sim:`, the floor of the adaptive allowance from the simulated profile (its reply delay plus jitter, ms). */
+/** The longest reply delay of a firmware profile after a whole request, ms: reply delay plus jitter (the floor of the client's adaptive allowance). */
+export function longestReplyDelayMs(profile: FirmwareProfile): number {
+  return profile.bus.replyDelayMs + profile.bus.replyJitterMs;
+}
+
+/** On `sim:`, the floor of the adaptive allowance from the simulated profile (ms); elsewhere the client's default. */
 export function simReplyDelay(port: HostPort): { longestReplyDelayMs?: number } {
-  const bus = port.sim === undefined ? undefined : (port.sim.options.profile ?? V4_REFERENCE).bus;
-  return bus === undefined ? {} : { longestReplyDelayMs: bus.replyDelayMs + bus.replyJitterMs };
+  return port.sim === undefined ? {} : { longestReplyDelayMs: longestReplyDelayMs(port.sim.options.profile ?? V4_REFERENCE) };
 }
 
 /** The message and exit code for an error thrown by host work; undefined for errors that are bugs. */

@@ -13,10 +13,11 @@ import { V4_REFERENCE } from '../board-model/profiles.ts';
 import { DEFAULT_REPLY_TIMEOUT_MS } from '../bus-protocol/BusClient.ts';
 import { StackClient } from '../bus-protocol/StackClient.ts';
 import type { ByteTransport } from '../bus-protocol/transport.ts';
+import { longestReplyDelayMs } from '../cli/hostCommand.ts';
 import { PacedLink } from './PacedLink.ts';
 
 const SEED = Number(process.env.FC_SEED ?? 1313);
-const LONGEST_REPLY_DELAY_MS = V4_REFERENCE.bus.replyDelayMs + V4_REFERENCE.bus.replyJitterMs;
+const LONGEST_REPLY_DELAY_MS = longestReplyDelayMs(V4_REFERENCE);
 
 /** One end of an in-memory link (a PTY or socket pair without delay): writes reach the other end's listeners at once. */
 class LinkEnd implements ByteTransport {
