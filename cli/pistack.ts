@@ -29,13 +29,14 @@ import * as ports from './commands/ports.ts';
 import * as tap from './commands/tap.ts';
 import * as replay from './commands/replay.ts';
 import * as bench from './commands/bench.ts';
+import * as benchSummary from './commands/benchSummary.ts';
 import * as characterize from './commands/characterize.ts';
 import * as fuzzCommand from './commands/fuzz.ts';
 import { CliError, flushProcessStdout, printError, processIo, stdoutState, type Io } from './output.ts';
 
 /** Command modules in help order; a new command is one file here plus one line in this list. */
 export const COMMAND_MODULES: ReadonlyArray<{ register(program: Command): void }> = [
-  demo, sim, serveCommand, viz, chart, scan, status, piOn, piOff, piForceOff, sendSig, get, set, errors, ports, tap, replay, bench, characterize, fuzzCommand, encode, decode, checkVectors,
+  demo, sim, serveCommand, viz, chart, scan, status, piOn, piOff, piForceOff, sendSig, get, set, errors, ports, tap, replay, bench, benchSummary, characterize, fuzzCommand, encode, decode, checkVectors,
 ];
 
 /** Build the program writing to `io`; commander exits become thrown CommanderErrors (see run). */
