@@ -105,6 +105,14 @@ export class BusClient {
   private readonly clock: Clock;
   /** The adaptive allowance; undefined when `replyTimeoutMs` fixed it. */
   readonly replyTimer: ReplyTimer | undefined;
+  /**
+   * Requests given up as silent whose reply then came, recognised because it completed sooner
+   * after the next write than that request's own reply could (adaptive allowance only). Oldest
+   * first; read and cleared by whoever acts on them (scan() probes those IDs again).
+   */
+  readonly lateReplies: Uint8Array[] = [];
+  /** The last request that ended silent, while its reply may still come late. */
+  private lastSilent: { frame: Uint8Array; startAt: number } | undefined;
   private readonly fixedTimeoutMs: number | undefined;
   private readonly errorLogSize: number;
   private readonly byteTimeMs: number;
@@ -230,7 +238,10 @@ export class BusClient {
       const result = await this.attemptOnce(frame, expectedBytes, startAt, rawSlackMs);
       const timer = this.replyTimer;
       if (timer === undefined) return result;
-      if (result.kind === 'timeout' && result.partial.length === 0) timer.silence(startAt);
+      if (result.kind === 'timeout' && result.partial.length === 0) {
+        timer.silence(startAt);
+        this.lastSilent = { frame, startAt };
+      }
       if (result.kind !== 'frame') return result;
       if (timer.reply(startAt, result.at, (frame.length + result.bytes.length) * this.byteTimeMs) === 'clean') return result;
       const quietUntil = startAt + (frame.length + Math.max(expectedBytes, result.bytes.length)) * this.byteTimeMs + timer.allowanceMs;
@@ -239,6 +250,14 @@ export class BusClient {
       if (this.closedReason !== undefined) return { kind: 'closed', reason: this.closedReason };
       if (!resend) return result;
     }
+  }
+
+  /** A late reply to `silent` arrived at `at`: remember the request, and let it teach the timer that the link is slower. */
+  private late(silent: { frame: Uint8Array; startAt: number }, bytes: Uint8Array, at: number): void {
+    if (this.lastSilent === silent) this.lastSilent = undefined;
+    this.lateReplies.push(silent.frame);
+    this.replyTimer?.reply(silent.startAt, at, (silent.frame.length + bytes.length) * this.byteTimeMs);
+    this.waiter?.extend(this.replyAllowanceMs);
   }
 
   /** Wait `ms` on the client's clock with nobody listening (received bytes are dropped); a shutdown ends it early. */
@@ -254,9 +273,12 @@ export class BusClient {
     if (this.closedReason !== undefined) return { kind: 'closed', reason: this.closedReason };
     // The adaptive allowance is tight: leave room for an error reply (5 bytes) where the OK one is shorter.
     const replyBytes = this.replyTimer === undefined ? expectedBytes : Math.max(expectedBytes, ERROR_REPLY_BYTES);
+    const silent = this.replyTimer === undefined ? undefined : this.lastSilent;
     const waiter = new ReplyWaiter(this.clock, {
       startAt, requestBytes: frame.length, expectedBytes: replyBytes, byteTimeMs: this.byteTimeMs,
       replyTimeoutMs: this.replyTimer === undefined ? this.replyAllowanceMs : this.replyAllowanceMs + rawSlackMs,
+      // No reply completes before this request and the shortest reply (4 bytes) have crossed the wire.
+      ...(silent === undefined ? {} : { staleBefore: startAt + (frame.length + 4) * this.byteTimeMs, onStale: (bytes: Uint8Array, at: number) => this.late(silent, bytes, at) }),
     });
     this.waiter = waiter;
     this.stats.requests++;

@@ -76,7 +76,7 @@ test('client: a write answered ambiguously keeps its reply and is never sent twi
   const client = new StackClient(bus, { clock, retries: 0 });
   bus.responder = () => undefined;
   await settle(client.getSwVersion(1).catch(() => undefined), clock); // silent: owed
-  bus.responder = (_r, b) => clock.setTimeout(() => b.deliver(ok), 5);
+  bus.responder = (_r, b) => clock.setTimeout(() => b.deliver(ok), 10); // after the wire time: not a late reply
   const led = await settle(client.ledsOn(1), clock);
   assert.ok(led.ok);
   assert.is(bus.written.filter((f) => f[0] === encodeRequest('LEDS_ON', 1)[0]).length, 1);
@@ -85,14 +85,32 @@ test('client: a write answered ambiguously keeps its reply and is never sent twi
   const bus2 = new LoopbackTransport();
   const client2 = new StackClient(bus2, { clock: clock2, retries: 0 });
   await settle(client2.getSwVersion(1).catch(() => undefined), clock2);
-  bus2.responder = (_r, b) => clock2.setTimeout(() => b.deliver(encodeOkResponse('GET_SW_VERSION', { version: 4 })), 5);
+  bus2.responder = (_r, b) => clock2.setTimeout(() => b.deliver(encodeOkResponse('GET_SW_VERSION', { version: 4 })), 10);
   const pending = client2.getSwVersion(1);
-  clock2.advance(6); // ambiguous reply in: draining
+  clock2.advance(11); // ambiguous reply in: draining
   bus2.disconnect('unplugged');
   const result = await settle(pending, clock2);
   assert.ok(!result.ok && result.error instanceof DisconnectedError);
   assert.is(client2.replyAllowanceMs, client2.replyTimer!.allowanceMs);
   assert.ok(DEFAULT_REPLY_TIMEOUT_MS === 40);
+});
+
+test('client: on a measured link, a reply completing sooner after the next write than the wire allows is a late reply to the silent request before', async () => {
+  const clock = new VirtualClock();
+  const bus = new LoopbackTransport();
+  const hw = encodeOkResponse('GET_HW_VERSION', { version: 3 });
+  const client = new StackClient(bus, { clock, retries: 0 });
+  bus.responder = (_r, b) => clock.setTimeout(() => b.deliver(hw), 12);
+  for (let i = 0; i < 8; i++) await settle(client.getHwVersion(1), clock); // measured: about 3 ms after the wire time
+  const before = client.replyAllowanceMs;
+  // ID 2 answers 30 ms late (after its wait), ID 3 in time: the late reply lands 1 ms into ID 3's wait.
+  bus.responder = (request, b) => clock.setTimeout(() => b.deliver(hw), request[1] === 2 ? 9 * BT + before + 1 + 1 : 12);
+  const result = await settle(client.scan({ from: 2, to: 3 }), clock);
+  assert.ok(result.ok);
+  if (!result.ok) return;
+  assert.equal(result.value.found.map((b) => b.id), [2, 3], 'ID 2 probed again after its late reply');
+  assert.ok(client.replyAllowanceMs > before, 'the late reply taught the timer the link is slower');
+  assert.equal(client.lateReplies, [], 'scan took the late replies');
 });
 
 test.run();

@@ -115,7 +115,8 @@ export class StackClient extends BusClient {
    * cost one timeout each, then ask GET_SW_VERSION (with the normal retries: a board is known
    * to be there) of every board that answered, error replies included. A garbled reply is
    * reported as corrupt, never absent; only a disconnect aborts the scan. IDs found silent before
-   * the link's reply time was measured are probed again if it proved slower than they were allowed.
+   * the link's reply time was measured are probed again if it proved slower than they were allowed,
+   * and so are IDs whose reply came late (after the next probe was sent).
    */
   scan(options: ScanOptions = {}): Promise<ScanResult> {
     const firmware = async (id: number): Promise<FirmwareOutcome> => {
@@ -129,7 +130,9 @@ export class StackClient extends BusClient {
       }
     };
     const allowanceMs = () => (this.replyTimer?.measured ? this.replyTimer.allowanceMs : undefined);
-    return scanBus({ probe: (id) => this.probe(id), firmware, allowanceMs }, options);
+    const probeCode = COMMANDS.GET_HW_VERSION.code;
+    const late = () => this.lateReplies.splice(0).filter((f) => f[0] === probeCode).map((f) => f[1]!);
+    return scanBus({ probe: (id) => this.probe(id), firmware, allowanceMs, late }, options);
   }
 
   /** Firmware version (4 for firmware v4); remembered for the firmware check. */

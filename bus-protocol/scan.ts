@@ -65,6 +65,8 @@ export interface ScanProbes {
   firmware(id: number): Promise<FirmwareOutcome>;
   /** The reply allowance once the link's reply time has been measured, ms (undefined before, or when fixed). */
   allowanceMs?(): number | undefined;
+  /** IDs whose probe was given up as silent but whose reply came late, since the last call. */
+  late?(): number[];
 }
 
 /** True when a scan is not a clean bill of health: no board found, a corrupt answer, or a board with problems. */
@@ -110,7 +112,10 @@ export async function scanBus(probes: ScanProbes, options: ScanOptions = {}): Pr
   }
   // A link slower than its first allowance: silences judged before it was measured prove nothing.
   const learned = probes.allowanceMs?.();
-  const recheck = learned === undefined ? [] : [...unsure].filter(([, allowed]) => allowed < learned).map(([id]) => id);
+  const slow = learned === undefined ? [] : [...unsure].filter(([, allowed]) => allowed < learned).map(([id]) => id);
+  // A late reply proves its ID answered: probe it again (with the allowance it taught the client).
+  const late = (probes.late?.() ?? []).filter((id) => result.absent.includes(id));
+  const recheck = [...new Set([...slow, ...late])].sort((a, b) => a - b);
   if (recheck.length > 0) {
     result.absent.splice(0, result.absent.length, ...result.absent.filter((id) => !recheck.includes(id)));
     for (const id of recheck) record(id, await probes.probe(id));
