@@ -223,8 +223,11 @@ export class BusClient {
 
   /** Reply allowance the next request gets after its wire time, ms (fixed, or the adaptive estimate). */
   get replyAllowanceMs(): number {
-    return this.fixedTimeoutMs ?? this.replyTimer!.allowanceMs;
+    return this.fixedTimeoutMs ?? Math.max(this.replyTimer!.allowanceMs, this.patienceMs);
   }
+
+  /** Lowest adaptive allowance while set (a re-check that must not be cut short), ms. */
+  protected patienceMs = 0;
 
   /**
    * One request on the bus and its reply, fed to the reply timer. A reply that may answer an

@@ -3,7 +3,7 @@
  * to V, A and W (section 7), and bus discovery. Transactions, timeouts and retries live in
  * BusClient; this file only names and converts.
  */
-import { BusClient, type StackClientOptions } from './BusClient.ts';
+import { BusClient, DEFAULT_REPLY_TIMEOUT_MS, type StackClientOptions } from './BusClient.ts';
 import { COMMANDS, type CommandName } from './commands.ts';
 import { rawPowerToWatts, rawToUnits, type PowerReading, type Reading } from './conversions.ts';
 import { BoardError, CrcError, MalformedReplyError, NoReplyError } from './errors.ts';
@@ -81,8 +81,9 @@ export class StackClient extends BusClient {
    * timeout; with the adaptive allowance, a silence before any reply was measured says so): found (with its hardware version, or the error it answered), corrupt (a garbled
    * answer, never absent) or absent. Only a disconnect rejects.
    */
-  async probe(id: number, retries = 0): Promise<ProbeOutcome> {
+  async probe(id: number, retries = 0, patientMs = 0): Promise<ProbeOutcome> {
     const unsure = this.replyTimer !== undefined && !this.replyTimer.measured;
+    this.patienceMs = patientMs;
     const allowanceMs = this.replyAllowanceMs;
     try {
       return { kind: 'found', hardwareVersion: (await this.exchange('GET_HW_VERSION', id, [], retries)).version };
@@ -93,6 +94,8 @@ export class StackClient extends BusClient {
         return { kind: 'corrupt', detail: error.message };
       }
       throw error;
+    } finally {
+      this.patienceMs = 0;
     }
   }
 
@@ -116,7 +119,9 @@ export class StackClient extends BusClient {
    * to be there) of every board that answered, error replies included. A garbled reply is
    * reported as corrupt, never absent; only a disconnect aborts the scan. IDs found silent before
    * the link's reply time was measured are probed again if it proved slower than they were allowed,
-   * and so are IDs whose reply came late (after the next probe was sent).
+   * and so are IDs whose reply came late (after the next probe was sent), and corrupt answers with
+   * the silent ID before each (a late reply colliding with the next probe), at least
+   * DEFAULT_REPLY_TIMEOUT_MS each.
    */
   scan(options: ScanOptions = {}): Promise<ScanResult> {
     const firmware = async (id: number): Promise<FirmwareOutcome> => {
@@ -132,7 +137,9 @@ export class StackClient extends BusClient {
     const allowanceMs = () => (this.replyTimer?.measured ? this.replyTimer.allowanceMs : undefined);
     const probeCode = COMMANDS.GET_HW_VERSION.code;
     const late = () => this.lateReplies.splice(0).filter((f) => f[0] === probeCode).map((f) => f[1]!);
-    return scanBus({ probe: (id) => this.probe(id), firmware, allowanceMs, late }, options);
+    // A re-check waits at least the fixed default allowance: the pass already showed the link's timing slipping.
+    const recheck = (id: number) => this.probe(id, 0, this.replyTimer === undefined ? 0 : DEFAULT_REPLY_TIMEOUT_MS);
+    return scanBus({ probe: (id) => this.probe(id), firmware, allowanceMs, late, recheck }, options);
   }
 
   /** Firmware version (4 for firmware v4); remembered for the firmware check. */

@@ -67,6 +67,8 @@ export interface ScanProbes {
   allowanceMs?(): number | undefined;
   /** IDs whose probe was given up as silent but whose reply came late, since the last call. */
   late?(): number[];
+  /** Probe an ID again after the pass (patiently); default `probe`. */
+  recheck?(id: number): Promise<ProbeOutcome>;
 }
 
 /** True when a scan is not a clean bill of health: no board found, a corrupt answer, or a board with problems. */
@@ -115,10 +117,13 @@ export async function scanBus(probes: ScanProbes, options: ScanOptions = {}): Pr
   const slow = learned === undefined ? [] : [...unsure].filter(([, allowed]) => allowed < learned).map(([id]) => id);
   // A late reply proves its ID answered: probe it again (with the allowance it taught the client).
   const late = (probes.late?.() ?? []).filter((id) => result.absent.includes(id));
-  const recheck = [...new Set([...slow, ...late])].sort((a, b) => a - b);
+  // A corrupt answer may be a late reply colliding with the next probe: check it and the silent ID before it.
+  const collided = probes.late === undefined ? [] : result.corrupt.flatMap((c) => [c.id, ...(result.absent.includes(c.id - 1) ? [c.id - 1] : [])]);
+  const recheck = [...new Set([...slow, ...late, ...collided])].sort((a, b) => a - b);
   if (recheck.length > 0) {
     result.absent.splice(0, result.absent.length, ...result.absent.filter((id) => !recheck.includes(id)));
-    for (const id of recheck) record(id, await probes.probe(id));
+    result.corrupt.splice(0, result.corrupt.length, ...result.corrupt.filter((c) => !recheck.includes(c.id)));
+    for (const id of recheck) record(id, await (probes.recheck ?? probes.probe)(id));
     const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
     result.found.sort(byId);
     result.corrupt.sort(byId);
