@@ -113,4 +113,24 @@ test('client: on a measured link, a reply completing sooner after the next write
   assert.equal(client.lateReplies, [], 'scan took the late replies');
 });
 
+test('scan: a silent ID between boards of one stack is probed again patiently (a reply lost in a collision leaves no trace)', async () => {
+  const clock = new VirtualClock();
+  const bus = new LoopbackTransport();
+  const hw = encodeOkResponse('GET_HW_VERSION', { version: 3 });
+  const sw = encodeOkResponse('GET_SW_VERSION', { version: 4 });
+  let lost = 1;
+  bus.responder = (request, b) => {
+    if (request[1] === 2 && lost-- > 0) return; // the first reply of ID 2 never arrives
+    if (request[1]! <= 3 || request[1] === 0x13) clock.setTimeout(() => b.deliver(request[0] === 0x03 ? hw : sw), 12);
+  };
+  const client = new StackClient(bus, { clock, retries: 0 });
+  const result = await settle(client.scan({ from: 0, to: 0x1f }), clock);
+  assert.ok(result.ok);
+  if (!result.ok) return;
+  assert.equal(result.value.found.map((b) => b.id), [0, 1, 2, 3, 0x13]);
+  const probesOf = (id: number) => bus.written.filter((f) => f[0] === 0x03 && f[1] === id).length;
+  assert.is(probesOf(2), 2, 'the hole was probed again');
+  assert.is(probesOf(0x12), 1, 'an ID below the only board of another stack is not a hole');
+});
+
 test.run();
