@@ -154,6 +154,35 @@ test('without latency a whole-bus scan of the default stack takes well under 6 s
   }
 });
 
+test('PacedLink latency: each direction is that much later; close() drops host bytes still in flight', async () => {
+  const arrival = async (latencyMs: number, closeEarly = false): Promise<number | undefined> => {
+    const sim = new SimStack({ stack: DEFAULT_STACK, seed: 3 }).start();
+    await sim.runFor(100);
+    const host = new LinkEnd();
+    const far = new LinkEnd();
+    host.peer = far;
+    far.peer = host;
+    const paced = new PacedLink({ link: far, bus: sim.host, clock: sim.clock, byteTimeMs: sim.bus.byteTimeMs, latencyMs });
+    let at: number | undefined; // when the reply's last byte (of 5) is in
+    let bytes = 0;
+    host.onData((chunk) => {
+      bytes += chunk.length;
+      if (bytes >= 5) at ??= sim.clock.now();
+    });
+    const t0 = sim.clock.now();
+    await host.write(Uint8Array.of(0x02, 0x03, 0x03, 0xad)); // GET_SW_VERSION to ID 3
+    if (closeEarly) paced.close();
+    await sim.runFor(200);
+    sim.stop();
+    return at === undefined ? undefined : at - t0;
+  };
+  const direct = await arrival(0);
+  const held = await arrival(16);
+  assert.ok(direct !== undefined && held !== undefined);
+  assert.ok(Math.abs(held! - direct! - 32) < 1e-6, `16 ms each way: the reply ends ${held! - direct!} ms later`);
+  assert.is(await arrival(16, true), undefined, 'nothing reached the bus after close()');
+});
+
 test('PacedLink rejects a bad latency', () => {
   const sim = new SimStack({ stack: DEFAULT_STACK });
   const link = new LinkEnd();
