@@ -60,7 +60,7 @@ async function makeBatch(dir: string, count: number, source: number): Promise<nu
 
 function timedCommand(args: string[]): number {
   const t0 = performance.now();
-  const run = spawnSync(process.execPath, [BIN, 'bench-summary', ...args], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`bench-summary failed: ${run.stderr}`);
   return performance.now() - t0;
 }
@@ -80,6 +80,8 @@ export interface SummaryFigures {
   readonly megabytes: number;
   readonly generateMs: number | undefined;
   readonly commandJsonMs: number;
+  /** `pistack --version` as a process: the CLI's start-up alone, ms. */
+  readonly startupMs: number;
   readonly commandAllMs: number;
   readonly readMs: number;
   readonly summariseMs: number;
@@ -103,12 +105,14 @@ export async function measureSummary(options: { reports: number; source: number;
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
     const bytes = files.reduce((n, f) => n + readFileSync(join(dir, f)).length, 0);
     const json: number[] = [];
+    const startup: number[] = [];
     const all: number[] = [];
     const phases: Array<Record<'read' | 'summarise' | 'html' | 'csv' | 'cpu', number>> = [];
     let htmlBytes = 0;
     for (let i = 0; i < options.runs; i++) {
-      json.push(timedCommand([dir, '--json']));
-      all.push(timedCommand([dir, '--html', join(out, 'b.html'), '--csv', join(out, 'b.csv'), '--overwrite']));
+      json.push(timedCommand(['bench-summary', dir, '--json']));
+      all.push(timedCommand(['bench-summary', dir, '--html', join(out, 'b.html'), '--csv', join(out, 'b.csv'), '--overwrite']));
+      startup.push(timedCommand(['--version']));
       const read = phase(() => readReports([dir]));
       const sum = phase(() => summarise(read.value.reports));
       const html = phase(() => summaryHtml(sum.value, [dir]));
@@ -117,7 +121,7 @@ export async function measureSummary(options: { reports: number; source: number;
       phases.push({ read: read.ms, summarise: sum.ms, html: html.ms, csv: csv.ms, cpu: read.cpuMs + sum.cpuMs + html.cpuMs + csv.cpuMs });
     }
     return {
-      reports: files.length, megabytes: bytes / 1e6, generateMs, commandJsonMs: median(json), commandAllMs: median(all),
+      reports: files.length, megabytes: bytes / 1e6, generateMs, commandJsonMs: median(json), startupMs: median(startup), commandAllMs: median(all),
       readMs: median(phases.map((p) => p.read)), summariseMs: median(phases.map((p) => p.summarise)), htmlMs: median(phases.map((p) => p.html)),
       csvMs: median(phases.map((p) => p.csv)), htmlKB: htmlBytes / 1000, inProcessCpuMs: median(phases.map((p) => p.cpu)), load: loadavg()[0]!,
     };
@@ -133,6 +137,7 @@ export function summaryTable(f: SummaryFigures): string[] {
   return [
     `${f.reports} reports, ${f.megabytes.toFixed(1)} MB${f.generateMs === undefined ? ' (reused)' : `, made in ${s(f.generateMs)}`}`,
     `pistack bench-summary DIR --json                  ${s(f.commandJsonMs)}  whole process; target < 2 s`,
+    `pistack --version                                 ${s(f.startupMs)}  the CLI's start-up alone`,
     `pistack bench-summary DIR --html F --csv F        ${s(f.commandAllMs)}  whole process (HTML ${f.htmlKB.toFixed(0)} kB)`,
     `in-process: read and validate ${s(f.readMs)}, summarise ${s(f.summariseMs)}, HTML ${s(f.htmlMs)}, CSV ${s(f.csvMs)}; all four ${s(f.inProcessCpuMs)} of CPU time`,
     `load average ${f.load.toFixed(1)} when measured`,

@@ -130,7 +130,10 @@ test('scan: a silent ID between boards of one stack is probed again patiently (a
   assert.equal(result.value.found.map((b) => b.id), [0, 1, 2, 3, 0x13]);
   const probesOf = (id: number) => bus.written.filter((f) => f[0] === 0x03 && f[1] === id).length;
   assert.is(probesOf(2), 2, 'the hole was probed again');
-  assert.is(probesOf(0x12), 1, 'an ID below the only board of another stack is not a hole');
+  assert.is(probesOf(4), 2, 'and the ID next to the last board of the stack');
+  assert.is(probesOf(0x12), 2, 'and the ID next to the only board of another stack');
+  assert.is(probesOf(0x11), 1, 'but not an ID two below it');
+  assert.is(probesOf(5), 1, 'nor two above the last board');
 });
 
 test.run();

@@ -121,7 +121,7 @@ export class StackClient extends BusClient {
    * the link's reply time was measured are probed again if it proved slower than they were allowed,
    * and so are IDs whose reply came late (after the next probe was sent), and corrupt answers with
    * the silent ID before each (a late reply colliding with the next probe), and silent IDs
-   * between boards of one stack (a reply lost in a collision leaves no trace), each with at least
+   * between or next to boards of one stack (a reply lost in a collision leaves no trace), each with at least
    * DEFAULT_REPLY_TIMEOUT_MS.
    */
   scan(options: ScanOptions = {}): Promise<ScanResult> {

@@ -120,10 +120,10 @@ export async function scanBus(probes: ScanProbes, options: ScanOptions = {}): Pr
   // A corrupt answer may be a late reply colliding with the next probe: check it and the silent ID before it.
   const collided = probes.late === undefined ? [] : result.corrupt.flatMap((c) => [c.id, ...(result.absent.includes(c.id - 1) ? [c.id - 1] : [])]);
   // A reply lost in a collision leaves no trace: a gap between boards of one stack (one prefix;
-  // DIP settings are normally contiguous) is checked again too.
+  // DIP settings are normally contiguous), or the ID next to a board, is checked again too.
   const holes = probes.late === undefined ? [] : result.absent.filter((id) => {
     const same = result.found.filter((b) => (b.id & 0xf0) === (id & 0xf0)).map((b) => b.id);
-    return same.some((f) => f < id) && same.some((f) => f > id);
+    return (same.some((f) => f < id) && same.some((f) => f > id)) || same.includes(id - 1) || same.includes(id + 1);
   });
   const recheck = [...new Set([...slow, ...late, ...collided, ...holes])].sort((a, b) => a - b);
   if (recheck.length > 0) {
