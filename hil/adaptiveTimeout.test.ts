@@ -139,6 +139,7 @@ test('without latency a whole-bus scan of the default stack takes well under 6 s
     const adaptiveMs = sim.clock.now() - t0;
     assert.is(result.found.length, 16);
     assert.ok(adaptiveMs < 6000, `0..254 in ${adaptiveMs.toFixed(0)} ms of bus time`);
+    if (process.env.SCAN_FIGURES) console.log(`virtual-time scan 0..254 through PacedLink: ${adaptiveMs.toFixed(0)} ms, allowance ${adaptive.replyAllowanceMs.toFixed(2)} ms`);
     assert.ok(adaptive.replyAllowanceMs >= LONGEST_REPLY_DELAY_MS, 'never below the longest reply delay');
     await adaptive.close();
     const host2 = new LinkEnd();
