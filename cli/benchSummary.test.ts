@@ -134,6 +134,9 @@ test('--html: one self-contained printable page with a histogram and run chart p
   const before = await cli('bench-summary', join(dir, 'no-such-folder'), '--csv', csv);
   assert.match(before.err, /"--csv": .* exists/, 'outputs are checked before anything is read');
   assert.is((await cli('bench-summary', reports, '--html', html, '--overwrite')).code, 0);
+  const dashes = await cli('bench-summary', '--html', '--', reports);
+  assert.is(dashes.code, 1);
+  assert.match(dashes.err, /"--html" needs a file name, got "--"/);
 });
 
 test('invalid reports fail the command naming each file and what is wrong; --skip-invalid warns and goes on', async () => {

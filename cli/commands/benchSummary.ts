@@ -29,6 +29,10 @@ function num(value: number | null): string {
 
 async function summary(cmd: Command, dirs: string[], options: SummaryOptions): Promise<void> {
   const overwrite = options.overwrite === true;
+  for (const [option, path] of [['--html', options.html], ['--csv', options.csv]] as const) {
+    // `--html -- DIR` hands commander's "--" over as the value: never a file name anyone meant.
+    if (path?.startsWith('-')) throw new CliError(`"${option}" needs a file name, got "${path}"`);
+  }
   const html = options.html === undefined ? undefined : checkOutputFile(options.html, '--html', { overwrite });
   const csv = options.csv === undefined ? undefined : checkOutputFile(options.csv, '--csv', { overwrite, inputs: [{ path: options.html, what: 'the --html file' }] });
   const { readReports } = await import('../../hil/bench/summary/readReports.ts');
