@@ -69,7 +69,7 @@ test('no reply: deadline is the wire time of request and expected reply + replyT
 test('bytes that start to arrive extend the deadline to the rest of the reply at wire speed + adapter latency', async () => {
   const log = Uint8Array.from({ length: 32 }, (_, i) => i);
   const reply = encodeOkResponse('GET_ERROR_BUFFER', { log }); // 36 bytes: LEN tells the host
-  const { clock, bus, client } = setup(undefined, { retries: 0 });
+  const { clock, bus, client } = setup(undefined, { retries: 0, replyTimeoutMs: DEFAULT_REPLY_TIMEOUT_MS }); // fixed: the allowance does not adapt
   // The first deadline is (3 + 36) * BT + 40 = 80.6 ms; bytes starting at 50 ms push it to
   // 50 + 32 * BT + 16 = 99.3 ms.
   const first = client.getErrorBuffer(0);
@@ -92,7 +92,8 @@ test('bytes that start to arrive extend the deadline to the rest of the reply at
 });
 
 test('retries: a read is re-sent after a timeout, up to `retries` times', async () => {
-  const { clock, bus, client } = setup(silentThen(2, VIN_OK));
+  // Fixed allowance: with the adaptive one, a reply after silences on an unmeasured link is re-asked (ReplyTimer.test.ts).
+  const { clock, bus, client } = setup(silentThen(2, VIN_OK), { replyTimeoutMs: DEFAULT_REPLY_TIMEOUT_MS });
   const outcome = await settle(client.getVin(1), clock);
   assert.ok(outcome.ok);
   assert.is(bus.written.length, 3);
@@ -275,7 +276,7 @@ function rawToVin(): number {
 }
 
 test('a late reply to a timed-out attempt is dropped before the retry is sent', async () => {
-  const { clock, bus, client } = setup();
+  const { clock, bus, client } = setup(undefined, { replyTimeoutMs: DEFAULT_REPLY_TIMEOUT_MS });
   bus.responder = (_r, b) => {
     if (bus.written.length === 2) b.deliver(VIN_OK);
   };

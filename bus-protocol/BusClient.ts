@@ -9,12 +9,14 @@ import { ArgumentError, BoardError, CrcError, DisconnectedError, MalformedReplyE
 import { decodeResponse, encodeRequest } from './frame.ts';
 import { BYTE_TIME_9600_MS } from './FrameParser.ts';
 import { ReplyWaiter, type WaitResult } from './ReplyWaiter.ts';
+import { DEFAULT_LONGEST_REPLY_DELAY_MS, ReplyTimer } from './ReplyTimer.ts';
 import type { ByteTransport } from './transport.ts';
 import type { ArgsParam, ResponseFrame, ResponsePayload } from './types.ts';
 import type { HardwareVersion } from './conversions.ts';
 
 /**
- * Default reply allowance after the wire time of the request and of the expected reply, in ms: the board starts
+ * Reply allowance after the wire time of the request and of the expected reply, in ms, until a
+ * first reply has been measured (then the allowance adapts, see ReplyTimer): the board starts
  * answering ~2-3 ms after the last request byte (FIRMWARE.md section 7), a USB adapter may sit
  * on received bytes for 16 ms, and the rest is margin for host scheduling. Well under the
  * original library's 0.3 s, so a scan of 16 absent IDs takes under a second.
@@ -23,6 +25,16 @@ export const DEFAULT_REPLY_TIMEOUT_MS = 40;
 
 /** Error-log slots assumed for the GET_ERROR_BUFFER reply length (FIRMWARE.md section 2, ASSUMED 32). */
 export const DEFAULT_ERROR_LOG_SIZE = 32;
+
+/** Bytes of an error reply frame: status 0x01, 0xFF, LEN 4, code, CRC (PROTOCOL.md section 6). */
+const ERROR_REPLY_BYTES = 5;
+
+/**
+ * A raw frame may be cut short: the board then knows it ended only after an inter-byte gap of
+ * 3.5 byte-times (FIRMWARE.md section 7), which the adaptive allowance (learned from whole
+ * frames) does not include. Raw requests get it on top.
+ */
+const RAW_GAP_BYTE_TIMES = 3.5;
 
 /** Default number of re-sends of a read command after a timeout, CRC error or malformed reply. */
 export const DEFAULT_RETRIES = 2;
@@ -38,8 +50,14 @@ export interface TrafficEvent {
 export interface StackClientOptions {
   /** Source of time and timers (virtual in tests and the simulator, wall time on hardware). */
   clock: Clock;
-  /** Reply allowance after the request's and the expected reply's wire time, ms; default DEFAULT_REPLY_TIMEOUT_MS. */
+  /**
+   * Fixed reply allowance after the request's and the expected reply's wire time, ms. Given, it
+   * wins (no adaptation); omitted, the allowance adapts to measured round trips (ReplyTimer),
+   * starting from DEFAULT_REPLY_TIMEOUT_MS.
+   */
   replyTimeoutMs?: number;
+  /** Boards' longest reply delay (profile replyDelayMs + replyJitterMs), ms: floor of the adaptive allowance; default 3. */
+  longestReplyDelayMs?: number;
   /** Slots in the boards' error log, which sets the expected GET_ERROR_BUFFER reply length; default 32 (FIRMWARE.md section 2). */
   errorLogSize?: number;
   /** Re-sends of read commands after a failed attempt; default 2. Write commands are never re-sent. */
@@ -85,7 +103,17 @@ export class BusClient {
   readonly hardwareVersion: HardwareVersion;
   protected readonly retries: number;
   private readonly clock: Clock;
-  private readonly replyTimeoutMs: number;
+  /** The adaptive allowance; undefined when `replyTimeoutMs` fixed it. */
+  readonly replyTimer: ReplyTimer | undefined;
+  /**
+   * Requests given up as silent whose reply then came, recognised because it completed sooner
+   * after the next write than that request's own reply could (adaptive allowance only). Oldest
+   * first; read and cleared by whoever acts on them (scan() probes those IDs again).
+   */
+  readonly lateReplies: Uint8Array[] = [];
+  /** The last request that ended silent, while its reply may still come late. */
+  private lastSilent: { frame: Uint8Array; startAt: number } | undefined;
+  private readonly fixedTimeoutMs: number | undefined;
   private readonly errorLogSize: number;
   private readonly byteTimeMs: number;
   private readonly onTraffic: ((event: TrafficEvent) => void) | undefined;
@@ -93,11 +121,14 @@ export class BusClient {
   private busy = false;
   private waiter: ReplyWaiter | undefined;
   private closedReason: string | undefined;
+  private wake: (() => void) | undefined;
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(private readonly transport: ByteTransport, options: StackClientOptions) {
     this.clock = options.clock;
-    this.replyTimeoutMs = nonNegative('replyTimeoutMs', options.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS);
+    this.fixedTimeoutMs = options.replyTimeoutMs === undefined ? undefined : nonNegative('replyTimeoutMs', options.replyTimeoutMs);
+    const floorMs = nonNegative('longestReplyDelayMs', options.longestReplyDelayMs ?? DEFAULT_LONGEST_REPLY_DELAY_MS);
+    this.replyTimer = this.fixedTimeoutMs === undefined ? new ReplyTimer({ initialMs: DEFAULT_REPLY_TIMEOUT_MS, floorMs }) : undefined;
     this.errorLogSize = nonNegative('errorLogSize', options.errorLogSize ?? DEFAULT_ERROR_LOG_SIZE);
     this.retries = nonNegative('retries', options.retries ?? DEFAULT_RETRIES);
     this.byteTimeMs = nonNegative('byteTimeMs', options.byteTimeMs ?? BYTE_TIME_9600_MS);
@@ -131,8 +162,11 @@ export class BusClient {
     if (bytes.length === 0) return Promise.reject(new ArgumentError('bytes', 'requestRaw needs at least one byte'));
     const frame = bytes.slice();
     const label = expect ?? commandByCode(frame[0]!) ?? 'raw frame';
-    const expected = expect === undefined ? 4 : this.replyBytes(expect);
-    return this.enqueue(async () => this.interpret(await this.attempt(frame, expected), expect, label, frame[1] ?? 0, frame));
+    // Unknown reply: the shortest frame, or (adaptive allowance, which leaves no slack for a long
+    // reply) the reply of the command the frame names.
+    const named = this.replyTimer === undefined ? undefined : commandByCode(frame[0]!);
+    const expected = expect !== undefined ? this.replyBytes(expect) : named !== undefined ? this.replyBytes(named) : 4;
+    return this.enqueue(async () => this.interpret(await this.attempt(frame, expected, false, RAW_GAP_BYTE_TIMES * this.byteTimeMs), expect, label, frame[1] ?? 0, frame));
   }
 
   /** Stop: reject pending and queued requests with DisconnectedError, then close the transport. */
@@ -152,7 +186,7 @@ export class BusClient {
     const budget = COMMANDS[name].effect === 'read' ? retries : 0;
     return this.enqueue(async () => {
       for (let attempt = 0; ; attempt++) {
-        const outcome = this.interpret(await this.attempt(frame, this.replyBytes(name)), name, name, id, frame);
+        const outcome = this.interpret(await this.attempt(frame, this.replyBytes(name), COMMANDS[name].effect === 'read'), name, name, id, frame);
         if (outcome.kind === 'reply') {
           if (outcome.frame.status === 'error') throw new BoardError(outcome.frame.code, name, id);
           return outcome.frame.payload;
@@ -187,12 +221,67 @@ export class BusClient {
     return responseLen(name) + 1 + (name === 'GET_ERROR_BUFFER' ? this.errorLogSize : 0);
   }
 
+  /** Reply allowance the next request gets after its wire time, ms (fixed, or the adaptive estimate). */
+  get replyAllowanceMs(): number {
+    return this.fixedTimeoutMs ?? Math.max(this.replyTimer!.allowanceMs, this.patienceMs);
+  }
+
+  /** Lowest adaptive allowance while set (a re-check that must not be cut short), ms. */
+  protected patienceMs = 0;
+
+  /**
+   * One request on the bus and its reply, fed to the reply timer. A reply that may answer an
+   * earlier silent request (ReplyTimer) is not trusted: the line is drained for the raised
+   * allowance, then a read (`resend`) is asked again; a write is never sent twice, so its
+   * reply is kept.
+   */
+  private async attempt(frame: Uint8Array, expectedBytes: number, resend: boolean, rawSlackMs = 0): Promise<WaitResult> {
+    for (;;) {
+      const startAt = this.clock.now();
+      const result = await this.attemptOnce(frame, expectedBytes, startAt, rawSlackMs);
+      const timer = this.replyTimer;
+      if (timer === undefined) return result;
+      if (result.kind === 'timeout' && result.partial.length === 0) {
+        timer.silence(startAt);
+        this.lastSilent = { frame, startAt };
+      }
+      if (result.kind !== 'frame') return result;
+      if (timer.reply(startAt, result.at, (frame.length + result.bytes.length) * this.byteTimeMs) === 'clean') return result;
+      const quietUntil = startAt + (frame.length + Math.max(expectedBytes, result.bytes.length)) * this.byteTimeMs + timer.allowanceMs;
+      await this.sleep(quietUntil - this.clock.now());
+      timer.drained();
+      if (this.closedReason !== undefined) return { kind: 'closed', reason: this.closedReason };
+      if (!resend) return result;
+    }
+  }
+
+  /** A late reply to `silent` arrived at `at`: remember the request, and let it teach the timer that the link is slower. */
+  private late(silent: { frame: Uint8Array; startAt: number }, bytes: Uint8Array, at: number): void {
+    if (this.lastSilent === silent) this.lastSilent = undefined;
+    this.lateReplies.push(silent.frame);
+    this.replyTimer?.reply(silent.startAt, at, (silent.frame.length + bytes.length) * this.byteTimeMs);
+    this.waiter?.extend(this.replyAllowanceMs);
+  }
+
+  /** Wait `ms` on the client's clock with nobody listening (received bytes are dropped); a shutdown ends it early. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const handle = this.clock.setTimeout(() => (this.wake = undefined, resolve()), Math.max(0, ms));
+      this.wake = () => (this.clock.clearTimeout(handle), resolve());
+    });
+  }
+
   /** One request frame on the bus and the wait for its reply. */
-  private async attempt(frame: Uint8Array, expectedBytes: number): Promise<WaitResult> {
+  private async attemptOnce(frame: Uint8Array, expectedBytes: number, startAt: number, rawSlackMs: number): Promise<WaitResult> {
     if (this.closedReason !== undefined) return { kind: 'closed', reason: this.closedReason };
-    const startAt = this.clock.now();
+    // The adaptive allowance is tight: leave room for an error reply (5 bytes) where the OK one is shorter.
+    const replyBytes = this.replyTimer === undefined ? expectedBytes : Math.max(expectedBytes, ERROR_REPLY_BYTES);
+    const silent = this.replyTimer === undefined ? undefined : this.lastSilent;
     const waiter = new ReplyWaiter(this.clock, {
-      startAt, requestBytes: frame.length, expectedBytes, replyTimeoutMs: this.replyTimeoutMs, byteTimeMs: this.byteTimeMs,
+      startAt, requestBytes: frame.length, expectedBytes: replyBytes, byteTimeMs: this.byteTimeMs,
+      replyTimeoutMs: this.replyTimer === undefined ? this.replyAllowanceMs : this.replyAllowanceMs + rawSlackMs,
+      // No reply completes before this request and the shortest reply (4 bytes) have crossed the wire.
+      ...(silent === undefined ? {} : { staleBefore: startAt + (frame.length + 4) * this.byteTimeMs, onStale: (bytes: Uint8Array, at: number) => this.late(silent, bytes, at) }),
     });
     this.waiter = waiter;
     this.stats.requests++;
@@ -243,6 +332,7 @@ export class BusClient {
     for (const off of this.unsubscribe) off();
     for (const job of this.queue.splice(0)) job.reject(new DisconnectedError(reason));
     this.waiter?.abort(reason);
+    this.wake?.();
   }
 }
 

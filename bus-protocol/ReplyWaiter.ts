@@ -32,6 +32,14 @@ export interface ReplyWaitOptions {
   readonly replyTimeoutMs: number;
   /** Wire time of one byte (10 bit-times at the baud rate). */
   readonly byteTimeMs: number;
+  /**
+   * A frame completing after `startAt` but before this time cannot answer this request (its own
+   * bytes are still on the wire): it is a late reply to an earlier one, handed to `onStale` and
+   * skipped. Omitted: no frame is stale.
+   */
+  readonly staleBefore?: number;
+  /** Told about each skipped late reply (its bytes and arrival, ms). */
+  readonly onStale?: (bytes: Uint8Array, at: number) => void;
 }
 
 /** How a wait ended: a valid frame, the deadline (with what did arrive), or the link closing. */
@@ -84,8 +92,13 @@ export class ReplyWaiter {
     for (let i = 0; i < chunk.length; i++) this.received.push(chunk[i]!);
     this.first ??= { at, length: chunk.length };
     for (const event of this.parser.push(chunk, at)) {
-      if (event.kind === 'frame') return this.finish({ kind: 'frame', bytes: event.bytes, at: event.at });
+      if (event.kind !== 'frame') continue;
+      if (!this.isStale(event.bytes, event.at)) return this.finish({ kind: 'frame', bytes: event.bytes, at: event.at });
+      // What came before the late reply and the reply itself are done with; the rest is ours.
+      this.received.splice(0, this.received.length - this.parser.pending);
+      this.first = this.received.length > 0 ? { at, length: this.received.length } : undefined;
     }
+    if (this.first === undefined) return;
     if (this.replyBehindGarbage()) {
       for (const event of this.parser.flush()) {
         if (event.kind === 'frame') return this.finish({ kind: 'frame', bytes: event.bytes, at });
@@ -98,6 +111,23 @@ export class ReplyWaiter {
       this.deadline = extended;
       this.arm();
     }
+  }
+
+  /** True (and reported) for a frame that completed too soon after the write to answer it. */
+  private isStale(bytes: Uint8Array, at: number): boolean {
+    const { staleBefore, startAt, onStale } = this.options;
+    if (staleBefore === undefined || !(at > startAt && at < staleBefore)) return false;
+    onStale?.(bytes, at);
+    return true;
+  }
+
+  /** Let the wait run to at least the wire time plus `allowanceMs` (the client learned the link is slower). */
+  extend(allowanceMs: number): void {
+    const { startAt, requestBytes, expectedBytes, byteTimeMs } = this.options;
+    const deadline = startAt + (requestBytes + expectedBytes) * byteTimeMs + allowanceMs;
+    if (this.done || deadline <= this.deadline) return;
+    this.deadline = deadline;
+    this.arm();
   }
 
   /** End the wait because the link went away (or the write failed). */

@@ -177,7 +177,10 @@ test('scan: found, absent and corrupt IDs; no retries while probing; garbled is 
   for (const c of result.corrupt) assert.is(c.message, corruptMessage(c.id));
   assert.match(result.corrupt[0]!.detail, /CRC/);
   assert.match(corruptMessage(2), 'something answered at ID 2 but the reply was corrupt (duplicate DIP setting?)');
-  for (let id = 0; id <= 7; id++) assert.is(perId(id, 0x03), 1, `one GET_HW_VERSION probe to ID ${id}`);
+  // Corrupt answers (2, 4, 6) and the silent ID before one (1) are probed once more, patiently:
+  // a late reply colliding with the next probe looks the same. The verdicts stand.
+  const probes = [1, 2, 2, 1, 2, 1, 2, 1];
+  for (let id = 0; id <= 7; id++) assert.is(perId(id, 0x03), probes[id], `GET_HW_VERSION probes to ID ${id}`);
   assert.is(perId(5, 0x02), 3, 'the version query of a present board keeps its retries');
   assert.is(perId(1, 0x02), 0, 'absent IDs are not asked for their version');
   assert.equal(progress.map((p) => `${p.id}:${p.outcome}:${p.done}/${p.total}`), [
@@ -194,7 +197,7 @@ test('scan: default range 0..15; bad ranges name the option; a disconnect aborts
     assert.instance(error, ArgumentError, JSON.stringify(options));
   }
   const scanning = client.scan({ from: 8, to: 15 });
-  clock.setTimeout(() => bus.disconnect('adapter unplugged'), 100);
+  clock.setTimeout(() => bus.disconnect('adapter unplugged'), 30); // mid-scan: 8 silent IDs take over 8 * (9 * BT + 3 ms)
   const error = await rejection(scanning, clock);
   assert.instance(error, DisconnectedError);
   assert.match((error as DisconnectedError).message, 'adapter unplugged');

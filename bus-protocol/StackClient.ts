@@ -3,7 +3,7 @@
  * to V, A and W (section 7), and bus discovery. Transactions, timeouts and retries live in
  * BusClient; this file only names and converts.
  */
-import { BusClient, type StackClientOptions } from './BusClient.ts';
+import { BusClient, DEFAULT_REPLY_TIMEOUT_MS, type StackClientOptions } from './BusClient.ts';
 import { COMMANDS, type CommandName } from './commands.ts';
 import { rawPowerToWatts, rawToUnits, type PowerReading, type Reading } from './conversions.ts';
 import { BoardError, CrcError, MalformedReplyError, NoReplyError } from './errors.ts';
@@ -78,19 +78,24 @@ export class StackClient extends BusClient {
 
   /**
    * Probe one ID with GET_HW_VERSION (`retries` re-sends, default none, so an absent ID costs one
-   * timeout): found (with its hardware version, or the error it answered), corrupt (a garbled
+   * timeout; with the adaptive allowance, a silence before any reply was measured says so): found (with its hardware version, or the error it answered), corrupt (a garbled
    * answer, never absent) or absent. Only a disconnect rejects.
    */
-  async probe(id: number, retries = 0): Promise<ProbeOutcome> {
+  async probe(id: number, retries = 0, patientMs = 0): Promise<ProbeOutcome> {
+    const unsure = this.replyTimer !== undefined && !this.replyTimer.measured;
+    this.patienceMs = patientMs;
+    const allowanceMs = this.replyAllowanceMs;
     try {
       return { kind: 'found', hardwareVersion: (await this.exchange('GET_HW_VERSION', id, [], retries)).version };
     } catch (error) {
       if (error instanceof BoardError) return { kind: 'found', hardwareVersion: undefined, problem: error.message };
-      if (error instanceof NoReplyError && error.partial.length === 0) return { kind: 'absent' };
+      if (error instanceof NoReplyError && error.partial.length === 0) return unsure ? { kind: 'absent', unmeasuredAllowanceMs: allowanceMs } : { kind: 'absent' };
       if (error instanceof NoReplyError || error instanceof CrcError || error instanceof MalformedReplyError) {
         return { kind: 'corrupt', detail: error.message };
       }
       throw error;
+    } finally {
+      this.patienceMs = 0;
     }
   }
 
@@ -112,7 +117,12 @@ export class StackClient extends BusClient {
    * Probe IDs `from`..`to` (default 0..15) with GET_HW_VERSION, without retries so absent IDs
    * cost one timeout each, then ask GET_SW_VERSION (with the normal retries: a board is known
    * to be there) of every board that answered, error replies included. A garbled reply is
-   * reported as corrupt, never absent; only a disconnect aborts the scan.
+   * reported as corrupt, never absent; only a disconnect aborts the scan. IDs found silent before
+   * the link's reply time was measured are probed again if it proved slower than they were allowed,
+   * and so are IDs whose reply came late (after the next probe was sent), and corrupt answers with
+   * the silent ID before each (a late reply colliding with the next probe), and silent IDs
+   * between or next to boards of one stack (a reply lost in a collision leaves no trace), each with at least
+   * DEFAULT_REPLY_TIMEOUT_MS.
    */
   scan(options: ScanOptions = {}): Promise<ScanResult> {
     const firmware = async (id: number): Promise<FirmwareOutcome> => {
@@ -125,7 +135,12 @@ export class StackClient extends BusClient {
         throw error;
       }
     };
-    return scanBus({ probe: (id) => this.probe(id), firmware }, options);
+    const allowanceMs = () => (this.replyTimer?.measured ? this.replyTimer.allowanceMs : undefined);
+    const probeCode = COMMANDS.GET_HW_VERSION.code;
+    const late = () => this.lateReplies.splice(0).filter((f) => f[0] === probeCode).map((f) => f[1]!);
+    // A re-check waits at least the fixed default allowance: the pass already showed the link's timing slipping.
+    const recheck = (id: number) => this.probe(id, 0, this.replyTimer === undefined ? 0 : DEFAULT_REPLY_TIMEOUT_MS);
+    return scanBus({ probe: (id) => this.probe(id), firmware, allowanceMs, late, recheck }, options);
   }
 
   /** Firmware version (4 for firmware v4); remembered for the firmware check. */

@@ -30,6 +30,8 @@ export type { ByteTransport } from './transport.ts';
 export { ADAPTER_LATENCY_MS, MAX_REPLY_BYTES, ReplyWaiter, looksLikeReply } from './ReplyWaiter.ts';
 export type { ReplyWaitOptions, WaitResult } from './ReplyWaiter.ts';
 export { BusClient, DEFAULT_REPLY_TIMEOUT_MS, DEFAULT_RETRIES } from './BusClient.ts';
+export { DEFAULT_LONGEST_REPLY_DELAY_MS, INITIAL_REPLY_ALLOWANCE_MS, MAX_REPLY_ALLOWANCE_MS, ReplyTimer } from './ReplyTimer.ts';
+export type { ReplyTimerOptions } from './ReplyTimer.ts';
 export type { ClientStats, ExchangeError, RawOutcome, StackClientOptions, TrafficEvent } from './BusClient.ts';
 export { StackClient } from './StackClient.ts';
 export type { GuardedClientOptions, MeasureCommand, Measurement, PiIndex } from './StackClient.ts';

@@ -54,7 +54,7 @@ export type ProbeOutcome =
   | { readonly kind: 'found'; readonly hardwareVersion: number; readonly problem?: undefined }
   | { readonly kind: 'found'; readonly hardwareVersion: undefined; readonly problem: string }
   | { readonly kind: 'corrupt'; readonly detail: string }
-  | { readonly kind: 'absent' };
+  | { readonly kind: 'absent'; /** Set when the silence was judged before the link's reply time was measured: the allowance it got, ms. */ readonly unmeasuredAllowanceMs?: number };
 
 /** The firmware question's answer: the version, or why there is none (an error reply, no reply, a garbled reply). */
 export type FirmwareOutcome = { readonly version: number; readonly problem?: undefined } | { readonly version?: undefined; readonly problem: string };
@@ -63,6 +63,12 @@ export type FirmwareOutcome = { readonly version: number; readonly problem?: und
 export interface ScanProbes {
   probe(id: number): Promise<ProbeOutcome>;
   firmware(id: number): Promise<FirmwareOutcome>;
+  /** The reply allowance once the link's reply time has been measured, ms (undefined before, or when fixed). */
+  allowanceMs?(): number | undefined;
+  /** IDs whose probe was given up as silent but whose reply came late, since the last call. */
+  late?(): number[];
+  /** Probe an ID again after the pass (patiently); default `probe`. */
+  recheck?(id: number): Promise<ProbeOutcome>;
 }
 
 /** True when a scan is not a clean bill of health: no board found, a corrupt answer, or a board with problems. */
@@ -89,15 +95,45 @@ export async function scanBus(probes: ScanProbes, options: ScanOptions = {}): Pr
   if (to < from) throw new ArgumentError('to', `must not be below "from" (${from}), got ${to}`);
   const result: ScanResult = { found: [], corrupt: [], absent: [] };
   const total = to - from + 1;
-  for (let id = from; id <= to; id++) {
-    const outcome = await probes.probe(id);
+  const unsure = new Map<number, number>(); // ID -> allowance of a silence judged before the link was measured, ms
+  const record = (id: number, outcome: ProbeOutcome): void => {
     if (outcome.kind === 'found') {
       const problems = outcome.problem === undefined ? [] : [outcome.problem];
       result.found.push({ id, hardwareVersion: outcome.hardwareVersion, firmwareVersion: undefined, problems });
     }
     else if (outcome.kind === 'corrupt') result.corrupt.push({ id, detail: outcome.detail, message: corruptMessage(id) });
-    else result.absent.push(id);
+    else {
+      result.absent.push(id);
+      if (outcome.unmeasuredAllowanceMs !== undefined) unsure.set(id, outcome.unmeasuredAllowanceMs);
+    }
+  };
+  for (let id = from; id <= to; id++) {
+    const outcome = await probes.probe(id);
+    record(id, outcome);
     options.onProgress?.({ id, done: id - from + 1, total, outcome: outcome.kind });
+  }
+  // A link slower than its first allowance: silences judged before it was measured prove nothing.
+  const learned = probes.allowanceMs?.();
+  const slow = learned === undefined ? [] : [...unsure].filter(([, allowed]) => allowed < learned).map(([id]) => id);
+  // A late reply proves its ID answered: probe it again (with the allowance it taught the client).
+  const late = (probes.late?.() ?? []).filter((id) => result.absent.includes(id));
+  // A corrupt answer may be a late reply colliding with the next probe: check it and the silent ID before it.
+  const collided = probes.late === undefined ? [] : result.corrupt.flatMap((c) => [c.id, ...(result.absent.includes(c.id - 1) ? [c.id - 1] : [])]);
+  // A reply lost in a collision leaves no trace: a gap between boards of one stack (one prefix;
+  // DIP settings are normally contiguous), or the ID next to a board, is checked again too.
+  const holes = probes.late === undefined ? [] : result.absent.filter((id) => {
+    const same = result.found.filter((b) => (b.id & 0xf0) === (id & 0xf0)).map((b) => b.id);
+    return (same.some((f) => f < id) && same.some((f) => f > id)) || same.includes(id - 1) || same.includes(id + 1);
+  });
+  const recheck = [...new Set([...slow, ...late, ...collided, ...holes])].sort((a, b) => a - b);
+  if (recheck.length > 0) {
+    result.absent.splice(0, result.absent.length, ...result.absent.filter((id) => !recheck.includes(id)));
+    result.corrupt.splice(0, result.corrupt.length, ...result.corrupt.filter((c) => !recheck.includes(c.id)));
+    for (const id of recheck) record(id, await (probes.recheck ?? probes.probe)(id));
+    const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+    result.found.sort(byId);
+    result.corrupt.sort(byId);
+    result.absent.sort((a, b) => a - b);
   }
   for (const board of result.found) {
     const answer = await probes.firmware(board.id);

@@ -29,7 +29,7 @@ export function withBoardPortOptions(cmd: Command): Command {
   return cmd
     .option('--port <PORT>', 'the bus: a serial device (/dev/ttyUSB0), tcp://HOST:PORT, rfc2217://HOST:PORT, or sim: (built-in simulator)')
     .option('--id <N>', 'ID of the board under test (0..254)')
-    .option('--reply-timeout <MS>', 'reply allowance after the wire time, ms (default 40; more for slow network links)')
+    .option('--reply-timeout <MS>', 'fixed reply allowance after the wire time, ms (default: adaptive, learned from measured round trips, starting at 40)')
     .option('--stack <FILE>', 'sim: only: stack description (JSON, may give boards "defects") or builtin name; default one board at --id, ports empty')
     .option('--profile <FILE>', 'sim: only: firmware profile (JSON) or builtin name: v4-reference, v3')
     .option('--seed <N>', 'sim: only: seed of the simulation');

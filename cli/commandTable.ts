@@ -47,6 +47,7 @@ export const COMMAND_TABLE: readonly LazyCommand[] = [
   { name: 'replay', args: '<FILE>', summary: 'send a recorded session again and compare every reply with the recording (exit 1 on any difference)', load: () => import('./commands/replay.ts') },
   { name: 'conform', args: '<SESSION...>', summary: 'replay recorded sessions against the model in virtual time; shrink, diagnose and propose a profile (exit 0 conforms, 1 diverges, 2 bad input)', load: () => import('./commands/conform.ts') },
   { name: 'bench', args: '', summary: 'run an acceptance test plan against one board: PASS or FAIL, with JUnit XML, JSON and HTML reports', load: () => import('./commands/bench.ts') },
+  { name: 'bench-summary', args: '<DIR...>', summary: 'summarise a production batch from its bench reports: yields, Cpk per measurement, failure Pareto; HTML, JSON, CSV', load: () => import('./commands/benchSummary.ts') },
   { name: 'characterize', args: '', summary: 'measure a board\'s firmware behaviour over the bus and write it as a firmware profile (restores every setting it touches)', load: () => import('./commands/characterize.ts') },
   { name: 'fuzz', args: '', summary: 'property-based bus fuzzing and model-based testing, on the simulator or a real board', load: () => import('./commands/fuzz.ts') },
   { name: 'coverage', args: '', summary: 'state and transition coverage of the model machines: fuzz runs (simulator) joined with recorded sessions (hardware or simulator)', load: () => import('./commands/coverage.ts') },

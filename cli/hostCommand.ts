@@ -19,6 +19,7 @@ import { withOverwrite } from './outputPaths.ts';
 import { loadProfile, loadStack } from './simFiles.ts';
 import type { SessionContext } from '../hil/session/sessionFormat.ts';
 import { V4_REFERENCE } from '../board-model/profiles.ts';
+import type { FirmwareProfile } from '../board-model/profileSchema.ts';
 import { DEFAULT_STACK, boardId } from '../board-model/stack.ts';
 
 /** Options every host command takes (commander fills them from the command line). */
@@ -56,7 +57,7 @@ export function withHostOptions(cmd: Command, overwrites = 'the --record file'):
   return withOverwrite(cmd, overwrites)
     .option('--port <PORT>', 'the bus: a serial device (/dev/ttyUSB0), tcp://HOST:PORT, rfc2217://HOST:PORT, or sim: (built-in simulator)')
     .option('--record <FILE>', 'record the session (every byte both ways, with times) to FILE (JSON Lines, docs/session-format.md); must not exist (see --overwrite)')
-    .option('--reply-timeout <MS>', 'reply allowance after the wire time, ms (default 40; more for slow network links)')
+    .option('--reply-timeout <MS>', 'fixed reply allowance after the wire time, ms (default: adaptive, learned from measured round trips, starting at 40)')
     .option('--stack <FILE>', 'sim: only: stack description (JSON) or builtin name: default, single')
     .option('--profile <FILE>', 'sim: only: firmware profile (JSON) or builtin name: v4-reference, v3')
     .option('--seed <N>', 'sim: only: seed of the simulation');
@@ -116,6 +117,16 @@ export function recordedContext(options: HostOptions, open: OpenPortOptions, par
   };
 }
 
+/** The longest reply delay of a firmware profile after a whole request, ms: reply delay plus jitter (the floor of the client's adaptive allowance). */
+export function longestReplyDelayMs(profile: FirmwareProfile): number {
+  return profile.bus.replyDelayMs + profile.bus.replyJitterMs;
+}
+
+/** On `sim:`, the floor of the adaptive allowance from the simulated profile (ms); elsewhere the client's default. */
+export function simReplyDelay(port: HostPort): { longestReplyDelayMs?: number } {
+  return port.sim === undefined ? {} : { longestReplyDelayMs: longestReplyDelayMs(port.sim.options.profile ?? V4_REFERENCE) };
+}
+
 /** The message and exit code for an error thrown by host work; undefined for errors that are bugs. */
 export function hostErrorMessage(error: unknown, port: string): string | undefined {
   if (error instanceof DisconnectedError) {
@@ -172,7 +183,9 @@ export async function runHost<T>(options: HostOptions, work: (ctx: HostContext) 
   elapsed = () => port.clock.now() - startMs;
   const transport: ByteTransport = recorder ? recordTransport(port.transport, recorder, port.clock, { startMs }) : port.transport;
   // checkFirmware: never send a board a command its firmware lacks (it would log 0x12).
-  const client = new StackClient(transport, { clock: port.clock, checkFirmware: true, ...(replyTimeoutMs === undefined ? {} : { replyTimeoutMs }) });
+  const client = new StackClient(transport, {
+    clock: port.clock, checkFirmware: true, ...(replyTimeoutMs === undefined ? {} : { replyTimeoutMs }), ...simReplyDelay(port),
+  });
   const ctx: HostContext = { client, port, spec, now: () => port.clock.now() };
   const interrupt = onInterrupt();
   try {

@@ -46,7 +46,10 @@ test('scan: the 16 boards of the default stack with versions, an elapsed time, J
   assert.equal(json['absent'], [16, 17]);
   assert.equal(json['counts'], { found: 2, corrupt: 0, absent: 2 });
   assert.is(json['clock'], 'virtual');
-  assert.ok((json['elapsedMs'] as number) > 2 * 40, 'two absent IDs cost at least two reply timeouts');
+  // 4 exchanges with a board (HW + SW version of 14 and 15: 9 bytes each) and 2 silent IDs.
+  const exchangeMs = 9 * (10 / 9600) * 1000;
+  assert.ok((json['elapsedMs'] as number) > 4 * exchangeMs + 2 * (exchangeMs + 3), 'an absent ID costs at least its wire time plus the longest reply delay');
+  assert.ok((json['elapsedMs'] as number) < 4 * (exchangeMs + 3) + 2 * (exchangeMs + 40), 'the allowance tightened below the fixed 40 ms after the first replies');
 });
 
 test('scan: two boards on one DIP setting are reported corrupt, never absent, and the scan exits 1', async () => {

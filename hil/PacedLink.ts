@@ -18,6 +18,10 @@
  * release + one byte time): never faster than one byte per byte time, and never later than
  * the wire delivered it.
  *
+ * Latency (`latencyMs`, default 0): a link that holds bytes, as a USB adapter's latency timer
+ * (16 ms on FTDI chips) or a network hop does, adds it to each direction: host bytes reach the
+ * FIFO that much later, bus bytes are released that much later (still one per byte time).
+ *
  * All times are on the bus clock (the SimStack's virtual clock). Locked to the wall clock by a
  * RealTimeDriver (hil/serve/), virtual times are wall times; in tests they are just virtual.
  */
@@ -47,6 +51,8 @@ export interface PacedLinkOptions {
   byteTimeMs: number;
   /** Transmit FIFO size (bytes, at least 1); default DEFAULT_FIFO_BYTES. */
   fifoBytes?: number;
+  /** Delay added to each direction (ms, finite, >= 0): a link that holds bytes; default 0. */
+  latencyMs?: number;
   /** Brings the bus clock up to the present (RealTimeDriver.sync); called before and after input is fed. */
   sync?: () => void;
   /** Told about a failed write or a throwing listener; the link carries on. Default: ignored. */
@@ -78,6 +84,9 @@ export class PacedLink {
   readonly fifoBytes: number;
   readonly #options: PacedLinkOptions;
   readonly #bt: number;
+  readonly #latency: number;
+  /** Timers of host chunks still crossing the link's latency. */
+  readonly #inFlight = new Set<TimerHandle>();
   readonly #unsubscribe: Array<() => void>;
   /** Chunks waiting for the wire, oldest first, and their total length. */
   #queue: Uint8Array[] = [];
@@ -102,6 +111,9 @@ export class PacedLink {
     const fifo = options.fifoBytes ?? DEFAULT_FIFO_BYTES;
     if (!Number.isInteger(fifo) || fifo < 1) throw new RangeError(`PacedLink: "fifoBytes" must be an integer of at least 1 byte, got ${fifo}`);
     this.fifoBytes = fifo;
+    const latency = options.latencyMs ?? 0;
+    if (!Number.isFinite(latency) || latency < 0) throw new RangeError(`PacedLink: "latencyMs" must be a finite number of ms >= 0, got ${latency}`);
+    this.#latency = latency;
     this.#options = options;
     this.#bt = options.byteTimeMs;
     this.#unsubscribe = [options.link.onData((bytes) => this.#guard(() => this.#fromLink(bytes))), options.bus.onData((bytes) => this.#guard(() => this.#fromBus(bytes)))];
@@ -144,6 +156,8 @@ export class PacedLink {
     const { clock } = this.#options;
     if (this.#wireTimer !== undefined) clock.clearTimeout(this.#wireTimer);
     if (this.#outTimer !== undefined) clock.clearTimeout(this.#outTimer);
+    for (const timer of this.#inFlight) clock.clearTimeout(timer);
+    this.#inFlight.clear();
     this.#queue = [];
     this.#queued = 0;
     this.#outBytes = [];
@@ -152,6 +166,20 @@ export class PacedLink {
 
   #fromLink(bytes: Uint8Array): void {
     if (this.#closed || bytes.length === 0) return;
+    if (this.#latency === 0) return this.#enqueue(bytes);
+    const { clock, sync } = this.#options;
+    sync?.();
+    const copy = bytes.slice();
+    const timer = clock.setTimeout(() => {
+      this.#inFlight.delete(timer);
+      this.#guard(() => this.#enqueue(copy));
+    }, this.#latency);
+    this.#inFlight.add(timer);
+    sync?.();
+  }
+
+  #enqueue(bytes: Uint8Array): void {
+    if (this.#closed) return;
     const { sync, link } = this.#options;
     sync?.(); // stamp the chunk with the present (and let due wire timers make room)
     const take = Math.min(bytes.length, this.fifoBytes - this.buffered);
@@ -208,7 +236,7 @@ export class PacedLink {
     const now = this.#options.clock.now();
     const n = bytes.length;
     for (let i = 0; i < n; i++) {
-      const onWire = now - (n - 1 - i) * this.#bt;
+      const onWire = now - (n - 1 - i) * this.#bt + this.#latency;
       const at = Math.max(onWire, this.#lastRelease + this.#bt);
       this.#lastRelease = at;
       this.#outBytes.push(bytes[i]!);

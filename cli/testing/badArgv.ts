@@ -161,6 +161,11 @@ export const COMMAND_CASES: readonly CommandCase[] = [
     ],
   },
   {
+    command: 'bench-summary',
+    base: (scratch) => ({ options: { '--html': join(scratch, 'batch.html') }, positionals: [scratch] }),
+    slots: [input('DIR', { at: 0 }), { option: '--html', kind: 'output', kinds: OUTPUT_FILE_KINDS }, { option: '--csv', kind: 'output', kinds: OUTPUT_FILE_KINDS }],
+  },
+  {
     command: 'characterize',
     base: (scratch) => ({ options: { ...board, '--out': join(scratch, 'measured.json') }, positionals: [] }),
     slots: [input('--stack'), input('--profile'), value('--id', BAD_IDS), value('--pi', BAD_PIS), value('--poll', ['abc', '0', '-1', '', ESC]), value('--seed', BAD_INTEGERS)],
