@@ -213,14 +213,16 @@ function fitScale(t: Tried, input: DiagnoseInput, hints: Hints, score: (v: unkno
   if (found === undefined) return undefined;
   const valid = (v: number) => t.field.alternatives(current, { numbers: [v] }).includes(v);
   const sorted = [...scored.keys()].sort((a, b) => a - b);
+  const from: number = found;
   const edge = (step: -1 | 1): number | undefined => {
-    let at = sorted.indexOf(found!);
+    let at = sorted.indexOf(from);
     while (sorted[at + step] !== undefined && scored.get(sorted[at + step]!) === Number.POSITIVE_INFINITY) at += step;
-    let ok = sorted[at]!;
-    let bad = sorted[at + step];
-    if (bad === undefined) return undefined;
+    let ok: number = sorted[at]!;
+    const beyond = sorted[at + step];
+    if (beyond === undefined) return undefined;
+    let bad: number = beyond;
     for (let i = 0; i < EDGE_STEPS; i++) {
-      const mid = t.field.between!(ok, bad, 1)[0];
+      const mid: number | undefined = t.field.between!(ok, bad, 1)[0];
       if (mid === undefined || mid === ok || mid === bad) break;
       if (fits(mid)) ok = mid;
       else bad = mid;
