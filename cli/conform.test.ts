@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { startServeChild } from '../hil/serve/testing/hostSide.ts';
 import { cli } from './testing/runCli.ts';
 import { parseProfile } from '../board-model/profiles.ts';
-import { recordOnSim } from '../hil/conform/testing/recordOnSim.ts';
-import { STAND_INS } from '../hil/conform/testing/standIns.ts';
+import { recordOnSimStack } from '../hil/standins/recordSequence.ts';
+import { STANDINS, standinProfileJson } from '../hil/standins/standins.ts';
 import { formatSession } from '../hil/session/sessionFormat.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pistack-conform-cli-'));
@@ -71,16 +71,15 @@ test('bad input is exit 2 with a one-line reason: missing file, a session that n
 });
 
 test('a diverging session in text: the divergence, the shrunk file, the suspects, the proposed profile and its verify command (which passes); JUnit failure', async () => {
-  const board = parseProfile({ name: 'stand-in', errorLog: { size: 16 } }, 'stand-in');
-  const standIn = STAND_INS.find((s) => s.field === 'errorLog.size')!;
+  const standIn = STANDINS.find((s) => s.field === 'errorLog.size')!;
   const session = fresh('errors.jsonl');
-  writeFileSync(session, formatSession(await recordOnSim(board, standIn.script)));
+  writeFileSync(session, formatSession(await recordOnSimStack(standIn, parseProfile(standinProfileJson(standIn), standIn.name))));
   const out = fresh('out');
   const junit = fresh('diverges.xml');
-  const r = await cli('conform', session, '--shrink', '--diagnose', '--out', out, '--junit', junit);
+  const r = await cli('conform', session, '--profile', 'v4-reference', '--shrink', '--diagnose', '--out', out, '--junit', junit);
   assert.is(r.code, 1, r.err);
-  assert.match(r.out, /  diverges \(1 differing\): exchange #7 \(line 14\), GET_ERROR_BUFFER to 0: the board replied OK log=/);
-  assert.match(r.out, new RegExp(`shrunk: 4 exchanges \\(of 7\\): ${out}/\\d+-errors\\.shrunk\\.jsonl`));
+  assert.match(r.out, /  diverges \(1 differing\): exchange #3 \(line 6\), GET_ERROR_BUFFER to 0: the board replied OK log=/);
+  assert.match(r.out, new RegExp(`shrunk: 2 exchanges \\(of 4\\): ${out}/\\d+-errors\\.shrunk\\.jsonl`));
   assert.match(r.out, /suspects \(most likely first\):\n  1\. errorLog\.size = 16 \(explains every session\)/);
   assert.match(r.out, /proposed profile \(.*proposed-profile\.json\): \{"base":"v4-reference","errorLog":\{"size":16\}\}/);
   assert.match(r.err, /the model diverges from 1 of 1 session \(adopt the proposed profile to make it conform\)/);
