@@ -101,6 +101,11 @@ export function timingTolerance(session: Session, exchanges: readonly Exchange[]
   if (Math.abs(shift) > tolerance.replyTimeMs + spread) return tolerance;
   const ms = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)} ms`;
   how.push(`reply times (wall clock) ${ms(shift)} from the model's at least, ${ms(shift + spread)} in the median: within ±${tolerance.replyTimeMs} ms and the link's jitter, not compared one by one`);
+  return withoutReplyTimes(tolerance);
+}
+
+/** `tolerance` with reply times not compared. */
+function withoutReplyTimes(tolerance: Tolerance): Tolerance {
   const commands = Object.fromEntries(Object.entries(tolerance.commands).map(([k, v]) => [k, { ...v, replyTimeMs: Number.POSITIVE_INFINITY }]));
   return { ...tolerance, replyTimeMs: Number.POSITIVE_INFINITY, commands };
 }
@@ -177,7 +182,11 @@ export function conformSessions(sessions: readonly Session[], options: ConformOp
       const tolerance = target.p.tolerance;
       const small = shrinkFor(target.p, setup.profile, target.d);
       const divergence = firstDivergence(replayOnModel(small, setup, { tolerance, stopAtFirst: true }), target.p.session.source)!;
-      const found = diagnose({ shrunk: small, setup, divergence, tolerance, sessions: sessionsNow() });
+      // A divergence in what the board replied is diagnosed on the shrunk session without its reply
+      // times: a reply that was also late (a slower firmware, or a whole session late on a loaded
+      // link) must not hide the field that explains the reply; the full sessions still judge them.
+      const focus = divergence.field === 'reply time' ? tolerance : withoutReplyTimes(tolerance);
+      const found = diagnose({ shrunk: small, setup, divergence, tolerance: focus, sessions: sessionsNow() });
       trials += found.trials;
       pairs ||= found.pairs;
       const best = found.suspects[0];

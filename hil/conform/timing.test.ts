@@ -15,6 +15,7 @@ import { conformSessions } from './conform.ts';
 import { loadRecording } from './loadSession.ts';
 import { replyAllowanceMs } from './modelReplay.ts';
 import { profileFields } from './profileFields.ts';
+import { recordOnSim, type SimScript } from './testing/recordOnSim.ts';
 
 const reference = loadRecording(new URL('../../fixtures/sessions/standin-v4-reference.jsonl', import.meta.url).pathname);
 
@@ -58,6 +59,25 @@ test('a recording whose replies are all about 300 ms late is a slower firmware: 
   assert.is(report.suspects[0]?.field, 'bus.replyDelayMs', JSON.stringify(report.suspects.slice(0, 3)));
   const value = report.suspects[0]!.value as number;
   assert.ok(value > 280 && value < 330, `replyDelayMs ${value}`);
+});
+
+test('`pistack errors` of a 16-slot board, every reply 60 ms late: the log\'s field is still named first (not hidden by the late reply), the proposed profile adds the reply delay', async () => {
+  const board = parseProfile({ name: 'sixteen', errorLog: { size: 16 } }, 'sixteen');
+  const errors = async ({ client }: SimScript) => {
+    await client.getErrorBuffer(0);
+    await client.getErrorPointer(0);
+    await client.getErrorCount(0);
+    await client.getSwVersion(0);
+    await client.getBootCount(0);
+  };
+  const session = late(await recordOnSim(board, errors), () => 60);
+  const { report, proposed } = conformSessions([session], { profile: V4_REFERENCE, stack: SINGLE_BOARD_STACK, diagnose: true });
+  assert.is(report.firstDivergence?.field, 'log', report.firstDivergence?.words);
+  assert.equal(report.suspects[0], { field: 'errorLog.size', value: 16, explains: 'shrunk session' }, JSON.stringify(report.suspects.slice(0, 3)));
+  const patch = report.proposedProfile!.patch as { errorLog: unknown; bus: { replyDelayMs: number } };
+  assert.equal(patch.errorLog, { size: 16 });
+  assert.ok(Math.abs(patch.bus.replyDelayMs - 62) < 10, `replyDelayMs ${patch.bus.replyDelayMs}`);
+  assert.is(conformSessions([session], { profile: proposed, stack: SINGLE_BOARD_STACK }).report.diverged, false);
 });
 
 test('the model waits for a slow firmware: the reply allowance covers the profile\'s longest reply delay and the recorded reply', () => {
