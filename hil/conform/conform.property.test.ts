@@ -16,8 +16,22 @@ import { DEFAULT_TOLERANCE } from '../session/tolerance.ts';
 import { conformSessions } from './conform.ts';
 import { withField } from './diagnose.ts';
 import { getField, profileFields } from './profileFields.ts';
-import { recordOnSim } from './testing/recordOnSim.ts';
-import { mixedScript } from './testing/standIns.ts';
+import { recordOnSim, type SimScript } from './testing/recordOnSim.ts';
+
+/** A bit of everything: reads, a damaged request, the error log, a graceful off; every request may fail (a board that does not answer). */
+async function mixedScript(s: SimScript): Promise<void> {
+  const steps: Array<() => Promise<unknown>> = [
+    () => s.client.getSwVersion(0), () => s.client.getHbtTime(0, 0), () => s.client.getOffDelay(0, 0), () => s.client.getPiPowered(0, 0),
+    () => s.client.requestRaw(Uint8Array.from([0x0a, 0x00, 0x04, 0x00, 0x00]), 'GET_VIN'), () => s.client.getErrorPointer(0),
+    () => s.client.getErrorCount(0), () => s.client.getErrorBuffer(0), () => s.client.getVin(0), () => s.client.get5v(0),
+    () => s.client.setOffDelay(0, 0, 2), () => s.client.piOn(0, 0), () => s.sleep(1000), () => s.client.piOff(0, 0),
+  ];
+  for (const step of steps) await step().catch(() => undefined);
+  for (let t = 0; t < 4000; t += 500) {
+    await s.client.getPiPowered(0, 0).catch(() => undefined);
+    await s.sleep(500);
+  }
+}
 
 const SEED = Number(process.env['FC_SEED'] ?? 1205);
 const RUNS = 30;

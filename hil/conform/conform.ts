@@ -81,25 +81,31 @@ function toleranceOf(sessions: readonly Session[], given: Tolerance | undefined)
   return recorded ? parseTolerance(JSON.stringify(recorded.header.tolerance), `${recorded.source} (header "tolerance")`) : DEFAULT_TOLERANCE;
 }
 
-/** Middle value of a list of numbers (undefined for none). */
-function median(values: number[]): number | undefined {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? undefined : sorted[Math.floor(sorted.length / 2)];
-}
-
 /**
  * Reply times of a wall-clock recording carry the link's jitter (a loaded host, a USB adapter's
- * latency timer): one late reply is not a firmware difference. They are compared exchange by
- * exchange only when the recording's replies are late or early as a whole: when the median of
- * (recorded - model) reply times is beyond the tolerance. Virtual-time recordings compare strictly.
+ * latency timer, a served PTY): a reply is seen late, never early, by a varying amount. A firmware
+ * with another reply delay shifts every reply by about the same amount instead. So the firmware's
+ * shift is the smallest (recorded - model) reply time, and the link's jitter shows as the spread
+ * above it (median - smallest). Reply times are compared exchange by exchange only when that shift
+ * is beyond the tolerance widened by the spread (a firmware 300 ms slower, or 28 ms slower on a
+ * quiet link); a recording whose replies are all a little but unevenly late (a loaded machine) is
+ * jitter, not a firmware difference. Virtual-time recordings compare strictly.
  */
-function timingTolerance(session: Session, exchanges: readonly Exchange[], setup: ModelSetup, tolerance: Tolerance, how: string[]): Tolerance {
+export function timingTolerance(session: Session, exchanges: readonly Exchange[], setup: ModelSetup, tolerance: Tolerance, how: string[]): Tolerance {
   if (session.header.clock === 'virtual') return tolerance;
   const r = replayOnModel(exchanges, setup, { tolerance });
-  const offsets = r.results.flatMap((x) => (x.recordedReplyMs === undefined || x.nowReplyMs === undefined ? [] : [x.recordedReplyMs - x.nowReplyMs]));
-  const offset = median(offsets);
-  if (offset === undefined || Math.abs(offset) > tolerance.replyTimeMs) return tolerance;
-  how.push(`reply times (wall clock) ${offset >= 0 ? '+' : ''}${offset.toFixed(1)} ms from the model's in the median, within ±${tolerance.replyTimeMs} ms: jitter, not compared one by one`);
+  const offsets = r.results.flatMap((x) => (x.recordedReplyMs === undefined || x.nowReplyMs === undefined ? [] : [x.recordedReplyMs - x.nowReplyMs])).sort((a, b) => a - b);
+  if (offsets.length === 0) return tolerance;
+  const shift = offsets[0]!;
+  const spread = offsets[Math.floor(offsets.length / 2)]! - shift;
+  if (Math.abs(shift) > tolerance.replyTimeMs + spread) return tolerance;
+  const ms = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)} ms`;
+  how.push(`reply times (wall clock) ${ms(shift)} from the model's at least, ${ms(shift + spread)} in the median: within ±${tolerance.replyTimeMs} ms and the link's jitter, not compared one by one`);
+  return withoutReplyTimes(tolerance);
+}
+
+/** `tolerance` with reply times not compared. */
+function withoutReplyTimes(tolerance: Tolerance): Tolerance {
   const commands = Object.fromEntries(Object.entries(tolerance.commands).map(([k, v]) => [k, { ...v, replyTimeMs: Number.POSITIVE_INFINITY }]));
   return { ...tolerance, replyTimeMs: Number.POSITIVE_INFINITY, commands };
 }
@@ -176,7 +182,11 @@ export function conformSessions(sessions: readonly Session[], options: ConformOp
       const tolerance = target.p.tolerance;
       const small = shrinkFor(target.p, setup.profile, target.d);
       const divergence = firstDivergence(replayOnModel(small, setup, { tolerance, stopAtFirst: true }), target.p.session.source)!;
-      const found = diagnose({ shrunk: small, setup, divergence, tolerance, sessions: sessionsNow() });
+      // A divergence in what the board replied is diagnosed on the shrunk session without its reply
+      // times: a reply that was also late (a slower firmware, or a whole session late on a loaded
+      // link) must not hide the field that explains the reply; the full sessions still judge them.
+      const focus = divergence.field === 'reply time' ? tolerance : withoutReplyTimes(tolerance);
+      const found = diagnose({ shrunk: small, setup, divergence, tolerance: focus, sessions: sessionsNow() });
       trials += found.trials;
       pairs ||= found.pairs;
       const best = found.suspects[0];

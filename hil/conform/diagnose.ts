@@ -170,33 +170,80 @@ function explainsAll(input: DiagnoseInput, changes: ReadonlyArray<readonly [stri
   return fitScore(input, changes) === Number.POSITIVE_INFINITY;
 }
 
+/** The roundest number in [lo, hi] (fewest significant digits, up to 3), nearest to their middle. */
+function roundestIn(lo: number, hi: number): number[] {
+  const mid = (lo + hi) / 2;
+  const out: number[] = [];
+  for (let digits = 1; digits <= 3 && mid > 0; digits++) {
+    const step = 10 ** (Math.floor(Math.log10(mid)) - digits + 1);
+    const v = Number((Math.round(mid / step) * step).toPrecision(digits + 1));
+    if (v >= lo && v <= hi && !out.includes(v)) out.push(v);
+  }
+  return out;
+}
+
+/** Bisection steps for each edge of the range of durations that fit every session. */
+const EDGE_STEPS = 8;
+
+/**
+ * A duration under which every session conforms: every value that fixed the shrunk session is
+ * tried (those the divergence suggested first, then from the middle outward), else a search
+ * between the best of them and its neighbours, guided by how far the sessions get. The shrunk
+ * session may not pin the value (shrinking drops the reads that bound it from one side), the full
+ * sessions do: when the values that fit are bounded on both sides, both edges are bisected and the
+ * roundest number nearest the middle of that range is proposed (an OFF_DELAY unit between 250 and
+ * 750 ms reads as 500), else the roundest number near the value found.
+ */
+function fitScale(t: Tried, input: DiagnoseInput, hints: Hints, score: (v: unknown) => Score): number | undefined {
+  const current = getField(input.setup.profile, t.field.path) as number;
+  const scored = new Map<number, Score>([[current, Number.NEGATIVE_INFINITY]]);
+  const fits = (v: number) => {
+    if (!scored.has(v)) scored.set(v, score(v));
+    return scored.get(v) === Number.POSITIVE_INFINITY;
+  };
+  let found = (representatives(t.conforming, t.field, current, hints) as number[]).find(fits);
+  // Bracket the best value by its scored neighbours and search between them, narrowing each round.
+  for (let round = 0; round < 4 && found === undefined && scored.size > 1; round++) {
+    const values = [...scored.keys()].sort((a, b) => a - b);
+    const best = values.reduce((a, b) => (scored.get(b)! > scored.get(a)! ? b : a));
+    const lo = values.filter((v) => v < best).pop() ?? best / 2;
+    const hi = values.find((v) => v > best) ?? best * 2;
+    found = [...t.field.between!(lo, best, 6), ...t.field.between!(best, hi, 6)].filter((v) => !scored.has(v)).find(fits);
+  }
+  if (found === undefined) return undefined;
+  const valid = (v: number) => t.field.alternatives(current, { numbers: [v] }).includes(v);
+  const sorted = [...scored.keys()].sort((a, b) => a - b);
+  const from: number = found;
+  const edge = (step: -1 | 1): number | undefined => {
+    let at = sorted.indexOf(from);
+    while (sorted[at + step] !== undefined && scored.get(sorted[at + step]!) === Number.POSITIVE_INFINITY) at += step;
+    let ok: number = sorted[at]!;
+    const beyond = sorted[at + step];
+    if (beyond === undefined) return undefined;
+    let bad: number = beyond;
+    for (let i = 0; i < EDGE_STEPS; i++) {
+      const mid: number | undefined = t.field.between!(ok, bad, 1)[0];
+      if (mid === undefined || mid === ok || mid === bad) break;
+      if (fits(mid)) ok = mid;
+      else bad = mid;
+    }
+    return ok;
+  };
+  const lo = edge(-1);
+  const hi = lo === undefined ? undefined : edge(1);
+  const candidates = lo !== undefined && hi !== undefined ? roundestIn(lo, hi) : roundNear(found);
+  return candidates.find((v) => valid(v) && fits(v)) ?? found;
+}
+
 /**
  * A value of `t.field` under which every session conforms, if one is near the values that fix
- * the shrunk session: those first; for durations, then a finer search between the best of them
- * and its neighbours, guided by how far the sessions get. A round number is preferred when it fits too.
+ * the shrunk session (durations: fitScale).
  */
 function fit(t: Tried, input: DiagnoseInput, hints: Hints, count: () => void): unknown {
-  const current = getField(input.setup.profile, t.field.path);
   const score = (v: unknown) => (count(), fitScore(input, [[t.field.name, v]]));
-  const tried = representatives(t.conforming, t.field, current, hints).slice(0, 16).map((value) => ({ value, score: score(value) }));
-  let found = tried.find((x) => x.score === Number.POSITIVE_INFINITY)?.value;
-  if (found === undefined && t.field.between && tried.length > 0) {
-    // Bracket the best value by its scored neighbours and search between them, narrowing each round.
-    const scored = new Map<number, Score>(tried.map((x) => [x.value as number, x.score]));
-    scored.set(current as number, Number.NEGATIVE_INFINITY);
-    for (let round = 0; round < 4 && found === undefined; round++) {
-      const values = [...scored.keys()].sort((a, b) => a - b);
-      const best = values.reduce((a, b) => (scored.get(b)! > scored.get(a)! ? b : a));
-      const lo = values.filter((v) => v < best).pop() ?? best / 2;
-      const hi = values.find((v) => v > best) ?? best * 2;
-      for (const value of [...t.field.between(lo, best, 6), ...t.field.between(best, hi, 6)]) {
-        if (scored.has(value)) continue;
-        const s = score(value);
-        scored.set(value, s);
-        if (s === Number.POSITIVE_INFINITY) found ??= value;
-      }
-    }
-  }
+  if (t.field.between) return fitScale(t, input, hints, score);
+  const current = getField(input.setup.profile, t.field.path);
+  const found = representatives(t.conforming, t.field, current, hints).slice(0, 16).find((v) => score(v) === Number.POSITIVE_INFINITY);
   if (typeof found === 'number') return roundNear(found).find((v) => t.field.alternatives(current, { numbers: [v] }).includes(v) && score(v) === Number.POSITIVE_INFINITY) ?? found;
   return found;
 }
@@ -222,7 +269,9 @@ export function diagnose(input: DiagnoseInput): { suspects: Suspect[]; trials: n
   const count = () => void trials++;
   const hints = hintsOf(input.divergence);
   const baseline = probe(input, input.setup.profile).print;
-  const tried = profileFields(input.setup.profile).map((f) => tryField(f, input, hints, baseline, count));
+  const fields = profileFields(input.setup.profile);
+  const stored = new Set(fields.filter((f) => f.setting).map((f) => f.name));
+  const tried = fields.map((f) => tryField(f, input, hints, baseline, count));
   const suspects: Suspect[] = [];
   for (const t of tried) {
     if (t.conforming.length === 0) continue;
@@ -253,8 +302,10 @@ export function diagnose(input: DiagnoseInput): { suspects: Suspect[]; trials: n
       }
     }
   }
-  // Most likely first: explains every session; fewest fields; the smallest departure from the assumed value.
+  // Most likely first: explains every session; ASSUMED behaviour before stored-setting defaults;
+  // fewest fields; the smallest departure from the assumed value.
   const d = (x: Suspect) => distance(input.setup.profile, x.changes);
-  suspects.sort((x, y) => Number(y.explains === 'all sessions') - Number(x.explains === 'all sessions') || x.changes.length - y.changes.length || d(x) - d(y));
+  const settings = (x: Suspect) => x.changes.filter(([name]) => stored.has(name)).length;
+  suspects.sort((x, y) => Number(y.explains === 'all sessions') - Number(x.explains === 'all sessions') || settings(x) - settings(y) || x.changes.length - y.changes.length || d(x) - d(y));
   return { suspects, trials, pairs };
 }

@@ -31,7 +31,11 @@ export interface ModelReplayOptions {
   readonly stopAtFirst?: boolean;
   /** Virtual ms after power-up before the first request (MCUs booted); default 100, as `sim:`. */
   readonly bootMs?: number;
-  /** Reply allowance after the wire time (ms), as the client's; default 40. */
+  /**
+   * Least reply allowance after the wire time (ms); default 40, the client's. The allowance of
+   * each exchange also covers the profile's longest reply delay and the recorded reply's own time
+   * (replyAllowanceMs), so a slow-replying firmware is never taken for a silent one.
+   */
   readonly replyTimeoutMs?: number;
 }
 
@@ -45,6 +49,18 @@ function sameAs(a: readonly number[], b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * How long after a request's and its expected reply's wire time the model's reply is waited for
+ * (ms): the least allowance, but at least the profile's longest reply delay (replyDelayMs +
+ * replyJitterMs) plus the client's DEFAULT_REPLY_TIMEOUT_MS as margin, and at least the time the
+ * recorded reply took beyond the wire time plus that margin (what the recording's client waited).
+ */
+export function replyAllowanceMs(exchange: Exchange, profile: FirmwareProfile, least: number, wireMs: number): number {
+  const longestDelay = profile.bus.replyDelayMs + profile.bus.replyJitterMs;
+  const recorded = exchange.replyAt === undefined ? 0 : exchange.replyAt - exchange.sentAt - wireMs;
+  return Math.max(least, longestDelay + DEFAULT_REPLY_TIMEOUT_MS, recorded + DEFAULT_REPLY_TIMEOUT_MS);
 }
 
 /** Replay `exchanges` on a fresh simulated stack; virtual time only, never throws for a mismatch. */
@@ -82,11 +98,13 @@ export function replayOnModel(exchanges: readonly Exchange[], setup: ModelSetup,
       void sim.host.write(exchange.request).catch(() => undefined);
       // The reply the client waits for (BusClient.replyBytes): GET_ERROR_BUFFER with a 32-slot log.
       const expected = exchange.command === undefined ? 4 : responseLen(exchange.command) + 1 + (exchange.command === 'GET_ERROR_BUFFER' ? DEFAULT_ERROR_LOG_SIZE : 0);
-      const deadline = sentAt + (exchange.request.length + expected) * BYTE_TIME_9600_MS + replyTimeoutMs;
+      const wireMs = (exchange.request.length + expected) * BYTE_TIME_9600_MS;
+      const allowance = replyAllowanceMs(exchange, setup.profile, replyTimeoutMs, wireMs);
+      const deadline = sentAt + wireMs + allowance;
       runTo(deadline, true);
       // A frame still coming in at the deadline is waited for, as the client does.
       const len = reply[2];
-      if (!done && len !== undefined && len >= 3 && reply.length < len + 1) runTo(sentAt + (exchange.request.length + len + 1) * BYTE_TIME_9600_MS + replyTimeoutMs, true);
+      if (!done && len !== undefined && len >= 3 && reply.length < len + 1) runTo(sentAt + (exchange.request.length + len + 1) * BYTE_TIME_9600_MS + allowance, true);
       const whole = done;
       done = true;
       const bytes = sameAs(reply, exchange.reply) ? exchange.reply : Uint8Array.from(reply);

@@ -15,6 +15,16 @@ import { profileSchema, type FirmwareProfile } from '../../board-model/profileSc
  */
 const SKIPPED = new Set(['format', 'version', 'name', 'description', 'piModels', 'leds.debugAtBoot', 'supply.nominalV', 'bus.baud', 'bus.bitsPerByte']);
 
+/**
+ * The profile's `defaults` object: the default values of the settings the board stores in its
+ * config block (FIRMWARE.md section 2). The spec states them, and unlike the firmware's behaviour
+ * they are observable and settable over the bus (GET_/SET_HBT_TIME, ..._PI_ON_STARTUP,
+ * ..._ID_PREFIX): a session that reads one pins it, one that sets it makes it irrelevant. Diagnosis
+ * still varies them (a real board may ship other defaults) but ranks them after every field of
+ * ASSUMED behaviour (`setting: false`), which is what a divergence usually means.
+ */
+export const STORED_SETTING_DEFAULTS = 'defaults';
+
 /** What the divergence suggests: numbers seen in it (recorded value, model value, their difference) and the command. */
 export interface Hints {
   readonly numbers: readonly number[];
@@ -30,6 +40,8 @@ export interface ProfileField {
   readonly path: readonly string[];
   /** `choice` (enum, boolean, literal set, order): few alternatives; `scale`: a log grid that diagnosis may refine; `count`: a ladder. */
   readonly kind: 'choice' | 'scale' | 'count';
+  /** A default of a stored setting (under STORED_SETTING_DEFAULTS) rather than ASSUMED behaviour. */
+  readonly setting: boolean;
   alternatives(current: unknown, hints: Hints): unknown[];
   /** A few values that show whether the field matters to a session at all (numbers only; choices try every alternative). */
   screen?(current: unknown, hints: Hints): unknown[];
@@ -79,7 +91,7 @@ function logSpaced(lo: number, hi: number, perDecade: number): number[] {
   return out;
 }
 
-function numberField(name: string, path: string[], schema: unknown, example: number): ProfileField {
+function numberField(name: string, path: string[], schema: unknown, example: number): Omit<ProfileField, 'setting'> {
   const valid = (v: number) => (schema as z.ZodType).safeParse(v).success;
   const integer = !valid(example + 0.5);
   const lo = edge(valid, example, -1e9);
@@ -144,7 +156,7 @@ function orders(current: readonly string[]): string[][] {
   return out.filter((o) => !seen.has(o.join()) && (seen.add(o.join()), true));
 }
 
-function leaf(name: string, path: string[], schema: unknown, example: unknown): ProfileField | undefined {
+function leaf(name: string, path: string[], schema: unknown, example: unknown): Omit<ProfileField, 'setting'> | undefined {
   const def = defOf(schema);
   switch (def.type) {
     case 'default':
@@ -189,7 +201,7 @@ function walk(schema: unknown, example: unknown, path: string[], out: ProfileFie
     return;
   }
   const field = leaf(name, path, schema, example);
-  if (field) out.push(field);
+  if (field) out.push({ ...field, setting: path[0] === STORED_SETTING_DEFAULTS });
 }
 
 /** Every ASSUMED field of the profile schema that diagnosis can vary, bounds taken from `example`'s schema. */

@@ -3,15 +3,16 @@
  * `--record` does (SessionRecorder through recordTransport): on a served PTY in wall time, or on
  * `sim:` in virtual time (the tests); and replay one in the model the way the stand-ins are checked.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BusClient } from '../../bus-protocol/BusClient.ts';
 import type { FirmwareProfile } from '../../board-model/profileSchema.ts';
 import { SINGLE_BOARD_STACK } from '../../board-model/stack.ts';
-import type { HostPort } from '../ports.ts';
+import { simPort, type HostPort } from '../ports.ts';
 import { replayInModel, type ModelReplayResult } from '../session/modelReplay.ts';
 import { SessionRecorder, recordTransport } from '../session/SessionRecorder.ts';
-import type { Session } from '../session/sessionFormat.ts';
+import { parseSession, type Session } from '../session/sessionFormat.ts';
 import { parseTolerance, type Tolerance } from '../session/tolerance.ts';
 import { STANDIN_REPLY_TIMEOUT_MS, STANDIN_TOLERANCE_FILE, standinHost, type Standin } from './standins.ts';
 
@@ -53,4 +54,21 @@ export function standinTolerance(dir: string): Tolerance {
 /** Replay a stand-in session in the model as the stand-ins are checked: the `single` stack, `profile`, the tolerance given, a 1 s reply allowance. */
 export function replayStandin(session: Session, profile: FirmwareProfile, tolerance: Tolerance): Promise<ModelReplayResult> {
   return replayInModel(session, { stack: SINGLE_BOARD_STACK, profile, tolerance, replyTimeoutMs: STANDIN_REPLY_TIMEOUT_MS });
+}
+
+/** A stand-in's sequence recorded on `sim:` (the `single` stack) running `profile`, in virtual time, read back as a session. */
+export async function recordOnSimStack(standin: Standin, profile: FirmwareProfile): Promise<Session> {
+  const dir = mkdtempSync(join(tmpdir(), 'pistack-standin-'));
+  try {
+    const port = await simPort({ stack: SINGLE_BOARD_STACK, profile });
+    const path = join(dir, `standin-${standin.name}.jsonl`);
+    try {
+      await recordSequence(standin, port, { path, portName: 'sim:', errorLogSize: profile.errorLog.size });
+    } finally {
+      await port.close();
+    }
+    return parseSession(readFileSync(path, 'utf8'), path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -9,22 +9,18 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseProfile, profileFromText, V4_REFERENCE } from '../../board-model/profiles.ts';
 import type { FirmwareProfile } from '../../board-model/profileSchema.ts';
-import { SINGLE_BOARD_STACK } from '../../board-model/stack.ts';
-import { simPort } from '../ports.ts';
 import type { ModelReplayResult } from '../session/modelReplay.ts';
 import { sessionExchanges } from '../session/exchanges.ts';
 import { parseSession, type Session } from '../session/sessionFormat.ts';
-import { recordSequence, replayStandin, standinTolerance } from './recordSequence.ts';
+import { recordOnSimStack, replayStandin, standinTolerance } from './recordSequence.ts';
 import { STANDINS, standinProfileJson, type Standin } from './standins.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/sessions/', import.meta.url));
-const stack = SINGLE_BOARD_STACK;
 const tolerance = standinTolerance(FIXTURES);
 
 function profileOf(s: Standin): FirmwareProfile {
@@ -61,22 +57,7 @@ test('at least eight ASSUMED fields have a stand-in, each a different field, plu
 });
 
 /** The stand-in's sequence recorded on sim: running its profile, in virtual time. */
-async function simRecording(s: Standin): Promise<Session> {
-  const dir = mkdtempSync(join(tmpdir(), 'pistack-standin-'));
-  try {
-    const own = profileOf(s);
-    const port = await simPort({ stack, profile: own });
-    const path = join(dir, 's.jsonl');
-    try {
-      await recordSequence(s, port, { path, portName: 'sim:', errorLogSize: own.errorLog.size });
-    } finally {
-      await port.close();
-    }
-    return parseSession(readFileSync(path, 'utf8'), path);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const simRecording = (s: Standin): Promise<Session> => recordOnSimStack(s, profileOf(s));
 
 const labels = (session: Session): string[] => sessionExchanges(session).exchanges.map((e) => e.label);
 
