@@ -102,3 +102,14 @@ export async function traceFrames(cdp: CDPSession): Promise<() => Promise<FrameC
     return frameCost(frameWork(events));
   };
 }
+
+/** The benchmarks' load: every Pi of the default stack switched on over the bus, then 30 s of virtual time so all are booted and heartbeating (the page paused). */
+export async function switchAllPisOn(tab: { evaluate(fn: () => Promise<void>): Promise<unknown> }): Promise<void> {
+  await tab.evaluate(async () => {
+    const hook = window.pistackViz!;
+    hook.pause();
+    await hook.advance(100);
+    for (let id = 0; id < 16; id++) for (const pi of [0, 1]) await hook.send('PI_ON', id, { pi });
+    await hook.advance(30_000);
+  });
+}

@@ -17,7 +17,7 @@ import { cpus, loadavg } from 'node:os';
 import { resolveScenario } from '../cli/simFiles.ts';
 import { buildVizPage } from '../web/node/buildPage.ts';
 import { serveVizPage } from '../web/node/server.ts';
-import { traceFrames, type FrameCost } from './frameCost.ts';
+import { switchAllPisOn, traceFrames, type FrameCost } from './frameCost.ts';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from '../web/testing/chromium.ts';
 
 /** One run at a speed: frames per second and virtual time per wall time. */
@@ -68,13 +68,7 @@ try {
   }
   const bytes = [...page.values()].reduce((sum, f) => sum + Buffer.byteLength(f.body), 0);
   // All 32 Pis on, and booted, so heartbeats and watchdogs run on every port.
-  await tab.evaluate(async () => {
-    const hook = window.pistackViz!;
-    hook.pause();
-    await hook.advance(100);
-    for (let id = 0; id < 16; id++) for (const pi of [0, 1]) await hook.send('PI_ON', id, { pi });
-    await hook.advance(30_000);
-  });
+  await switchAllPisOn(tab);
   if (!top) await tab.locator('#scope').scrollIntoViewIfNeeded(); // the scope on screen, following live
   await tab.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const pisOn = await tab.locator('.led.power.on').count();

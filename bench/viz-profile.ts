@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { resolveScenario } from '../cli/simFiles.ts';
 import { buildVizPage } from '../web/node/buildPage.ts';
 import { serveVizPage } from '../web/node/server.ts';
-import type { TraceEvent as FrameEvent } from './frameCost.ts';
+import { switchAllPisOn, type TraceEvent as FrameEvent } from './frameCost.ts';
 import { launchChromium } from '../web/testing/chromium.ts';
 
 type TraceEvent = FrameEvent & { args?: Record<string, unknown> };
@@ -45,13 +45,7 @@ try {
   const tab = await browser.context.newPage();
   await tab.goto(server.url);
   await tab.waitForFunction(() => window.pistackViz !== undefined);
-  await tab.evaluate(async () => {
-    const hook = window.pistackViz!;
-    hook.pause();
-    await hook.advance(100);
-    for (let id = 0; id < 16; id++) for (const pi of [0, 1]) await hook.send('PI_ON', id, { pi });
-    await hook.advance(30_000);
-  });
+  await switchAllPisOn(tab);
   if (!process.argv.includes('--top')) await tab.locator('#scope').scrollIntoViewIfNeeded();
   const cdp = await browser.context.newCDPSession(tab);
   await cdp.send('Profiler.enable');

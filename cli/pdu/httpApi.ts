@@ -6,11 +6,10 @@
  * Errors are one line of text: 400 bad body or query, 404 bad path or board, 405 bad method,
  * 502 the board answered badly or not at all, 503 the bus is lost, 504 a graceful off timed out.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { BoardError, CrcError, DisconnectedError, MalformedReplyError, NoReplyError } from '../../bus-protocol/errors.ts';
 import { CommandNotInFirmwareError } from '../../bus-protocol/firmwareRelease.ts';
-import { ListenError } from '../../web/node/server.ts';
+import { listenHttp } from '../../web/node/server.ts';
 import { PI_SETTINGS, SETTINGS } from '../settings.ts';
 import { PduError, type PduService } from './PduService.ts';
 import { PROMETHEUS_CONTENT_TYPE, metricsText } from './prometheusText.ts';
@@ -133,23 +132,5 @@ function handle(service: PduService, portSpec: string, log: PduLog) {
 /** Serve `service` on host:port (port 0 picks a free one); rejects with ListenError naming the address. */
 export function servePdu(service: PduService, options: { host: string; port: number; portSpec: string; log?: PduLog }): Promise<PduServer> {
   const { host, port, portSpec, log = () => undefined } = options;
-  const server: Server = createServer(handle(service, portSpec, log));
-  return new Promise((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => {
-      const why = e.code === 'EADDRINUSE' ? 'the port is in use' : e.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : e.code === 'EACCES' ? 'permission denied' : e.message;
-      reject(new ListenError(`"--listen": cannot listen on ${host}:${port}: ${why}`));
-    });
-    server.listen(port, host, () => {
-      const address = server.address() as AddressInfo;
-      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve({
-        url: `http://${shown}:${address.port}/`,
-        port: address.port,
-        close: () => new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }),
-      });
-    });
-  });
+  return listenHttp(createServer(handle(service, portSpec, log)), host, port, '"--listen": ');
 }

@@ -3,7 +3,7 @@
  * HEAD only, nothing else (the simulation runs in the browser). Binds to 127.0.0.1 unless
  * told otherwise, so the page is not exposed to the network by accident.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { VizPage } from './buildPage.ts';
 
@@ -45,11 +45,19 @@ function respond(page: VizPage, req: IncomingMessage, res: ServerResponse): void
 
 /** Serve `page` on host:port (port 0 picks a free one). */
 export function serveVizPage(page: VizPage, host = '127.0.0.1', port = 0): Promise<VizServer> {
-  const server = createServer((req, res) => respond(page, req, res));
+  return listenHttp(createServer((req, res) => respond(page, req, res)), host, port);
+}
+
+/**
+ * Start `server` listening on host:port (port 0 picks a free one) and resolve with its URL and a
+ * close that drops open connections; rejects with ListenError naming the address (and `option`,
+ * e.g. `"--listen": `, in front) when it cannot listen.
+ */
+export function listenHttp(server: Server, host: string, port: number, option = ''): Promise<VizServer> {
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       const why = e.code === 'EADDRINUSE' ? 'the port is in use' : e.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : e.code === 'EACCES' ? 'permission denied' : e.message;
-      reject(new ListenError(`cannot listen on ${host}:${port}: ${why}`));
+      reject(new ListenError(`${option}cannot listen on ${host}:${port}: ${why}`));
     });
     server.listen(port, host, () => {
       const address = server.address() as AddressInfo;
