@@ -260,6 +260,25 @@ test('requestRaw: damaged frames get the board\'s error frame back, never a thro
   assert.is(client.stats.retries, 0, 'raw requests are sent once');
 });
 
+test('requestRaw of a whole frame waits as request() does; only a frame cut short waits the 3.5 byte-time gap more (regression: the viz page, which sends whole frames raw, timed out 3.6 ms after pistack sim)', async () => {
+  const waited = async (send: (client: StackClient) => Promise<unknown>): Promise<number> => {
+    const { clock, client } = setup(undefined, { retries: 0 });
+    const outcome = settle(send(client), clock);
+    const got = await outcome;
+    const error = got.ok ? (got.value as { error?: unknown }).error : got.error;
+    assert.instance(error, NoReplyError);
+    return (error as NoReplyError).waitedMs;
+  };
+  const whole = encodeRequest('GET_SW_VERSION', 0);
+  const byRequest = await waited((c) => c.getSwVersion(0));
+  assert.is(await waited((c) => c.requestRaw(whole, 'GET_SW_VERSION')), byRequest, 'a whole frame sent raw');
+  const badCrc = whole.slice();
+  badCrc[3]! ^= 0xff;
+  assert.is(await waited((c) => c.requestRaw(badCrc, 'GET_SW_VERSION')), byRequest, 'a whole frame with a bad CRC ends with its last byte too');
+  const cut = await waited((c) => c.requestRaw(whole.subarray(0, 3), 'GET_SW_VERSION'));
+  assert.ok(Math.abs(cut - (byRequest - BT + 3.5 * BT)) < 1e-9, `a frame cut short: ${cut} ms`);
+});
+
 test('onTraffic sees host and bus chunks with clock times; stray bytes with no request pending are ignored', async () => {
   const events: TrafficEvent[] = [];
   const { clock, bus, client } = setup(undefined, { onTraffic: (e) => events.push(e) });

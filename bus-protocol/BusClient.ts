@@ -32,7 +32,7 @@ const ERROR_REPLY_BYTES = 5;
 /**
  * A raw frame may be cut short: the board then knows it ended only after an inter-byte gap of
  * 3.5 byte-times (FIRMWARE.md section 7), which the adaptive allowance (learned from whole
- * frames) does not include. Raw requests get it on top.
+ * frames) does not include. Raw requests that are not whole frames get it on top.
  */
 const RAW_GAP_BYTE_TIMES = 3.5;
 
@@ -166,7 +166,11 @@ export class BusClient {
     // reply) the reply of the command the frame names.
     const named = this.replyTimer === undefined ? undefined : commandByCode(frame[0]!);
     const expected = expect !== undefined ? this.replyBytes(expect) : named !== undefined ? this.replyBytes(named) : 4;
-    return this.enqueue(async () => this.interpret(await this.attempt(frame, expected, false, RAW_GAP_BYTE_TIMES * this.byteTimeMs), expect, label, frame[1] ?? 0, frame));
+    // Only a frame whose LEN does not match its length can be cut short and end at the gap; a whole
+    // frame (LEN + 1 bytes, even with a bad CRC) ends with its last byte, as request()'s do.
+    const whole = frame.length >= 3 && frame[2]! + 1 === frame.length;
+    const gap = whole ? 0 : RAW_GAP_BYTE_TIMES * this.byteTimeMs;
+    return this.enqueue(async () => this.interpret(await this.attempt(frame, expected, false, gap), expect, label, frame[1] ?? 0, frame));
   }
 
   /** Stop: reject pending and queued requests with DisconnectedError, then close the transport. */

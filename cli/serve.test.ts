@@ -130,7 +130,9 @@ test('after kill -9 of serve --pty, socat follows it and removes PATH (guards ag
   const link = join(dir, 'killed');
   const temp = join(dir, 'killed-tmp'); // the child's TMPDIR: its private directory stays inside this test's folder
   mkdirSync(temp);
-  const start = () => startServeChild(BIN, ['--pty', link, '--stack', 'single'], { ...process.env, TMPDIR: temp });
+  // With its own TMPDIR the child also has no tsx compile cache (tsx keeps it under the temp
+  // directory): it compiles every source first, which on a loaded 2-core machine took over 10 s.
+  const start = () => startServeChild(BIN, ['--pty', link, '--stack', 'single'], { ...process.env, TMPDIR: temp }, 60_000);
   const first = start();
   await first.started;
   const [socat] = await socatsLinking(resolve(link));
