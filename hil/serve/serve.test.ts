@@ -169,24 +169,29 @@ const MEGABYTE = seededBytes(1 << 20, 7);
 /** Bytes the server has taken from the host so far (FIFO and wire). */
 const taken = (handle: ServeHandle) => handle.input().toBus + handle.input().buffered;
 
-test('flood over TCP (guards against a client that writes 1 MB and leaves blocking every later client for 18 minutes): the next client is answered within 2 s, the FIFO never holds more than its size', async () => {
+/** How soon the host after a flood is answered at the latest (ms): 2.7 s was seen on a 2-core machine at load 20. */
+const FLOOD_ANSWER_MS = 10_000;
+
+test('flood over TCP (guards against a client that writes 1 MB and leaves blocking every later client for 18 minutes): the next client is answered within 10 s, the FIFO never holds more than its size', async () => {
   const { handle, lines } = await serving({ endpoint: { kind: 'tcp', host: '127.0.0.1', port: 0 } });
   const hosts: Host[] = [];
   try {
     const flooder = await openTcpHost(handle.port!);
     hosts.push(flooder);
     flooder.socket.write(MEGABYTE);
-    await waitUntil(() => handle.input().buffered === handle.input().fifoBytes, 2000, 'the FIFO to fill');
+    await waitUntil(() => handle.input().buffered === handle.input().fifoBytes, 10_000, 'the FIFO to fill');
     await flooder.close(); // gone, most of its megabyte still unsent
     const left = performance.now();
     const next = await openTcpHost(handle.port!);
     hosts.push(next);
-    await waitUntil(() => lines.filter((l) => l.startsWith('client connected')).length === 2, 2000, 'the next client to be served');
-    await waitUntil(() => handle.wireBusyUntil() <= handle.sim.clock.now(), 2000, 'the FIFO to drain');
+    await waitUntil(() => lines.filter((l) => l.startsWith('client connected')).length === 2, 10_000, 'the next client to be served');
+    await waitUntil(() => handle.wireBusyUntil() <= handle.sim.clock.now(), 10_000, 'the FIFO to drain');
     await next.rx.silence(100, 2000); // replies to the garbage, if any
     assert.is((await exchange(next, SW_VERSION_3, 5)).reply, SW_VERSION_REPLY);
     const ms = performance.now() - left;
-    assert.ok(ms < 2000, `answered ${ms.toFixed(0)} ms after the flooder left`);
+    // The bound tells a bounded FIFO (0.3 s of wire) from a buffered megabyte (18 minutes), with room
+    // for a loaded machine: the time includes this test's own quiet checks.
+    assert.ok(ms < FLOOD_ANSWER_MS, `answered ${ms.toFixed(0)} ms after the flooder left`);
     const input = handle.input();
     assert.ok(input.peakBuffered <= input.fifoBytes, `the FIFO held at most ${input.peakBuffered} of ${input.fifoBytes} bytes`);
     assert.ok(input.toBus < 16 * 1024, `only what crossed the wire was taken (${input.toBus} bytes), the rest was discarded`);
@@ -197,7 +202,7 @@ test('flood over TCP (guards against a client that writes 1 MB and leaves blocki
   }
 });
 
-test('flood over the PTY (guards against a 1 MB flood buffered without limit and blocking the next host): backpressure holds the writer, a host that closes PATH has its bytes discarded, the next host is answered within 2 s', async () => {
+test('flood over the PTY (guards against a 1 MB flood buffered without limit and blocking the next host): backpressure holds the writer, a host that closes PATH has its bytes discarded, the next host is answered within 10 s', async () => {
   const path = join(dir, 'flood');
   const { handle, lines } = await serving({ endpoint: { kind: 'pty', path } });
   let next: Host | undefined;
@@ -206,7 +211,7 @@ test('flood over the PTY (guards against a 1 MB flood buffered without limit and
     await new Promise<void>((resolve, reject) => flooder.open((e) => (e ? reject(e) : resolve())));
     flooder.on('error', () => undefined);
     flooder.write(Buffer.from(MEGABYTE), () => undefined);
-    await waitUntil(() => handle.input().buffered === handle.input().fifoBytes, 2000, 'the FIFO to fill');
+    await waitUntil(() => handle.input().buffered === handle.input().fifoBytes, 10_000, 'the FIFO to fill');
     // Held back: over any interval the server takes no more than the wire carried plus one FIFO.
     const [t1, b1] = [performance.now(), taken(handle)];
     await new Promise((r) => setTimeout(r, 300));
@@ -215,12 +220,12 @@ test('flood over the PTY (guards against a 1 MB flood buffered without limit and
     assert.ok(b2 - b1 <= wire + handle.input().fifoBytes, `took ${b2 - b1} bytes in ${(t2 - t1).toFixed(0)} ms (the wire carries ${wire.toFixed(0)})`);
     await new Promise<void>((resolve) => flooder.close(() => resolve()));
     const left = performance.now();
-    await waitUntil(() => lines.some((l) => /closed \/dev\/pts\/\d+ with bytes unsent: discarding/.test(l)), 2000, 'the bytes of the departed host to be discarded');
+    await waitUntil(() => lines.some((l) => /closed \/dev\/pts\/\d+ with bytes unsent: discarding/.test(l)), 10_000, 'the bytes of the departed host to be discarded');
     // Quiet: nothing left on the way from the departed host (two checks 150 ms apart).
     for (let seen = -1; seen !== taken(handle); ) {
       seen = taken(handle);
       await new Promise((r) => setTimeout(r, 150));
-      await waitUntil(() => handle.wireBusyUntil() <= handle.sim.clock.now(), 2000, 'the FIFO to drain');
+      await waitUntil(() => handle.wireBusyUntil() <= handle.sim.clock.now(), 10_000, 'the FIFO to drain');
     }
     next = await openPtyHost(path);
     await next.rx.silence(100, 2000);
@@ -228,7 +233,7 @@ test('flood over the PTY (guards against a 1 MB flood buffered without limit and
     const answer = await exchange(next, SW_VERSION_3, 5);
     assert.is(answer.reply, SW_VERSION_REPLY);
     const ms = asked + answer.ms - left;
-    assert.ok(ms < 2000, `answered ${ms.toFixed(0)} ms after the flooding host closed the PTY`);
+    assert.ok(ms < FLOOD_ANSWER_MS, `answered ${ms.toFixed(0)} ms after the flooding host closed the PTY`);
     const input = handle.input();
     assert.ok(input.peakBuffered <= input.fifoBytes, `the FIFO held at most ${input.peakBuffered} of ${input.fifoBytes} bytes`);
     assert.ok(input.toBus < 64 * 1024, `most of the megabyte never reached the wire (${input.toBus} bytes did)`);
