@@ -156,7 +156,7 @@ export const boardMcuMachine = setup({
       const before = context.ram;
       const result = dispatch(event.frame, before, io, profile);
       const after = result.state;
-      enqueue.assign({ ram: after });
+      if (after !== before) enqueue.assign({ ram: after });
       enqueue.emit({ type: 'request', ...result.summary, at: event.frame.at });
       if (result.reply) io.reply(result.reply, event.frame.at);
       let torn: BlockName | undefined;
