@@ -51,9 +51,21 @@ function simSetup(variants: boolean): fc.Arbitrary<SimSetup> {
   });
 }
 
-/** The profile a run tests: the base with the run's variant applied. */
+/** Variant profiles made so far, by base profile and variant: the same object for the same variant (stack schemas are cached by profile). */
+const VARIANTS = new WeakMap<FirmwareProfile, Map<string, FirmwareProfile>>();
+
+/** The profile a run tests: the base with the run's variant applied (one object per variant). */
 export function variantProfile(base: FirmwareProfile, v: ProfileVariant | undefined): FirmwareProfile {
-  return v === undefined ? base : { ...base, ...v, name: `${base.name} (${v.watchdogAction}, ${v.gracefulOffDelay}, PI_ON ${v.piOnCancelsShutdown ? 'cancels' : 'keeps'} shutdown)` };
+  if (v === undefined) return base;
+  const key = `${v.watchdogAction} ${v.gracefulOffDelay} ${v.piOnCancelsShutdown}`;
+  let variants = VARIANTS.get(base);
+  if (variants === undefined) VARIANTS.set(base, (variants = new Map()));
+  let profile = variants.get(key);
+  if (profile === undefined) {
+    profile = { ...base, ...v, name: `${base.name} (${v.watchdogAction}, ${v.gracefulOffDelay}, PI_ON ${v.piOnCancelsShutdown ? 'cancels' : 'keeps'} shutdown)` };
+    variants.set(key, profile);
+  }
+  return profile;
 }
 
 function piTimes(profile: FirmwareProfile): PiTimes {
