@@ -81,7 +81,6 @@ export function dispatch(frame: ReceivedFrame, state: McuState, hw: BoardHardwar
   const codes = profile.bus.errorCodes;
   const order = profile.bus.checkOrder;
   const bytes = frame.bytes;
-  const ignored: DispatchResult = { reply: undefined, state, actions: [], summary: {} };
   for (const check of order) {
     switch (check) {
       case 'address':
@@ -116,10 +115,15 @@ export function dispatch(frame: ReceivedFrame, state: McuState, hw: BoardHardwar
     }
   }
   // Checks a broken firmware skipped can leave input that cannot execute: it stays silent.
-  if (frame.kind !== 'frame') return ignored;
+  if (frame.kind !== 'frame') return ignored(state);
   const name = commandByCode(bytes[0]!);
-  if (name === undefined) return ignored;
+  if (name === undefined) return ignored(state);
   return execute(name, bytes, state, hw, profile);
+}
+
+/** No reply, no change: input the firmware cannot execute. */
+function ignored(state: McuState): DispatchResult {
+  return { reply: undefined, state, actions: [], summary: {} };
 }
 
 /** An OK reply to `n` with `payload`, or the TX-overflow error when it does not fit the UART buffer. */
