@@ -252,16 +252,32 @@ export class SimStack {
   async runSlice(t: number, maxTimers = Number.POSITIVE_INFINITY): Promise<boolean> {
     await drainMicrotasks();
     let left = maxTimers;
-    while (this.step(t)) {
-      if (this.hostWoken) {
-        this.hostWoken = false;
-        await this.drainHost();
-      }
-      if (--left <= 0 && this.clock.next() !== undefined && (this.clock.next() as number) <= t) return false;
+    for (;;) {
+      const fired = this.stepUntilWake(t, left);
+      left -= fired.count;
+      if (!fired.more) break;
+      // Host code woke (the last timer fired woke it):
+      this.hostWoken = false;
+      await this.drainHost();
+      if (left <= 0 && this.clock.next() !== undefined && (this.clock.next() as number) <= t) return false;
     }
+    if (left <= 0 && this.clock.next() !== undefined && (this.clock.next() as number) <= t) return false;
     this.clock.advanceTo(Math.max(t, this.clock.now()));
     await drainMicrotasks();
     return true;
+  }
+
+  /**
+   * runSlice's inner loop, kept out of the async function: fire timers due by t until one wakes
+   * host code (`more`: true) or none is left, or `left` timers have fired. `count`: timers fired.
+   */
+  private stepUntilWake(t: number, left: number): { more: boolean; count: number } {
+    let count = 0;
+    while (count < left && this.step(t)) {
+      count++;
+      if (this.hostWoken) return { more: true, count };
+    }
+    return { more: false, count };
   }
 
   /** Advance virtual time by `ms`. */
