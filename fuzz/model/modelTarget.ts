@@ -8,7 +8,7 @@
  */
 import * as fc from 'fast-check';
 import type { FirmwareProfile } from '../../board-model/profileSchema.ts';
-import { parseStack } from '../../board-model/stack.ts';
+import { parseStack, type Stack } from '../../board-model/stack.ts';
 import type { PortConfig } from '../../board-model/firmware/flashBlocks.ts';
 import type { HostPort } from '../../hil/ports.ts';
 import { ErrorLogModel } from '../harness/ErrorLogModel.ts';
@@ -74,6 +74,19 @@ function piTimes(profile: FirmwareProfile): PiTimes {
 }
 
 /** A model and a real board for one run, and how to end it. */
+/** Stacks parsed so far, by profile, DIP and prefix (the simulator only reads a stack). */
+const STACKS = new WeakMap<FirmwareProfile, Map<number, Stack>>();
+
+/** The one-board stack of a run, parsed once per profile, DIP and prefix. */
+function fuzzStack(profile: FirmwareProfile, dip: number, prefix: number, boards: unknown[]): Stack {
+  let byBoard = STACKS.get(profile);
+  if (byBoard === undefined) STACKS.set(profile, (byBoard = new Map()));
+  const key = (prefix << 4) | dip;
+  let stack = byBoard.get(key);
+  if (stack === undefined) byBoard.set(key, (stack = parseStack({ name: 'fuzz', boards }, 'fuzz model stack', { defaultProfile: profile })));
+  return stack;
+}
+
 interface Env {
   model: FuzzModel;
   real: FuzzReal;
@@ -83,7 +96,7 @@ interface Env {
 async function simEnv(setup: SimSetup, options: TargetOptions): Promise<Env> {
   const profile = variantProfile(options.profile, setup.variant);
   const boards = [{ dip: setup.dip, prefix: setup.prefix, pis: ['pi3b+', 'pi3b+'] }];
-  const stack = parseStack({ name: 'fuzz', boards }, 'fuzz model stack', { defaultProfile: profile });
+  const stack = fuzzStack(profile, setup.dip, setup.prefix, boards);
   const port = await openSimPort({ stack, profile, seed: setup.seed, inspect: options.inspect });
   const real = new FuzzReal(port, profile.errorLog.size, options.log);
   options.log?.simulated({ boards, seed: setup.seed, profile });
