@@ -16,8 +16,8 @@ export type McuEvent =
   | { type: 'POWER_UP' }
   | { type: 'POWER_DOWN' }
   | { type: 'RESET' }
-  /** `outcome`: the frame already dispatched against the current RAM (handleFrame did so). */
-  | { type: 'FRAME'; frame: ReceivedFrame; outcome?: DispatchResult }
+  /** `outcome`: the frame already dispatched against the RAM `against` (deliverFrame did so); used while that is still the RAM. */
+  | { type: 'FRAME'; frame: ReceivedFrame; outcome?: DispatchResult; against?: McuState }
   /** Internal: a flash write was just torn (FIRMWARE.md section 2); the board loses power. */
   | { type: 'FLASH_TORN'; block: BlockName }
   /** Internal: the torn write's power loss, after its event is out. */
@@ -174,7 +174,7 @@ export const boardMcuMachine = setup({
     handleFrame: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'FRAME' || !context.ram) return;
       const before = context.ram;
-      const result = event.outcome ?? dispatch(event.frame, before, context.io, context.profile);
+      const result = event.outcome !== undefined && event.against === before ? event.outcome : dispatch(event.frame, before, context.io, context.profile);
       if (result.state !== before) enqueue.assign({ ram: result.state });
       const torn = applyOutcome(context.io, event.frame, before, result);
       if (torn) enqueue.raise({ type: 'FLASH_TORN', block: torn });
@@ -216,7 +216,6 @@ export function mcuBoardId(ram: McuState | undefined): number | undefined {
   return ram ? boardIdOf(ram.config, ram.dip) : undefined;
 }
 
-
 /**
  * Hand a received frame to a started MCU actor. A request that leaves the RAM as it was (a
  * read: the bulk of bus traffic) is handled here without an XState transition, which would
@@ -233,6 +232,6 @@ export function deliverFrame(mcu: Actor<typeof boardMcuMachine>, frame: Received
     return;
   }
   const outcome = dispatch(frame, ram, io, profile);
-  if (outcome.state !== ram) mcu.send({ type: 'FRAME', frame, outcome });
+  if (outcome.state !== ram) mcu.send({ type: 'FRAME', frame, outcome, against: ram });
   else applyOutcome(io, frame, ram, outcome);
 }
