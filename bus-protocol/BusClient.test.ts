@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { VirtualClock } from '../board-model/VirtualClock.ts';
 import { ADAPTER_LATENCY_MS } from './ReplyWaiter.ts';
 import { StackClient } from './StackClient.ts';
-import { DEFAULT_REPLY_TIMEOUT_MS, type StackClientOptions, type TrafficEvent } from './BusClient.ts';
+import { DEFAULT_REPLY_TIMEOUT_MS, HOST_JITTER_MARGIN_MS, type StackClientOptions, type TrafficEvent } from './BusClient.ts';
 import { ArgumentError, BoardError, CrcError, DisconnectedError, MalformedReplyError, NoReplyError } from './errors.ts';
 import { buildFrame, encodeErrorResponse, encodeOkResponse, encodeRequest } from './frame.ts';
 import { BYTE_TIME_9600_MS } from './FrameParser.ts';
@@ -277,6 +277,26 @@ test('requestRaw of a whole frame waits as request() does; only a frame cut shor
   assert.is(await waited((c) => c.requestRaw(badCrc, 'GET_SW_VERSION')), byRequest, 'a whole frame with a bad CRC ends with its last byte too');
   const cut = await waited((c) => c.requestRaw(whole.subarray(0, 3), 'GET_SW_VERSION'));
   assert.ok(Math.abs(cut - (byRequest - BT + 3.5 * BT)) < 1e-9, `a frame cut short: ${cut} ms`);
+});
+
+test('the adaptive allowance keeps a host-jitter margin: after steady round trips, a reply 9 ms later than usual is still taken (regression: through serve --pty about 1 % of replies were given up while on the way, and the next request collided with them)', async () => {
+  const clock = new VirtualClock();
+  let lateBy = 0;
+  const bus = new LoopbackTransport((request) => {
+    // Wire time of the request and the 6-byte reply, the board's 2 ms reply delay, then the usual 0.8 ms of host lag (or more).
+    clock.setTimeout(() => bus.deliver(VIN_OK), (request.length + 6) * BT + 2 + 0.8 + lateBy);
+  });
+  const client = new StackClient(bus, { clock, retries: 0 });
+  const ask = async (): Promise<unknown> => {
+    const got = settle(client.request('GET_VIN', 0), clock);
+    const r = await got;
+    return r.ok ? r.value : r.error;
+  };
+  for (let i = 0; i < 30; i++) assert.equal(await ask(), { raw: 0x1234 }, `steady exchange ${i}`);
+  assert.ok(client.replyAllowanceMs >= 3 + HOST_JITTER_MARGIN_MS, `allowance ${client.replyAllowanceMs} ms`);
+  lateBy = 9;
+  assert.equal(await ask(), { raw: 0x1234 }, 'a reply 9 ms later than the steady ones');
+  assert.is(client.stats.timeouts, 0);
 });
 
 test('onTraffic sees host and bus chunks with clock times; stray bytes with no request pending are ignored', async () => {
