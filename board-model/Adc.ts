@@ -18,8 +18,11 @@ export interface AdcParams {
 /** Channel key: a reading and, for Pi readings, the port. */
 type Channel = 'vin' | 'cin' | 'rail5v' | 'piV0' | 'piV1' | 'piC0' | 'piC1';
 
+const PI_CHANNELS = { piV: ['piV0', 'piV1'], piC: ['piC0', 'piC1'] } as const;
+
 function channel(reading: Reading, pi: 0 | 1 = 0): Channel {
-  return reading === 'piV' || reading === 'piC' ? (`${reading}${pi}` as Channel) : reading;
+  // A table, not a template string: read for every ADC request the simulator answers.
+  return reading === 'piV' || reading === 'piC' ? PI_CHANNELS[reading][pi] : reading;
 }
 
 /** One board's ADC. */

@@ -7,7 +7,7 @@ import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
 import type { Reading } from '../bus-protocol/conversions.ts';
 import { Adc } from './Adc.ts';
-import { boardMcuMachine, defaultConfig } from './boardMcuMachine.ts';
+import { boardMcuMachine, defaultConfig, deliverFrame } from './boardMcuMachine.ts';
 import { BoardReceiver } from './BoardReceiver.ts';
 import type { FanoutMembership, ReceiverFanout } from './ReceiverFanout.ts';
 import type { EventLog, SimEventType } from './events.ts';
@@ -217,6 +217,9 @@ export class Board {
           reply: (bytes, endAt) => board.scheduleReply(bytes, endAt),
           cancelReplies: () => board.cancelReplies(),
           powerLost: () => board.powerOutage(profile.mcu.tornWriteOutageMs),
+          handled: ({ errorCode }) => {
+            if (errorCode !== undefined && profile.bus.logErrorReplies && board.counted(errorCode)) board.seen.errorsLogged++;
+          },
         },
       },
     });
@@ -235,7 +238,8 @@ export class Board {
       overflowDropsUntilGap: profile.bus.overflowDropsUntilGap,
       incomingUntil: (t) => this.node.incomingUntil(t),
       addressMask: profile.bus.addressMask,
-      onFrame: (frame) => this.mcu.send({ type: 'FRAME', frame }),
+      // An inspector (model coverage, live charts) sees an XState event per frame.
+      onFrame: options.inspect ? (frame) => this.mcu.send({ type: 'FRAME', frame }) : (frame) => deliverFrame(this.mcu, frame),
     });
     if (fanout) {
       const membership = fanout.join(this.receiver, name, getId);
@@ -557,6 +561,12 @@ export class Board {
     }
   }
 
+  /** An error code the profile's log counts. */
+  private counted(code: number): boolean {
+    const log = this.profile.errorLog;
+    return code >= log.minLoggedCode && code >= log.countedFrom;
+  }
+
   private wireEvents(): void {
     this.ports.forEach((port, i) => {
       const pi = i as 0 | 1;
@@ -581,15 +591,9 @@ export class Board {
       this.emit(type === 'recovered' ? 'regulator-recovered' : (type as SimEventType), undefined, details);
     });
     this.regulator.subscribe(() => this.refresh());
-    const log = this.profile.errorLog;
-    const counted = (code: number): boolean => code >= log.minLoggedCode && code >= log.countedFrom;
     this.mcu.on('*', (e) => {
       if (e.type === 'mcu-boot') this.seen.boots++;
-      if ((e.type === 'config-restored' && counted(0x40)) || (e.type === 'errors-restored' && counted(0x41))) this.seen.errorsLogged++;
-      if (e.type === 'request') {
-        if (e.errorCode !== undefined && this.profile.bus.logErrorReplies && counted(e.errorCode)) this.seen.errorsLogged++;
-        return;
-      }
+      if ((e.type === 'config-restored' && this.counted(0x40)) || (e.type === 'errors-restored' && this.counted(0x41))) this.seen.errorsLogged++;
       const { type, ...details } = e as { type: string };
       this.emit(type as SimEventType, undefined, details);
     });

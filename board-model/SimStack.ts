@@ -81,10 +81,20 @@ const SETTLED = Promise.resolve();
  * 64 microtask turns, as a chain of reactions: the same turns as 64 awaits, at half the cost.
  */
 function drainMicrotasks(): Promise<void> {
+  return chain(64);
+}
+
+/** A chain of `turns` promise reactions on a settled promise: awaiting it lets that many microtask turns pass. */
+function chain(turns: number): Promise<void> {
   let p = SETTLED;
-  for (let i = 0; i < 64; i++) p = p.then();
+  for (let i = 0; i < turns; i++) p = p.then();
   return p;
 }
+
+/** Turns drainHost gives host code between checks whether it has parked (set a timer). */
+const PARK_CHECK_TURNS = 8;
+/** Turns drainHost still gives once host code has parked: its other continuations finish. */
+const AFTER_PARK_TURNS = 16;
 
 /** A simulated stack of Pi Stack boards in virtual time. */
 export class SimStack {
@@ -100,6 +110,8 @@ export class SimStack {
   readonly hostClock: Clock;
   readonly hostCounters: HostCounters = { frames: 0, replies: 0, crcErrors: 0, timeouts: 0 };
   private hostWoken = false;
+  /** Host timers set so far (host code that sets one has parked: it waits for time to pass). */
+  private hostTimersSet = 0;
   /** Host timers set and neither fired nor cleared: host code is waiting on something. */
   private readonly hostTimers = new Set<TimerHandle>();
   private readonly budget: { timersPerS: number; eventsPerS: number };
@@ -157,6 +169,7 @@ export class SimStack {
     this.hostClock = {
       now: () => this.clock.now(),
       setTimeout: (fn, ms) => {
+        this.hostTimersSet++;
         const handle = this.clock.setTimeout(() => {
           this.hostTimers.delete(handle);
           this.hostWoken = true;
@@ -239,16 +252,32 @@ export class SimStack {
   async runSlice(t: number, maxTimers = Number.POSITIVE_INFINITY): Promise<boolean> {
     await drainMicrotasks();
     let left = maxTimers;
-    while (this.step(t)) {
-      if (this.hostWoken) {
-        this.hostWoken = false;
-        await drainMicrotasks();
-      }
-      if (--left <= 0 && this.clock.next() !== undefined && (this.clock.next() as number) <= t) return false;
+    for (;;) {
+      const fired = this.stepUntilWake(t, left);
+      left -= fired.count;
+      if (!fired.more) break;
+      // Host code woke (the last timer fired woke it):
+      this.hostWoken = false;
+      await this.drainHost();
+      if (left <= 0 && this.clock.next() !== undefined && (this.clock.next() as number) <= t) return false;
     }
+    if (left <= 0 && this.clock.next() !== undefined && (this.clock.next() as number) <= t) return false;
     this.clock.advanceTo(Math.max(t, this.clock.now()));
     await drainMicrotasks();
     return true;
+  }
+
+  /**
+   * runSlice's inner loop, kept out of the async function: fire timers due by t until one wakes
+   * host code (`more`: true) or none is left, or `left` timers have fired. `count`: timers fired.
+   */
+  private stepUntilWake(t: number, left: number): { more: boolean; count: number } {
+    let count = 0;
+    while (count < left && this.step(t)) {
+      count++;
+      if (this.hostWoken) return { more: true, count };
+    }
+    return { more: false, count };
   }
 
   /** Advance virtual time by `ms`. */
@@ -287,10 +316,23 @@ export class SimStack {
       }
       if (this.hostWoken) {
         this.hostWoken = false;
-        await drainMicrotasks();
+        await this.drainHost();
       }
     }
     return promise;
+  }
+
+  /**
+   * Let host code just woken (a reply arrived, a host timer fired) run: as drainMicrotasks, 64
+   * turns, but host code usually parks again within a few (the next request sets its reply
+   * deadline): once it has set a timer, AFTER_PARK_TURNS more turns and time moves on.
+   */
+  private async drainHost(): Promise<void> {
+    const mark = this.hostTimersSet;
+    for (let turns = 0; turns < 64; turns += PARK_CHECK_TURNS) {
+      await chain(PARK_CHECK_TURNS - 1);
+      if (this.hostTimersSet !== mark) return chain(AFTER_PARK_TURNS - 1);
+    }
   }
 
   /** Summary figures of the run so far. */

@@ -186,9 +186,31 @@ export class VirtualClock implements Clock {
 
   #pop(): void {
     const n = --this.#size;
-    const last = this.#timers[n] as Timer;
-    this.#timers[n] = undefined as unknown as Timer; // let the fired timer go
-    if (n > 0) this.#siftDown(0, last);
+    const timers = this.#timers;
+    const last = timers[n] as Timer;
+    timers[n] = undefined as unknown as Timer; // let the fired timer go
+    if (n === 0) return;
+    // Floyd's pop: walk the hole at the root down to a leaf along the earlier child (one
+    // comparison per level, not two), then put the last entry there and sift it up; it comes
+    // from the bottom, so it seldom climbs. Same heap order as a plain sift-down.
+    const deadlines = this.#deadlines;
+    const seqs = this.#seqs;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      const right = child + 1;
+      if (right < n) {
+        const rd = deadlines[right] as number;
+        const cd = deadlines[child] as number;
+        if (rd < cd || (rd === cd && (seqs[right] as number) < (seqs[child] as number))) child = right;
+      }
+      timers[i] = timers[child] as Timer;
+      deadlines[i] = deadlines[child] as number;
+      seqs[i] = seqs[child] as number;
+      i = child;
+    }
+    this.#siftUp(i, last);
   }
 
   /** Put `timer` at `start` and move it down to its place (heap of #size entries). */

@@ -3,12 +3,12 @@
  * error blocks with their CRCs, the error log, LEDs, and command dispatch through the protocol
  * table. Hardware it drives (ports, ADC, flash, the UART) is reached through `McuIo`.
  */
-import { enqueueActions, setup } from 'xstate';
+import { enqueueActions, setup, type Actor } from 'xstate';
 import type { FirmwareProfile } from './profileSchema.ts';
 import type { Flash } from './firmware/Flash.ts';
 import { decodeConfig, decodeErrors, emptyErrors, encodeConfig, encodeErrors, type BlockName, type ConfigBlock } from './firmware/flashBlocks.ts';
 import { countBoot, logCode, type ErrorLogRules } from './firmware/errorLog.ts';
-import { boardIdOf, dispatch, type BoardHardware, type McuState, type PortAction } from './firmware/dispatch.ts';
+import { boardIdOf, dispatch, type BoardHardware, type DispatchResult, type McuState, type PortAction } from './firmware/dispatch.ts';
 import type { ReceivedFrame } from './BoardReceiver.ts';
 
 /** Events of the MCU: power, reset and received frames. */
@@ -16,7 +16,8 @@ export type McuEvent =
   | { type: 'POWER_UP' }
   | { type: 'POWER_DOWN' }
   | { type: 'RESET' }
-  | { type: 'FRAME'; frame: ReceivedFrame }
+  /** `outcome`: the frame already dispatched against the RAM `against` (deliverFrame did so); used while that is still the RAM. */
+  | { type: 'FRAME'; frame: ReceivedFrame; outcome?: DispatchResult; against?: McuState }
   /** Internal: a flash write was just torn (FIRMWARE.md section 2); the board loses power. */
   | { type: 'FLASH_TORN'; block: BlockName }
   /** Internal: the torn write's power loss, after its event is out. */
@@ -27,7 +28,6 @@ export type McuEmitted =
   | { type: 'mcu-boot'; bootCount: number }
   | { type: 'config-restored' }
   | { type: 'errors-restored' }
-  | { type: 'request'; command?: string; errorCode?: number; at: number }
   | { type: 'torn-write'; block: 'config' | 'errors' };
 
 /** The hardware around the MCU. */
@@ -43,6 +43,8 @@ export interface McuIo extends BoardHardware {
   cancelReplies(): void;
   /** A flash write was torn by a power loss: the board must lose power now. */
   powerLost(): void;
+  /** A request was handled (after its reply and port actions): the command run or error code replied; `at` ms. */
+  handled?(summary: DispatchResult['summary'], at: number): void;
 }
 
 /** Input of the MCU machine. */
@@ -101,6 +103,25 @@ export function bootState(profile: FirmwareProfile, flash: Flash, dip = 0): { ra
   return { ram, configRestored, errorsRestored };
 }
 
+/**
+ * What a handled request does outside the RAM: the reply, new port settings and flash writes
+ * when the config or error block changed, port actions, the `handled` report. Returns the block
+ * whose write was torn, if one was.
+ */
+function applyOutcome(io: McuIo, frame: ReceivedFrame, before: McuState, result: DispatchResult): BlockName | undefined {
+  const after = result.state;
+  if (result.reply) io.reply(result.reply, frame.at);
+  let torn: BlockName | undefined;
+  if (after.config !== before.config) {
+    for (const pi of [0, 1] as const) if (after.config.ports[pi] !== before.config.ports[pi]) io.settings(pi, after.config.ports[pi]);
+    if (!writeBlock(io, 'config', encodeConfig(after.config))) torn = 'config';
+  }
+  if (!torn && after.errors !== before.errors && !writeBlock(io, 'errors', encodeErrors(after.errors))) torn = 'errors';
+  for (const action of result.actions) io.port(action.pi, action.type);
+  io.handled?.(result.summary, frame.at);
+  return torn;
+}
+
 /** The board MCU machine. */
 export const boardMcuMachine = setup({
   types: {
@@ -152,20 +173,10 @@ export const boardMcuMachine = setup({
     },
     handleFrame: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'FRAME' || !context.ram) return;
-      const { io, profile } = context;
       const before = context.ram;
-      const result = dispatch(event.frame, before, io, profile);
-      const after = result.state;
-      enqueue.assign({ ram: after });
-      enqueue.emit({ type: 'request', ...result.summary, at: event.frame.at });
-      if (result.reply) io.reply(result.reply, event.frame.at);
-      let torn: BlockName | undefined;
-      if (after.config !== before.config) {
-        for (const pi of [0, 1] as const) if (after.config.ports[pi] !== before.config.ports[pi]) io.settings(pi, after.config.ports[pi]);
-        if (!writeBlock(io, 'config', encodeConfig(after.config))) torn = 'config';
-      }
-      if (!torn && after.errors !== before.errors && !writeBlock(io, 'errors', encodeErrors(after.errors))) torn = 'errors';
-      for (const action of result.actions) io.port(action.pi, action.type);
+      const result = event.outcome !== undefined && event.against === before ? event.outcome : dispatch(event.frame, before, context.io, context.profile);
+      if (result.state !== before) enqueue.assign({ ram: result.state });
+      const torn = applyOutcome(context.io, event.frame, before, result);
       if (torn) enqueue.raise({ type: 'FLASH_TORN', block: torn });
     }),
   },
@@ -205,3 +216,22 @@ export function mcuBoardId(ram: McuState | undefined): number | undefined {
   return ram ? boardIdOf(ram.config, ram.dip) : undefined;
 }
 
+/**
+ * Hand a received frame to a started MCU actor. A request that leaves the RAM as it was (a
+ * read: the bulk of bus traffic) is handled here without an XState transition, which would
+ * change nothing observable: same state, same context, so snapshot observers have nothing new
+ * to see, and the reply and port actions are the machine's own (applyOutcome). Anything else
+ * is sent as FRAME, with the dispatch already done. Not for inspected actors: an inspector
+ * expects an event per frame.
+ */
+export function deliverFrame(mcu: Actor<typeof boardMcuMachine>, frame: ReceivedFrame): void {
+  const snapshot = mcu.getSnapshot();
+  const { io, profile, ram } = snapshot.context;
+  if (snapshot.status !== 'active' || snapshot.value !== 'running' || ram === undefined) {
+    mcu.send({ type: 'FRAME', frame });
+    return;
+  }
+  const outcome = dispatch(frame, ram, io, profile);
+  if (outcome.state !== ram) mcu.send({ type: 'FRAME', frame, outcome, against: ram });
+  else applyOutcome(io, frame, ram, outcome);
+}

@@ -29,7 +29,12 @@ interface RequestTrace {
   /** When the request's last byte reached the boards (ms). */
   readonly end: number;
   readonly damage: 'collision' | 'noise' | undefined;
-  readonly replies: { collided: boolean; intact: boolean }[];
+  /** Transmissions by boards since the request (counted, not kept: one per reply on a busy bus). */
+  replies: number;
+  /** One of them collided. */
+  collided: boolean;
+  /** One of them arrived changed (noise). */
+  corrupted: boolean;
 }
 
 /** MCU states kept per board: enough to look back over one host timeout. */
@@ -60,11 +65,15 @@ export class NoReplyTracer {
       const id = r.bytes[1];
       if (id === undefined) return;
       const damage = r.collided ? 'collision' : r.received !== r.bytes && !sameBytes(r.received, r.bytes) ? 'noise' : undefined;
-      this.#current = { end: r.end, damage, replies: [] };
+      this.#current = { end: r.end, damage, replies: 0, collided: false, corrupted: false };
       this.#lastById.set(id, this.#current);
       return;
     }
-    this.#current?.replies.push({ collided: r.collided, intact: r.received === r.bytes || sameBytes(r.received, r.bytes) });
+    const current = this.#current;
+    if (current === undefined) return;
+    current.replies++;
+    if (r.collided) current.collided = true;
+    if (r.received !== r.bytes && !sameBytes(r.received, r.bytes)) current.corrupted = true;
   }
 
   /** Why the last request to `id` got no reply. */
@@ -84,12 +93,12 @@ export class NoReplyTracer {
       }
       return { cause: 'unpowered', why: "the board's MCU had no power when the request arrived" };
     }
-    if (r.replies.some((x) => x.collided)) {
+    if (r.collided) {
       const why = targets.length > 1 ? `${targets.length} boards answer to ${hexByte(id)} and their replies collided` : 'the reply collided with another transmission';
       return { cause: 'reply-corrupted', why };
     }
-    if (r.replies.some((x) => !x.intact)) return { cause: 'reply-corrupted', why: 'line noise corrupted the reply' };
-    if (r.replies.length > 0) return { cause: 'no-reply', why: 'a board transmitted, but no complete reply reached the host in time' };
+    if (r.corrupted) return { cause: 'reply-corrupted', why: 'line noise corrupted the reply' };
+    if (r.replies > 0) return { cause: 'no-reply', why: 'a board transmitted, but no complete reply reached the host in time' };
     return { cause: 'no-reply', why: 'the board was listening but sent nothing in time' };
   }
 

@@ -102,6 +102,18 @@ export function stackFileSchema(): StackSchema {
   return makeStackSchema(BUILTIN_PROFILES, V4_REFERENCE, V4_REFERENCE.name);
 }
 
+/** Schemas made so far, by profile set and default profile: zod compiles each on first use. */
+const SCHEMAS = new WeakMap<object, WeakMap<FirmwareProfile, StackSchema>>();
+
+/** The stack schema for a profile set and default profile, made once (a fuzzer parses a stack per run). */
+function stackSchema(profiles: Readonly<Record<string, FirmwareProfile>>, fallback: FirmwareProfile): StackSchema {
+  let byFallback = SCHEMAS.get(profiles);
+  if (byFallback === undefined) SCHEMAS.set(profiles, (byFallback = new WeakMap()));
+  let schema = byFallback.get(fallback);
+  if (schema === undefined) byFallback.set(fallback, (schema = makeStackSchema(profiles, fallback, fallback.name)));
+  return schema;
+}
+
 /** A validated, normalised stack description. */
 export type Stack = Omit<z.output<StackSchema>, 'name'> & { name: string };
 
@@ -123,7 +135,7 @@ export function parseStack(file: unknown, source: string, options: StackOptions 
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new ConfigError(source, [{ path: '', message: `expected a stack description object, got ${describeValue(json)}` }]);
   }
-  const stack = validate(makeStackSchema(profiles, fallback, fallback.name), json, source);
+  const stack = validate(stackSchema(profiles, fallback), json, source);
   return { ...stack, name: stack.name ?? source };
 }
 

@@ -26,7 +26,8 @@ export class HeartbeatLine {
     if (high === this.high) return;
     this.high = high;
     if (high) for (const listener of this.riseListeners) listener();
-    for (const listener of this.changeListeners) listener(high);
+    // Usually nobody watches both edges (a scope does): skip making an iterator per edge.
+    if (this.changeListeners.size > 0) for (const listener of this.changeListeners) listener(high);
   }
 
   /** Subscribe to both edges (a scope draws the whole waveform); the argument is the new level. Returns an unsubscribe function. */

@@ -230,10 +230,15 @@ export class BusClient {
     const job = this.queue.shift();
     if (!job) return;
     this.busy = true;
-    void job.run().then(job.resolve, job.reject).finally(() => {
+    const next = (): void => {
       this.busy = false;
       this.pump();
-    });
+    };
+    // One reaction per job (not then + finally): the simulator runs this for every request.
+    void job.run().then(
+      (value) => (job.resolve(value), next()),
+      (error: unknown) => (job.reject(error), next()),
+    );
   }
 
   /** Bytes of a command's OK reply frame; GET_ERROR_BUFFER carries the whole error log. */

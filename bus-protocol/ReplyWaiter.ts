@@ -66,7 +66,8 @@ export class ReplyWaiter {
   readonly result: Promise<WaitResult>;
   private settle!: (result: WaitResult) => void;
   private done = false;
-  private readonly parser: FrameParser;
+  /** Made on the first chunk that is not a whole reply on its own (see feed). */
+  #parser: FrameParser | undefined;
   private readonly received: number[] = [];
   private deadline: number;
   private timer: TimerHandle | undefined;
@@ -74,21 +75,27 @@ export class ReplyWaiter {
 
   constructor(private readonly clock: Clock, private readonly options: ReplyWaitOptions) {
     this.result = new Promise<WaitResult>((resolve) => (this.settle = resolve));
-    // Host-side arrival times are not wire times (adapters deliver in bursts), so the
-    // parser must not end frames at gaps: infinite gap, CRC and LEN decide alone.
-    this.parser = new FrameParser({
-      accept: looksLikeReply,
-      byteTimeMs: options.byteTimeMs,
-      gapByteTimes: Number.POSITIVE_INFINITY,
-      maxFrameBytes: MAX_REPLY_BYTES,
-    });
     this.deadline = options.startAt + (options.requestBytes + options.expectedBytes) * options.byteTimeMs + options.replyTimeoutMs;
     this.arm();
+  }
+
+  private get parser(): FrameParser {
+    // Host-side arrival times are not wire times (adapters deliver in bursts), so the
+    // parser must not end frames at gaps: infinite gap, CRC and LEN decide alone.
+    return (this.#parser ??= new FrameParser({
+      accept: looksLikeReply,
+      byteTimeMs: this.options.byteTimeMs,
+      gapByteTimes: Number.POSITIVE_INFINITY,
+      maxFrameBytes: MAX_REPLY_BYTES,
+    }));
   }
 
   /** A chunk received at time `at` (ms). */
   feed(chunk: Uint8Array, at: number): void {
     if (this.done || chunk.length === 0) return;
+    // The usual case, the whole reply in one chunk with nothing before it: the parser would
+    // report just this frame (same bytes, same time), so skip making one.
+    if (this.first === undefined && isWholeReply(chunk)) return this.finish({ kind: 'frame', bytes: chunk.slice(), at });
     for (let i = 0; i < chunk.length; i++) this.received.push(chunk[i]!);
     this.first ??= { at, length: chunk.length };
     for (const event of this.parser.push(chunk, at)) {
@@ -170,7 +177,7 @@ export class ReplyWaiter {
     this.timer = undefined;
     if (this.done) return;
     // Before flushing: did the stream so far hold rejected candidates or CRC/LEN failures?
-    const { discards } = this.parser.stats;
+    const discards = this.#parser?.stats.discards ?? { crc: 0, length: 0, rejected: 0 };
     const garbled = discards.crc + discards.length > 0 ? 'crc' : discards.rejected > 0 ? 'rejected' : undefined;
     // Nothing more is coming: a valid frame may still sit behind a long bogus candidate.
     for (const event of this.parser.flush()) {
@@ -191,4 +198,11 @@ export class ReplyWaiter {
     this.timer = undefined;
     this.settle(result);
   }
+}
+
+/** The chunk is exactly one CRC-valid reply frame (LEN + 1 bytes, byte 1 0xFF, status OK or ERROR). */
+function isWholeReply(chunk: Uint8Array): boolean {
+  if (chunk.length < MIN_LEN + 1 || !looksLikeReply(chunk)) return false;
+  const framing = checkFraming(chunk, MAX_REPLY_BYTES - 1);
+  return framing.kind === 'frame' && framing.length === chunk.length;
 }

@@ -64,8 +64,13 @@ export class StackClient extends BusClient {
    * learns the board's firmware version and rejects with CommandNotInFirmwareError, sending
    * nothing, when that firmware does not have it.
    */
-  override async request<N extends CommandName>(name: N, id: number, ...args: ArgsParam<N>): Promise<ResponsePayload<N>> {
-    if (this.checkFirmware && !(await this.has(id, name))) throw new CommandNotInFirmwareError(name, id, this.versions.get(id)!);
+  override request<N extends CommandName>(name: N, id: number, ...args: ArgsParam<N>): Promise<ResponsePayload<N>> {
+    // Without the check, BusClient's promise as is (it rejects, never throws): no extra async hop per request.
+    return this.checkFirmware ? this.checkedRequest(name, id, args) : super.request(name, id, ...args);
+  }
+
+  private async checkedRequest<N extends CommandName>(name: N, id: number, args: ArgsParam<N>): Promise<ResponsePayload<N>> {
+    if (!(await this.has(id, name))) throw new CommandNotInFirmwareError(name, id, this.versions.get(id)!);
     return super.request(name, id, ...args);
   }
 

@@ -118,9 +118,25 @@ function payloadSize(fields: readonly FieldSpec[]): number {
   return fields.reduce((sum, f) => sum + (fieldSize(f.type) ?? 0), 0);
 }
 
+/** Per-command facts the simulator and clients read for every frame, worked out once. */
+const FACTS = new Map(
+  COMMAND_NAMES.map((name) => [name, {
+    requestLen: 3 + payloadSize(COMMANDS[name].request),
+    responseLen: 3 + payloadSize(COMMANDS[name].response),
+    takesPi: COMMANDS[name].request.some((f) => f.name === 'pi'),
+    since: RELEASE_ORDER.indexOf(COMMANDS[name].since),
+  }]),
+);
+
+function facts(name: CommandName): { requestLen: number; responseLen: number; takesPi: boolean; since: number } {
+  const f = FACTS.get(name);
+  if (f === undefined) throw new TypeError(`not a command name: ${String(name)}`);
+  return f;
+}
+
 /** Request LEN byte (3 + argument bytes) of a command. */
 export function requestLen(name: CommandName): number {
-  return 3 + payloadSize(COMMANDS[name].request);
+  return facts(name).requestLen;
 }
 
 /**
@@ -128,17 +144,17 @@ export function requestLen(name: CommandName): number {
  * this is the minimum (3), and the real length is 3 + the error log size.
  */
 export function responseLen(name: CommandName): number {
-  return 3 + payloadSize(COMMANDS[name].response);
+  return facts(name).responseLen;
 }
 
 /** True when the command has a 'pi' argument (PROTOCOL.md section 2). */
 export function takesPi(name: CommandName): boolean {
-  return COMMANDS[name].request.some((f) => f.name === 'pi');
+  return facts(name).takesPi;
 }
 
 /** True when the command exists in the given firmware release. */
 export function inRelease(name: CommandName, release: FirmwareRelease): boolean {
-  return RELEASE_ORDER.indexOf(COMMANDS[name].since) <= RELEASE_ORDER.indexOf(release);
+  return facts(name).since <= RELEASE_ORDER.indexOf(release);
 }
 
 /**

@@ -38,7 +38,7 @@ function writeFields(fields: readonly FieldSpec[], values: Record<string, unknow
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
       throw new ArgumentError(field.name, `${where} needs an integer 0..${max} (${field.type}), got ${String(value)}`);
     }
-    for (let shift = 8 * (size - 1); shift >= 0; shift -= 8) out.push(Math.floor(value / 2 ** shift) & 0xff);
+    for (let shift = 8 * (size - 1); shift >= 0; shift -= 8) out.push((value >>> shift) & 0xff); // value < 2^32
   }
   return out;
 }

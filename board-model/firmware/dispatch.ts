@@ -81,7 +81,6 @@ export function dispatch(frame: ReceivedFrame, state: McuState, hw: BoardHardwar
   const codes = profile.bus.errorCodes;
   const order = profile.bus.checkOrder;
   const bytes = frame.bytes;
-  const ignored: DispatchResult = { reply: undefined, state, actions: [], summary: {} };
   for (const check of order) {
     switch (check) {
       case 'address':
@@ -116,70 +115,80 @@ export function dispatch(frame: ReceivedFrame, state: McuState, hw: BoardHardwar
     }
   }
   // Checks a broken firmware skipped can leave input that cannot execute: it stays silent.
-  if (frame.kind !== 'frame') return ignored;
+  if (frame.kind !== 'frame') return ignored(state);
   const name = commandByCode(bytes[0]!);
-  if (name === undefined) return ignored;
+  if (name === undefined) return ignored(state);
   return execute(name, bytes, state, hw, profile);
 }
 
+/** No reply, no change: input the firmware cannot execute. */
+function ignored(state: McuState): DispatchResult {
+  return { reply: undefined, state, actions: [], summary: {} };
+}
+
+/** An OK reply to `n` with `payload`, or the TX-overflow error when it does not fit the UART buffer. */
+function ok<N extends CommandName>(n: N, payload: ResponsePayload<N>, state: McuState, profile: FirmwareProfile, next: McuState = state, actions: PortAction[] = NO_ACTIONS): DispatchResult {
+  const reply = encodeOkResponse(n, payload);
+  if (reply.length > profile.bus.txBufferBytes) return error(state, 0x23, profile);
+  return { reply, state: next, actions, summary: { command: n } };
+}
+
+const NO_ACTIONS: PortAction[] = [];
+
+/** The state with one setting of Pi `pi` changed. */
+function setPort(state: McuState, pi: 0 | 1, field: keyof PortConfig, value: number | boolean): McuState {
+  const ports = state.config.ports.map((p, i) => (i === pi ? { ...p, [field]: value } : p)) as [PortConfig, PortConfig];
+  return { ...state, config: { ...state.config, ports } };
+}
+
+// Helpers are module functions, not closures made per request: the simulator runs this for every frame.
 function execute(name: CommandName, bytes: Uint8Array, state: McuState, hw: BoardHardware, profile: FirmwareProfile): DispatchResult {
   const pi = ((bytes[3] ?? 0) & 1) as 0 | 1;
-  const arg = (i: number) => bytes[3 + i] ?? 0;
-  const ok = <N extends CommandName>(n: N, payload: ResponsePayload<N>, next: McuState = state, actions: PortAction[] = []): DispatchResult => {
-    const reply = encodeOkResponse(n, payload);
-    if (reply.length > profile.bus.txBufferBytes) return error(state, 0x23, profile);
-    return { reply, state: next, actions, summary: { command: n } };
-  };
-  const withConfig = (config: ConfigBlock): McuState => ({ ...state, config });
-  const setPort = (field: keyof PortConfig, value: number | boolean): McuState => {
-    const ports = state.config.ports.map((p, i) => (i === pi ? { ...p, [field]: value } : p)) as [PortConfig, PortConfig];
-    return withConfig({ ...state.config, ports });
-  };
   const port = state.config.ports[pi];
   const e = state.errors;
   switch (name) {
-    case 'GET_SW_VERSION': return ok(name, { version: profile.firmwareVersion });
-    case 'GET_HW_VERSION': return ok(name, { version: profile.hardwareVersion });
-    case 'LEDS_ON': return ok(name, {}, { ...state, ledsEnabled: true });
-    case 'LEDS_OFF': return ok(name, {}, { ...state, ledsEnabled: false });
-    case 'DEBUG_LED': return ok(name, {}, { ...state, debugLed: [arg(0), arg(1), arg(2)] });
-    case 'SET_ID_PREFIX': return ok(name, {}, withConfig({ ...state.config, prefix: arg(0) & 0xf0 }));
-    case 'GET_ID_PREFIX': return ok(name, { prefix: state.config.prefix });
-    case 'GET_ID': return ok(name, { id: boardIdOf(state.config, state.dip) });
-    case 'GET_VIN': return ok(name, { raw: hw.adc('vin') });
-    case 'GET_CIN': return ok(name, { raw: hw.adc('cin') });
-    case 'GET_5V': return ok(name, { raw: hw.adc('rail5v') });
-    case 'GET_PI_V': return ok(name, { raw: hw.adc('piV', pi) });
-    case 'GET_PI_C': return ok(name, { raw: hw.adc('piC', pi) });
-    case 'GET_PI_HBT': return ok(name, { healthy: hw.healthy(pi) ? 1 : 0 });
-    case 'GET_PI_POWERED': return ok(name, { powered: hw.powered(pi) ? 1 : 0 });
+    case 'GET_SW_VERSION': return ok(name, { version: profile.firmwareVersion }, state, profile);
+    case 'GET_HW_VERSION': return ok(name, { version: profile.hardwareVersion }, state, profile);
+    case 'LEDS_ON': return ok(name, {}, state, profile, { ...state, ledsEnabled: true });
+    case 'LEDS_OFF': return ok(name, {}, state, profile, { ...state, ledsEnabled: false });
+    case 'DEBUG_LED': return ok(name, {}, state, profile, { ...state, debugLed: [bytes[3] ?? 0, bytes[4] ?? 0, bytes[5] ?? 0] });
+    case 'SET_ID_PREFIX': return ok(name, {}, state, profile, { ...state, config: { ...state.config, prefix: (bytes[3] ?? 0) & 0xf0 } });
+    case 'GET_ID_PREFIX': return ok(name, { prefix: state.config.prefix }, state, profile);
+    case 'GET_ID': return ok(name, { id: boardIdOf(state.config, state.dip) }, state, profile);
+    case 'GET_VIN': return ok(name, { raw: hw.adc('vin') }, state, profile);
+    case 'GET_CIN': return ok(name, { raw: hw.adc('cin') }, state, profile);
+    case 'GET_5V': return ok(name, { raw: hw.adc('rail5v') }, state, profile);
+    case 'GET_PI_V': return ok(name, { raw: hw.adc('piV', pi) }, state, profile);
+    case 'GET_PI_C': return ok(name, { raw: hw.adc('piC', pi) }, state, profile);
+    case 'GET_PI_HBT': return ok(name, { healthy: hw.healthy(pi) ? 1 : 0 }, state, profile);
+    case 'GET_PI_POWERED': return ok(name, { powered: hw.powered(pi) ? 1 : 0 }, state, profile);
     case 'PI_ON':
     case 'PI_OFF':
     case 'PI_FORCE_OFF':
     case 'SEND_SIG':
-      return ok(name, {}, state, [{ pi, type: name }]);
+      return ok(name, {}, state, profile, state, [{ pi, type: name }]);
     case 'GET_HBT_TIME': case 'GET_HBT_DELAY': case 'GET_OFF_DELAY': case 'GET_SIG_OFF_DELAY': case 'GET_SIG_WIDTH':
-      return ok(name, { value: port![SETTING_FIELD[name.slice(4) as SettingName]] as number });
+      return ok(name, { value: port![SETTING_FIELD[name.slice(4) as SettingName]] as number }, state, profile);
     case 'SET_HBT_TIME': case 'SET_HBT_DELAY': case 'SET_OFF_DELAY': case 'SET_SIG_OFF_DELAY': case 'SET_SIG_WIDTH':
-      return ok(name, {}, setPort(SETTING_FIELD[name.slice(4) as SettingName], arg(1)));
-    case 'GET_PI_ON_STARTUP': return ok(name, { enabled: port!.piOnStartup ? 1 : 0 });
-    case 'SET_PI_ON_STARTUP': return ok(name, {}, setPort('piOnStartup', arg(1) !== 0));
-    case 'GET_ERROR_BUFFER': return ok(name, { log: e.log.slice() });
-    case 'CLEAR_ERROR_BUFFER': return ok(name, {}, { ...state, errors: clearLog(e, profile.errorLog.unusedSlot) });
-    case 'GET_ERROR_COUNT': return ok(name, { count: e.errorCount });
-    case 'CLEAR_ERROR_COUNT': return ok(name, {}, { ...state, errors: clearCounts(e) });
+      return ok(name, {}, state, profile, setPort(state, pi, SETTING_FIELD[name.slice(4) as SettingName], bytes[4] ?? 0));
+    case 'GET_PI_ON_STARTUP': return ok(name, { enabled: port!.piOnStartup ? 1 : 0 }, state, profile);
+    case 'SET_PI_ON_STARTUP': return ok(name, {}, state, profile, setPort(state, pi, 'piOnStartup', (bytes[4] ?? 0) !== 0));
+    case 'GET_ERROR_BUFFER': return ok(name, { log: e.log.slice() }, state, profile);
+    case 'CLEAR_ERROR_BUFFER': return ok(name, {}, state, profile, { ...state, errors: clearLog(e, profile.errorLog.unusedSlot) });
+    case 'GET_ERROR_COUNT': return ok(name, { count: e.errorCount }, state, profile);
+    case 'CLEAR_ERROR_COUNT': return ok(name, {}, state, profile, { ...state, errors: clearCounts(e) });
     case 'GET_ERROR_POINTER': {
       const n = e.log.length;
       const pointer = profile.errorLog.pointer === 'next-slot' ? e.pointer : (e.pointer - 1 + n) % n;
-      return ok(name, { pointer });
+      return ok(name, { pointer }, state, profile);
     }
-    case 'GET_POWER': return ok(name, { raw: rawPowerProduct(hw.adc('vin'), hw.adc('cin')) });
-    case 'GET_5V_POWER': return ok(name, { raw: rawPowerProduct(hw.adc('rail5v'), hw.adc('piC', 0) + hw.adc('piC', 1)) });
+    case 'GET_POWER': return ok(name, { raw: rawPowerProduct(hw.adc('vin'), hw.adc('cin')) }, state, profile);
+    case 'GET_5V_POWER': return ok(name, { raw: rawPowerProduct(hw.adc('rail5v'), hw.adc('piC', 0) + hw.adc('piC', 1)) }, state, profile);
     case 'GET_PI_POWER': {
       const v = profile.adc.piPowerVoltage === 'pi-voltage' ? hw.adc('piV', pi) : hw.adc('rail5v');
-      return ok(name, { raw: rawPowerProduct(v, hw.adc('piC', pi)) });
+      return ok(name, { raw: rawPowerProduct(v, hw.adc('piC', pi)) }, state, profile);
     }
-    case 'GET_BOOT_COUNT': return ok(name, { count: e.bootCount });
+    case 'GET_BOOT_COUNT': return ok(name, { count: e.bootCount }, state, profile);
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import * as fc from 'fast-check';
 import type { FirmwareProfile } from '../../board-model/profileSchema.ts';
-import { parseStack } from '../../board-model/stack.ts';
+import { parseStack, type Stack } from '../../board-model/stack.ts';
 import type { PortConfig } from '../../board-model/firmware/flashBlocks.ts';
 import type { HostPort } from '../../hil/ports.ts';
 import { ErrorLogModel } from '../harness/ErrorLogModel.ts';
@@ -51,9 +51,21 @@ function simSetup(variants: boolean): fc.Arbitrary<SimSetup> {
   });
 }
 
-/** The profile a run tests: the base with the run's variant applied. */
+/** Variant profiles made so far, by base profile and variant: the same object for the same variant (stack schemas are cached by profile). */
+const VARIANTS = new WeakMap<FirmwareProfile, Map<string, FirmwareProfile>>();
+
+/** The profile a run tests: the base with the run's variant applied (one object per variant). */
 export function variantProfile(base: FirmwareProfile, v: ProfileVariant | undefined): FirmwareProfile {
-  return v === undefined ? base : { ...base, ...v, name: `${base.name} (${v.watchdogAction}, ${v.gracefulOffDelay}, PI_ON ${v.piOnCancelsShutdown ? 'cancels' : 'keeps'} shutdown)` };
+  if (v === undefined) return base;
+  const key = `${v.watchdogAction} ${v.gracefulOffDelay} ${v.piOnCancelsShutdown}`;
+  let variants = VARIANTS.get(base);
+  if (variants === undefined) VARIANTS.set(base, (variants = new Map()));
+  let profile = variants.get(key);
+  if (profile === undefined) {
+    profile = { ...base, ...v, name: `${base.name} (${v.watchdogAction}, ${v.gracefulOffDelay}, PI_ON ${v.piOnCancelsShutdown ? 'cancels' : 'keeps'} shutdown)` };
+    variants.set(key, profile);
+  }
+  return profile;
 }
 
 function piTimes(profile: FirmwareProfile): PiTimes {
@@ -62,6 +74,19 @@ function piTimes(profile: FirmwareProfile): PiTimes {
 }
 
 /** A model and a real board for one run, and how to end it. */
+/** Stacks parsed so far, by profile, DIP and prefix (the simulator only reads a stack). */
+const STACKS = new WeakMap<FirmwareProfile, Map<number, Stack>>();
+
+/** The one-board stack of a run, parsed once per profile, DIP and prefix. */
+function fuzzStack(profile: FirmwareProfile, dip: number, prefix: number, boards: unknown[]): Stack {
+  let byBoard = STACKS.get(profile);
+  if (byBoard === undefined) STACKS.set(profile, (byBoard = new Map()));
+  const key = (prefix << 4) | dip;
+  let stack = byBoard.get(key);
+  if (stack === undefined) byBoard.set(key, (stack = parseStack({ name: 'fuzz', boards }, 'fuzz model stack', { defaultProfile: profile })));
+  return stack;
+}
+
 interface Env {
   model: FuzzModel;
   real: FuzzReal;
@@ -71,7 +96,7 @@ interface Env {
 async function simEnv(setup: SimSetup, options: TargetOptions): Promise<Env> {
   const profile = variantProfile(options.profile, setup.variant);
   const boards = [{ dip: setup.dip, prefix: setup.prefix, pis: ['pi3b+', 'pi3b+'] }];
-  const stack = parseStack({ name: 'fuzz', boards }, 'fuzz model stack', { defaultProfile: profile });
+  const stack = fuzzStack(profile, setup.dip, setup.prefix, boards);
   const port = await openSimPort({ stack, profile, seed: setup.seed, inspect: options.inspect });
   const real = new FuzzReal(port, profile.errorLog.size, options.log);
   options.log?.simulated({ boards, seed: setup.seed, profile });
