@@ -49,4 +49,18 @@ test('a chunk with a bad CRC is not taken by the fast path: the wait times out a
   assert.is((r as Extract<WaitResult, { kind: 'timeout' }>).garbled, 'crc');
 });
 
+test('a whole reply in one chunk that completes before the request could be answered is a late reply to the earlier one: skipped and reported, as on the parser path (regression: the fast path took it for this request\'s)', async () => {
+  const clock = new VirtualClock();
+  const stale: number[] = [];
+  const w = new ReplyWaiter(clock, {
+    startAt: 0, requestBytes: 4, expectedBytes: REPLY.length, replyTimeoutMs: 40, byteTimeMs: 10_000 / 9600,
+    staleBefore: 8.4, onStale: (_bytes, at) => stale.push(at),
+  });
+  w.feed(REPLY.slice(), 3);
+  w.feed(REPLY.slice(), 14);
+  const r = (await w.result) as Extract<WaitResult, { kind: 'frame' }>;
+  assert.equal([r.kind, r.at], ['frame', 14], 'the reply that could answer this request');
+  assert.equal(stale, [3], 'the late one reported');
+});
+
 test.run();

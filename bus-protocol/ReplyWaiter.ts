@@ -95,7 +95,11 @@ export class ReplyWaiter {
     if (this.done || chunk.length === 0) return;
     // The usual case, the whole reply in one chunk with nothing before it: the parser would
     // report just this frame (same bytes, same time), so skip making one.
-    if (this.first === undefined && isWholeReply(chunk)) return this.finish({ kind: 'frame', bytes: chunk.slice(), at });
+    // A stale frame (a late reply to an earlier request) is skipped here as the parser path skips it.
+    if (this.first === undefined && isWholeReply(chunk)) {
+      if (!this.isStale(chunk, at)) this.finish({ kind: 'frame', bytes: chunk.slice(), at });
+      return;
+    }
     for (let i = 0; i < chunk.length; i++) this.received.push(chunk[i]!);
     this.first ??= { at, length: chunk.length };
     for (const event of this.parser.push(chunk, at)) {
