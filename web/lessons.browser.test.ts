@@ -33,8 +33,10 @@ browserSuite('lessons.browser.test.ts', 'guided lessons', () => {
 
   lessons.forEach((lesson, n) => {
     test(`${lesson.file}: prediction, then automatic pauses with their callouts in order, then the conclusion with the answer`, async () => {
+      // Paused first: while time runs, off-screen panels are skipped (content-visibility) and can
+      // change the page's height between Playwright's aim and its click, which then missed the button.
+      await viz.page.evaluate(() => window.pistackViz!.pause());
       await viz.page.click(`button[data-guided="${lesson.file}"]`);
-      // The list redraws in the next animation frame after the click (web/frameGate.ts): wait for it, bounded.
       await viz.page.waitForSelector('li.current', { timeout: 10_000 });
       const item = viz.page.locator('li.current');
       assert.is(await item.count(), 1, 'one lesson highlighted');
