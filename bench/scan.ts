@@ -4,8 +4,9 @@
  * (bus-protocol/ReplyTimer.ts) and, for comparison, the old fixed 40 ms (`--reply-timeout 40`):
  *
  * - `scan 0-254` (targets: at most 6 s; the fixed allowance took 12.2 s), and `scan 0-15`
- *   (target 0.3 s; the floor is 32 exchanges of 9 bytes, 11.4 ms each with the board's 2 ms
- *   reply delay: 0.37 s, so 0.3 s cannot be met while a scan asks two questions per board).
+ *   (target 0.3 s). A full scan asks two questions per board: its floor is 32 exchanges of 9
+ *   bytes, 11.4 ms each with the board's 2 ms reply delay, 0.37 s; `--no-firmware` asks one
+ *   (discovery only, as the original host library), floor 16 x 11.4 ms = 0.18 s.
  * - Each scan with a fresh client, as `pistack scan` runs: timed in-process (client created to
  *   result), and as the command itself (`node bin/pistack.js scan ... --json`: its elapsedMs,
  *   and its wall time including Node's start-up).
@@ -30,12 +31,12 @@ function median(values: number[]): number {
 }
 
 /** One in-process scan with a fresh client: ms, boards found, and the allowance it ended with. */
-async function scanOnce(link: string, from: number, to: number, replyTimeoutMs?: number): Promise<{ ms: number; found: number; allowanceMs: number }> {
+async function scanOnce(link: string, from: number, to: number, replyTimeoutMs?: number, firmware = true): Promise<{ ms: number; found: number; allowanceMs: number }> {
   const port = await openPort(link);
   const client = new StackClient(port.transport, { clock: port.clock, ...(replyTimeoutMs === undefined ? {} : { replyTimeoutMs }) });
   try {
     const t0 = performance.now();
-    const result = await client.scan({ from, to });
+    const result = await client.scan({ from, to, firmware });
     return { ms: performance.now() - t0, found: result.found.length, allowanceMs: client.replyAllowanceMs };
   } finally {
     await client.close();
@@ -44,9 +45,9 @@ async function scanOnce(link: string, from: number, to: number, replyTimeoutMs?:
 }
 
 /** `pistack scan` as a command: its own elapsed time and the wall time of the whole process, ms. */
-function scanCommand(link: string, range: string): { elapsedMs: number; wallMs: number; found: number } {
+function scanCommand(link: string, range: string, ...extra: string[]): { elapsedMs: number; wallMs: number; found: number } {
   const t0 = performance.now();
-  const run = spawnSync(process.execPath, [BIN, 'scan', '--port', link, '--range', range, '--json'], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [BIN, 'scan', '--port', link, '--range', range, '--json', ...extra], { encoding: 'utf8' });
   const wallMs = performance.now() - t0;
   const json = JSON.parse(run.stdout) as { elapsedMs: number; counts: { found: number } };
   return { elapsedMs: json.elapsedMs, wallMs, found: json.counts.found };
@@ -59,6 +60,11 @@ export interface ScanFigures {
   readonly scan255Found: number;
   readonly scan16Ms: number;
   readonly scan16Found: number;
+  /** `--no-firmware` (one question per ID) of 0..15, in-process and as the command. */
+  readonly quick16Ms: number;
+  readonly quick16Found: number;
+  readonly commandQuick16Ms: number;
+  readonly commandQuick16WallMs: number;
   /** Reply allowance at the end of a 0..254 scan, ms. */
   readonly learnedAllowanceMs: number;
   readonly fixed255Ms: number;
@@ -89,6 +95,8 @@ export async function measureScans(runs: number): Promise<ScanFigures> {
     const fixedSome: number[] = [];
     const cmdAll: Array<ReturnType<typeof scanCommand>> = [];
     const cmdSome: Array<ReturnType<typeof scanCommand>> = [];
+    const quick: Array<Awaited<ReturnType<typeof scanOnce>>> = [];
+    const cmdQuick: Array<ReturnType<typeof scanCommand>> = [];
     for (let i = 0; i < runs; i++) {
       all.push(await scanOnce(link, 0, 254));
       some.push(await scanOnce(link, 0, 15));
@@ -96,10 +104,14 @@ export async function measureScans(runs: number): Promise<ScanFigures> {
       fixedSome.push((await scanOnce(link, 0, 15, 40)).ms);
       cmdAll.push(scanCommand(link, '0-254'));
       cmdSome.push(scanCommand(link, '0-15'));
+      quick.push(await scanOnce(link, 0, 15, undefined, false));
+      cmdQuick.push(scanCommand(link, '0-15', '--no-firmware'));
     }
     return {
       runs, scan255Ms: median(all.map((s) => s.ms)), scan255Found: Math.min(...all.map((s) => s.found)),
       scan16Ms: median(some.map((s) => s.ms)), scan16Found: Math.min(...some.map((s) => s.found)),
+      quick16Ms: median(quick.map((s) => s.ms)), quick16Found: Math.min(...quick.map((s) => s.found)),
+      commandQuick16Ms: median(cmdQuick.map((c) => c.elapsedMs)), commandQuick16WallMs: median(cmdQuick.map((c) => c.wallMs)),
       learnedAllowanceMs: median(all.map((s) => s.allowanceMs)), fixed255Ms: median(fixedAll), fixed16Ms: median(fixedSome),
       command255Ms: median(cmdAll.map((c) => c.elapsedMs)), command255WallMs: median(cmdAll.map((c) => c.wallMs)),
       command16Ms: median(cmdSome.map((c) => c.elapsedMs)), command16WallMs: median(cmdSome.map((c) => c.wallMs)),
@@ -118,7 +130,9 @@ export function scanTable(f: ScanFigures): string[] {
     ['scan 0..254, adaptive allowance', s(f.scan255Ms), `${f.scan255Found} found; target <= 6 s; allowance learned: ${f.learnedAllowanceMs.toFixed(1)} ms after the wire time`],
     ['scan 0..254, --reply-timeout 40', s(f.fixed255Ms), 'the fixed allowance of before'],
     ['pistack scan --range 0-254', s(f.command255Ms), `elapsed as the command reports it; ${s(f.command255WallMs)} for the whole process`],
-    ['scan 0..15, adaptive allowance', s(f.scan16Ms), `${f.scan16Found} found; target <= 0.3 s (floor: 32 exchanges x 11.4 ms = 0.37 s)`],
+    ['scan 0..15, adaptive allowance', s(f.scan16Ms), `${f.scan16Found} found; two questions per board (floor: 32 exchanges x 11.4 ms = 0.37 s)`],
+    ['scan 0..15, --no-firmware', s(f.quick16Ms), `${f.quick16Found} found; target <= 0.3 s (floor: 16 exchanges x 11.4 ms = 0.18 s)`],
+    ['pistack scan --range 0-15 --no-firmware', s(f.commandQuick16Ms), `elapsed as the command reports it; ${s(f.commandQuick16WallMs)} for the whole process`],
     ['scan 0..15, --reply-timeout 40', s(f.fixed16Ms), 'nothing absent: the allowance does not matter'],
     ['pistack scan --range 0-15', s(f.command16Ms), `elapsed as the command reports it; ${s(f.command16WallMs)} for the whole process`],
   ];

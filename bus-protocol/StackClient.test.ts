@@ -188,6 +188,20 @@ test('scan: found, absent and corrupt IDs; no retries while probing; garbled is 
   ]);
 });
 
+test('scan with firmware: false asks one question per ID: versions undefined, no problems from the skipped question', async () => {
+  const { clock, client, perId } = scanSetup();
+  const outcome = await settle(client.scan({ from: 0, to: 5, firmware: false }), clock);
+  assert.ok(outcome.ok);
+  if (!outcome.ok) return;
+  assert.equal(outcome.value.found.map(({ id, hardwareVersion, firmwareVersion, problems }) => ({ id, hardwareVersion, firmwareVersion, problems: problems.length })), [
+    { id: 0, hardwareVersion: 3, firmwareVersion: undefined, problems: 0 },
+    { id: 3, hardwareVersion: undefined, firmwareVersion: undefined, problems: 1 },
+    { id: 5, hardwareVersion: 2, firmwareVersion: undefined, problems: 0 },
+  ]);
+  for (let id = 0; id <= 5; id++) assert.is(perId(id, 0x02), 0, `no GET_SW_VERSION to ID ${id}`);
+  assert.is(perId(0, 0x03), 1, 'the board itself is probed once');
+});
+
 test('scan: default range 0..15; bad ranges name the option; a disconnect aborts', async () => {
   const { clock, bus, client } = scanSetup();
   const all = await settle(client.scan(), clock);

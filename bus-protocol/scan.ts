@@ -14,6 +14,12 @@ export interface ScanOptions {
   to?: number;
   /** Called after each ID has been probed. */
   onProgress?: (progress: ScanProgress) => void;
+  /**
+   * Ask each board found for its firmware version too (default true). False: discovery only, one
+   * question per ID (GET_HW_VERSION, as the original host library does), so a scan of one stack
+   * takes half the wire time; every firmwareVersion is then undefined, with no problem recorded.
+   */
+  firmware?: boolean;
 }
 
 /** Progress after one probed ID; `done` of `total` IDs probed so far. */
@@ -88,7 +94,7 @@ function checkRangeEnd(option: string, value: number): number {
   return value;
 }
 
-/** Probe every ID in the range in order, then ask each found board for its firmware version. */
+/** Probe every ID in the range in order, then (unless `firmware: false`) ask each found board for its firmware version. */
 export async function scanBus(probes: ScanProbes, options: ScanOptions = {}): Promise<ScanResult> {
   const from = checkRangeEnd('from', options.from ?? 0);
   const to = checkRangeEnd('to', options.to ?? 15);
@@ -135,6 +141,7 @@ export async function scanBus(probes: ScanProbes, options: ScanOptions = {}): Pr
     result.corrupt.sort(byId);
     result.absent.sort((a, b) => a - b);
   }
+  if (options.firmware === false) return result;
   for (const board of result.found) {
     const answer = await probes.firmware(board.id);
     board.firmwareVersion = answer.version;

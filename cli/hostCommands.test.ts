@@ -52,6 +52,20 @@ test('scan: the 16 boards of the default stack with versions, an elapsed time, J
   assert.ok((json['elapsedMs'] as number) < 4 * (exchangeMs + 3) + 2 * (exchangeMs + 40), 'the allowance tightened below the fixed 40 ms after the first replies');
 });
 
+test('scan --no-firmware: one question per ID, firmware column "-", half the bus time of a full scan, exit 0', async () => {
+  const full = JSON.parse(await ok('scan', '--port', 'sim:', '--json')) as { elapsedMs: number; firmwareAsked: boolean };
+  const quick = JSON.parse(await ok('scan', '--port', 'sim:', '--json', '--no-firmware')) as { elapsedMs: number; firmwareAsked: boolean; found: Array<Record<string, unknown>>; ok: boolean };
+  assert.equal([full.firmwareAsked, quick.firmwareAsked, quick.ok], [true, false, true]);
+  assert.equal(quick.found[3], { id: 3, hardwareVersion: 3, problems: [] });
+  // 16 exchanges of 9 wire bytes plus the reply delay, against 32 of them.
+  const exchangeMs = 9 * (10 / 9600) * 1000;
+  assert.ok(quick.elapsedMs < 16 * (exchangeMs + 3) + 1, `quick scan ${quick.elapsedMs} ms`);
+  assert.ok(full.elapsedMs > 32 * exchangeMs, `full scan ${full.elapsedMs} ms`);
+  const text = await ok('scan', '--port', 'sim:', '--no-firmware');
+  assert.match(text, /\n +3 0x03 +v3 +-\n/);
+  assert.match(text, /16 found, 0 corrupt, 0 absent/);
+});
+
 test('scan: two boards on one DIP setting are reported corrupt, never absent, and the scan exits 1', async () => {
   const stack = join(dir, 'dup.json');
   writeFileSync(stack, JSON.stringify({ name: 'dup', boards: [{ dip: 0, pis: ['pi3b+', null] }, { dip: 0, pis: [null, null] }, { dip: 2, pis: [null, null] }] }));
