@@ -9,7 +9,7 @@ import { ArgumentError, BoardError, CrcError, DisconnectedError, MalformedReplyE
 import { decodeResponse, encodeRequest } from './frame.ts';
 import { BYTE_TIME_9600_MS } from './FrameParser.ts';
 import { ReplyWaiter, type WaitResult } from './ReplyWaiter.ts';
-import { DEFAULT_LONGEST_REPLY_DELAY_MS, ReplyTimer } from './ReplyTimer.ts';
+import { DEFAULT_LONGEST_REPLY_DELAY_MS, MAX_REPLY_ALLOWANCE_MS, ReplyTimer } from './ReplyTimer.ts';
 import type { ByteTransport } from './transport.ts';
 import type { ArgsParam, ResponseFrame, ResponsePayload } from './types.ts';
 import type { HardwareVersion } from './conversions.ts';
@@ -205,14 +205,20 @@ export class BusClient {
     }
     const budget = COMMANDS[name].effect === 'read' ? retries : 0;
     return this.enqueue(async () => {
-      for (let attempt = 0; ; attempt++) {
-        const outcome = this.interpret(await this.attempt(frame, this.replyBytes(name), COMMANDS[name].effect === 'read'), name, name, id, frame);
-        if (outcome.kind === 'reply') {
-          if (outcome.frame.status === 'error') throw new BoardError(outcome.frame.code, name, id);
-          return outcome.frame.payload;
+      try {
+        for (let attempt = 0; ; attempt++) {
+          const outcome = this.interpret(await this.attempt(frame, this.replyBytes(name), COMMANDS[name].effect === 'read'), name, name, id, frame);
+          if (outcome.kind === 'reply') {
+            if (outcome.frame.status === 'error') throw new BoardError(outcome.frame.code, name, id);
+            return outcome.frame.payload;
+          }
+          if (outcome.error instanceof DisconnectedError || attempt >= budget) throw outcome.error;
+          this.stats.retries++;
+          // RFC 6298 section 5.5: a silence doubles the adaptive allowance of the re-send.
+          if (outcome.error instanceof NoReplyError) this.backoff++;
         }
-        if (outcome.error instanceof DisconnectedError || attempt >= budget) throw outcome.error;
-        this.stats.retries++;
+      } finally {
+        this.backoff = 0;
       }
     });
   }
@@ -248,8 +254,17 @@ export class BusClient {
 
   /** Reply allowance the next request gets after its wire time, ms (fixed, or the adaptive estimate). */
   get replyAllowanceMs(): number {
-    return this.fixedTimeoutMs ?? Math.max(this.replyTimer!.allowanceMs, this.patienceMs);
+    if (this.fixedTimeoutMs !== undefined) return this.fixedTimeoutMs;
+    const allowance = Math.max(this.replyTimer!.allowanceMs, this.patienceMs);
+    return this.backoff === 0 ? allowance : Math.min(MAX_REPLY_ALLOWANCE_MS, allowance * 2 ** this.backoff);
   }
+
+  /**
+   * Silences in a row of the read being re-sent: each doubles its adaptive allowance (a host
+   * stalled by its OS, a link that held bytes longer than it has so far), up to
+   * MAX_REPLY_ALLOWANCE_MS. A fixed `replyTimeoutMs` is never backed off.
+   */
+  private backoff = 0;
 
   /** Lowest adaptive allowance while set (a re-check that must not be cut short), ms. */
   protected patienceMs = 0;

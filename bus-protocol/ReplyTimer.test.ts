@@ -137,3 +137,38 @@ test('scan: a silent ID between boards of one stack is probed again patiently (a
 });
 
 test.run();
+
+test('client: a read re-sent after a silence gets twice the allowance, then four times (RFC 6298 5.5); writes, probes and fixed timeouts are never backed off', async () => {
+  const clock = new VirtualClock();
+  const bus = new LoopbackTransport();
+  const vin = encodeOkResponse('GET_SW_VERSION', { version: 4 });
+  const client = new StackClient(bus, { clock, retries: 2 });
+  bus.responder = (_r, b) => clock.setTimeout(() => b.deliver(vin), 12);
+  for (let i = 0; i < 8; i++) await settle(client.getSwVersion(1), clock); // measured: the allowance is down at its floor
+  const base = client.replyAllowanceMs;
+  const wire = (4 + 5) * BT;
+  const allowances: number[] = [];
+  let writes = 0;
+  // A stalled host: the first two replies come too late for their wait and are lost; the third is in time for a doubled-twice allowance.
+  bus.responder = () => {
+    allowances.push(client.replyAllowanceMs);
+    if (++writes === 3) clock.setTimeout(() => bus.deliver(vin), wire + 3 * base);
+  };
+  const outcome = await settle(client.getSwVersion(1), clock);
+  assert.ok(outcome.ok && outcome.value === 4, 'answered on the third attempt');
+  assert.equal(allowances, [base, 2 * base, 4 * base]);
+  assert.is(client.replyAllowanceMs, client.replyTimer!.allowanceMs, 'back to the estimate after the request');
+
+  bus.responder = () => allowances.push(client.replyAllowanceMs);
+  allowances.length = 0;
+  await settle(client.probe(9), clock);
+  await settle(client.ledsOn(9).catch(() => undefined), clock);
+  assert.is(allowances.length, 2, 'a probe and a write are sent once');
+  assert.ok(allowances.every((a) => a === allowances[0]), 'neither backed off');
+
+  const fixed = new StackClient(bus, { clock, retries: 2, replyTimeoutMs: 25 });
+  allowances.length = 0;
+  bus.responder = () => allowances.push(fixed.replyAllowanceMs);
+  await settle(fixed.getSwVersion(1).catch(() => undefined), clock);
+  assert.equal(allowances, [25, 25, 25], 'a fixed --reply-timeout stands');
+});
