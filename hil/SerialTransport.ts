@@ -4,9 +4,9 @@
  * The port is opened at 8N1 (PROTOCOL.md section 1); the adapter does not echo our bytes.
  */
 import { SerialPortStream } from '@serialport/stream';
-import { SerialPort } from 'serialport';
 import { ArgumentError } from '../bus-protocol/errors.ts';
 import { CLOSED_BY_HOST, LinkTransport } from './LinkTransport.ts';
+import { MAIN_THREAD_IO_BINDING } from './mainThreadIo.ts';
 import type { FlowControl } from './PacedLink.ts';
 
 /** A node-serialport binding: the platform's (default) or `SerialPortMock.binding` from 'serialport'. */
@@ -18,7 +18,7 @@ export interface SerialTransportOptions {
   path: string;
   /** Baud rate in bit/s; default 9600 (PROTOCOL.md section 1). */
   baudRate?: number;
-  /** Binding to open it with; default the platform binding of 'serialport'. */
+  /** Binding to open it with; default the platform binding of 'serialport' with reads and writes on the main thread (hil/mainThreadIo.ts). */
   binding?: SerialBinding;
   /** Most bytes read ahead into memory while not consumed (the stream's highWaterMark); default 65536. */
   highWaterMark?: number;
@@ -84,7 +84,7 @@ export class SerialTransport extends LinkTransport implements FlowControl {
 
 /** Open a serial port as a ByteTransport; rejects with the path and the OS reason when it cannot. */
 export function openSerialTransport(options: SerialTransportOptions): Promise<SerialTransport> {
-  const { path, baudRate = 9600, binding = SerialPort.binding, highWaterMark = 65536 } = options;
+  const { path, baudRate = 9600, binding = MAIN_THREAD_IO_BINDING, highWaterMark = 65536 } = options;
   if (typeof path !== 'string' || path === '') return Promise.reject(new ArgumentError('path', 'needs a device path such as /dev/ttyUSB0'));
   if (!Number.isInteger(baudRate) || baudRate <= 0) return Promise.reject(new ArgumentError('baudRate', `must be a positive integer, got ${String(baudRate)}`));
   return new Promise((resolve, reject) => {
