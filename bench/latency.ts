@@ -15,7 +15,7 @@
  * Run: `npx tsx bench/latency.ts [--json] [--requests N] [--no-child]`. Figures only, no assertions.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,8 @@ export interface LatencyFigures {
   readonly servePeakRssMB: number | undefined;
   /** GET_VIN round trip through the separate serve process, median and p99, ms; undefined with --no-child. */
   readonly childMedianMs: number | undefined;
+  /** Which CLI the child ran: 'dist' (built) or 'source' (tsx). */
+  readonly childFrom: string | undefined;
   readonly childP99Ms: number | undefined;
   /** Peak RSS of this process (serve in-process plus the client), MB. */
   readonly benchPeakRssMB: number;
@@ -75,10 +77,12 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: 
 }
 
 /** Run `node bin/pistack.js serve --pty` as a child, load it, and read its peak RSS (VmHWM, MB) and the round trips (ms, sorted). */
-async function childServe(dir: string, requests: number): Promise<{ peakRssMB: number; times: number[] }> {
+async function childServe(dir: string, requests: number): Promise<{ peakRssMB: number; times: number[]; from: string }> {
   const bin = resolve(fileURLToPath(import.meta.url), '../../bin/pistack.js');
   const link = join(dir, 'ttyCHILD');
-  const child = spawn(process.execPath, [bin, 'serve', '--pty', link], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // What a user runs: the built CLI when there is one (`npm run build`), else the sources through tsx.
+  const from = existsSync(resolve(fileURLToPath(import.meta.url), '../../dist/pistack.js')) ? 'dist' : 'source';
+  const child = spawn(process.execPath, [bin, 'serve', '--pty', link], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PISTACK_FROM: from } });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -95,7 +99,7 @@ async function childServe(dir: string, requests: number): Promise<{ peakRssMB: n
     await client.close();
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1]);
-    return { peakRssMB: kb / 1024, times };
+    return { peakRssMB: kb / 1024, times, from };
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -123,7 +127,7 @@ export async function measureLatency(options: { requests: number; child: boolean
       requests: options.requests, wireMs: WIRE_MS, replyDelayMs: V4_REFERENCE.bus.replyDelayMs,
       medianMs: quantile(times, 0.5), p99Ms: quantile(times, 0.99), maxMs: times[times.length - 1]!,
       scan255Ms: scan255.ms, scan255Found: scan255.value.found.length, scan16Ms: scan16.ms, scan16Found: scan16.value.found.length,
-      servePeakRssMB: child?.peakRssMB, childMedianMs: child && quantile(child.times, 0.5), childP99Ms: child && quantile(child.times, 0.99),
+      servePeakRssMB: child?.peakRssMB, childMedianMs: child && quantile(child.times, 0.5), childFrom: child?.from, childP99Ms: child && quantile(child.times, 0.99),
       benchPeakRssMB: process.resourceUsage().maxRSS / 1024,
     };
   } finally {
@@ -138,7 +142,7 @@ export function latencyTable(f: LatencyFigures): string[] {
   const rows: Array<[string, string, string]> = [
     ['GET_VIN round trip, median', `${f.medianMs.toFixed(2)} ms`, `wire ${f.wireMs.toFixed(1)} ms + reply delay ${f.replyDelayMs} ms = ${ideal.toFixed(1)} ms; target < ${(ideal + 3).toFixed(1)} ms`],
     ['GET_VIN round trip, p99', `${f.p99Ms.toFixed(2)} ms`, `max ${f.maxMs.toFixed(2)} ms over ${f.requests} requests`],
-    ['GET_VIN, serve as a separate process', f.childMedianMs === undefined ? 'n/a' : `${f.childMedianMs.toFixed(2)} ms`, f.childP99Ms === undefined ? '' : `median; p99 ${f.childP99Ms.toFixed(2)} ms (node bin/pistack.js serve --pty)`],
+    ['GET_VIN, serve as a separate process', f.childMedianMs === undefined ? 'n/a' : `${f.childMedianMs.toFixed(2)} ms`, f.childP99Ms === undefined ? '' : `median; p99 ${f.childP99Ms.toFixed(2)} ms (node bin/pistack.js serve --pty, ${f.childFrom === 'dist' ? 'the built CLI' : 'from the sources through tsx'})`],
     ['scan IDs 0..254', `${(f.scan255Ms / 1000).toFixed(2)} s`, `${f.scan255Found} found; target < 15 s (original host library >= 77 s)`],
     ['scan IDs 0..15', `${(f.scan16Ms / 1000).toFixed(3)} s`, `${f.scan16Found} found; target < 0.5 s (original host library >= 4.8 s)`],
     ['serve process peak RSS (VmHWM)', f.servePeakRssMB === undefined ? 'n/a' : `${f.servePeakRssMB.toFixed(0)} MB`, 'node bin/pistack.js serve --pty, default stack, same load'],
