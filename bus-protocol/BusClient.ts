@@ -6,6 +6,7 @@
 import type { Clock } from './clock.ts';
 import { COMMANDS, commandByCode, responseLen, type CommandName } from './commands.ts';
 import { ArgumentError, BoardError, CrcError, DisconnectedError, MalformedReplyError, NoReplyError } from './errors.ts';
+import { ERROR } from './errorCodes.ts';
 import { decodeResponse, encodeRequest } from './frame.ts';
 import { BYTE_TIME_9600_MS } from './FrameParser.ts';
 import { ReplyWaiter, type WaitResult } from './ReplyWaiter.ts';
@@ -45,7 +46,14 @@ const ERROR_REPLY_BYTES = 5;
  */
 const RAW_GAP_BYTE_TIMES = 3.5;
 
-/** Default number of re-sends of a read command after a timeout, CRC error or malformed reply. */
+/**
+ * Error replies that say the board did not receive the request whole (PROTOCOL.md section 6):
+ * FRAME_TOO_SHORT, CRC_FAILED, RX_OVERFLOW, FRAME_SHORTER_THAN_LEN. The command was not run, so a
+ * read is asked again (within its retries); a write is not (its reply is the caller's to judge).
+ */
+export const RECEPTION_ERRORS: ReadonlySet<number> = new Set([ERROR.FRAME_TOO_SHORT, ERROR.CRC_FAILED, ERROR.RX_OVERFLOW, ERROR.FRAME_SHORTER_THAN_LEN]);
+
+/** Default number of re-sends of a read command after a timeout, CRC error, malformed reply or reception error reply. */
 export const DEFAULT_RETRIES = 2;
 
 /** Bytes seen by the client: 'host' = written by us, 'bus' = received; `at` in ms on the client's clock. */
@@ -209,8 +217,11 @@ export class BusClient {
         for (let attempt = 0; ; attempt++) {
           const outcome = this.interpret(await this.attempt(frame, this.replyBytes(name), COMMANDS[name].effect === 'read'), name, name, id, frame);
           if (outcome.kind === 'reply') {
-            if (outcome.frame.status === 'error') throw new BoardError(outcome.frame.code, name, id);
-            return outcome.frame.payload;
+            if (outcome.frame.status !== 'error') return outcome.frame.payload;
+            // The board says it did not receive the request whole (a collision, bytes split by a stalled host): a read may ask again.
+            if (!(RECEPTION_ERRORS.has(outcome.frame.code) && attempt < budget)) throw new BoardError(outcome.frame.code, name, id);
+            this.stats.retries++;
+            continue;
           }
           if (outcome.error instanceof DisconnectedError || attempt >= budget) throw outcome.error;
           this.stats.retries++;

@@ -136,7 +136,6 @@ test('scan: a silent ID between boards of one stack is probed again patiently (a
   assert.is(probesOf(5), 1, 'nor two above the last board');
 });
 
-test.run();
 
 test('client: a read re-sent after a silence gets twice the allowance, then four times (RFC 6298 5.5); writes, probes and fixed timeouts are never backed off', async () => {
   const clock = new VirtualClock();
@@ -172,3 +171,5 @@ test('client: a read re-sent after a silence gets twice the allowance, then four
   await settle(fixed.getSwVersion(1).catch(() => undefined), clock);
   assert.equal(allowances, [25, 25, 25], 'a fixed --reply-timeout stands');
 });
+
+test.run();

@@ -305,4 +305,30 @@ test('probe: one ID with a retry budget: found, absent, corrupt; only a disconne
   assert.instance(await rejection(client.probe(0), clock), DisconnectedError);
 });
 
+
+test('reception error replies (0x10, 0x11, 0x21, 0x22): a read asks again within its retries; a write, or another error, is raised at once', async () => {
+  const clock = new VirtualClock();
+  const bus = new LoopbackTransport();
+  const client = new StackClient(bus, { clock, retries: 2 });
+  for (const code of [0x10, 0x11, 0x21, 0x22]) {
+    let sent = 0;
+    bus.responder = boardResponder((req) => (++sent === 1 ? encodeErrorResponse(code) : encodeOkResponse(req.command as 'GET_SW_VERSION', { version: 4 })));
+    const outcome = await settle(client.getSwVersion(2), clock);
+    assert.ok(outcome.ok && outcome.value === 4, `code ${code}: answered on the second attempt`);
+    assert.is(sent, 2, `code ${code}: asked twice`);
+  }
+  let sent = 0;
+  bus.responder = boardResponder(() => (sent++, encodeErrorResponse(0x21)));
+  const always = await rejection(client.getSwVersion(2), clock);
+  assert.instance(always, BoardError);
+  assert.is(sent, 3, 'a read gives up after its retries');
+  sent = 0;
+  assert.instance(await rejection(client.ledsOn(2), clock), BoardError);
+  assert.is(sent, 1, 'a write is never sent twice');
+  sent = 0;
+  bus.responder = boardResponder(() => (sent++, encodeErrorResponse(0x12)));
+  assert.instance(await rejection(client.getSwVersion(2), clock), BoardError);
+  assert.is(sent, 1, 'UNKNOWN_COMMAND is an answer, not a reception error');
+});
+
 test.run();
