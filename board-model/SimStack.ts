@@ -316,7 +316,7 @@ export class SimStack {
       }
       if (this.hostWoken) {
         this.hostWoken = false;
-        await this.drainHost();
+        await this.drainHost(() => done);
       }
     }
     return promise;
@@ -327,10 +327,11 @@ export class SimStack {
    * turns, but host code usually parks again within a few (the next request sets its reply
    * deadline): once it has set a timer, AFTER_PARK_TURNS more turns and time moves on.
    */
-  private async drainHost(): Promise<void> {
+  private async drainHost(finished?: () => boolean): Promise<void> {
     const mark = this.hostTimersSet;
     for (let turns = 0; turns < 64; turns += PARK_CHECK_TURNS) {
       await chain(PARK_CHECK_TURNS - 1);
+      if (finished?.()) return;
       if (this.hostTimersSet !== mark) return chain(AFTER_PARK_TURNS - 1);
     }
   }
