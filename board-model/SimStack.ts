@@ -326,6 +326,8 @@ export class SimStack {
    * Let host code just woken (a reply arrived, a host timer fired) run: as drainMicrotasks, 64
    * turns, but host code usually parks again within a few (the next request sets its reply
    * deadline): once it has set a timer, AFTER_PARK_TURNS more turns and time moves on.
+   * `finished` (settle's promise has settled) ends the drain at once: time does not move
+   * before the next settle() or runUntil(), which drain first, so nothing is cut short.
    */
   private async drainHost(finished?: () => boolean): Promise<void> {
     const mark = this.hostTimersSet;
