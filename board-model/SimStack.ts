@@ -327,7 +327,7 @@ export class SimStack {
    * turns, but host code usually parks again within a few (the next request sets its reply
    * deadline): once it has set a timer, AFTER_PARK_TURNS more turns and time moves on.
    * `finished` (settle's promise has settled) ends the drain at once: time does not move
-   * before the next settle() or runUntil(), which drain first, so nothing is cut short.
+   * before the next settle() or runUntil(), which give host code still working its turns first.
    */
   private async drainHost(finished?: () => boolean): Promise<void> {
     const mark = this.hostTimersSet;
