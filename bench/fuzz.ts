@@ -3,7 +3,8 @@
  * firmware's dispatch alone, then the MCU machine, then the UART receiver in front of it), one
  * request through the simulated bus for comparison, and model-based and property runs per
  * second, the model-based ones also per CPU second and with model coverage collected (as
- * `pistack fuzz` does). Run: `npx tsx bench/fuzz.ts [--json] [--ms N] [--only model]`.
+ * `pistack fuzz` does). Run: `npx tsx bench/fuzz.ts [--json] [--ms N] [--only model]`;
+ * `--against DIR` instead compares model-based runs with another checkout (bench/fuzzAgainst.ts).
  * Figures only, no assertions.
  */
 import { createActor } from 'xstate';
@@ -22,6 +23,7 @@ import { VirtualClock } from '../board-model/VirtualClock.ts';
 import { defaultConfig } from '../board-model/boardMcuMachine.ts';
 import { StackClient } from '../bus-protocol/StackClient.ts';
 import { ModelCoverage } from '../fuzz/coverage/ModelCoverage.ts';
+import { compareModelRuns, type SideFigures } from './fuzzAgainst.ts';
 import { modelTarget } from '../fuzz/model/modelTarget.ts';
 import { TARGETS } from '../fuzz/targets.ts';
 
@@ -43,6 +45,9 @@ const MS = msIndex >= 0 ? Number(args[msIndex + 1]) : 1500;
 const onlyIndex = args.indexOf('--only');
 /** `--only model`: the model-based rows alone. */
 const ONLY = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
+const againstIndex = args.indexOf('--against');
+/** `--against DIR`: another checkout to compare model-based runs with. */
+const AGAINST = againstIndex >= 0 ? args[againstIndex + 1] : undefined;
 
 /** Every command with valid arguments (pi 0/1, small values): the request mix. */
 const FRAMES: Uint8Array[] = COMMAND_NAMES.flatMap((name: CommandName) =>
@@ -159,6 +164,20 @@ async function benchTarget(name: string, runs: number, variants: boolean, covera
     return runs;
   }, MS);
   return row(`${name} runs${coverage ? ', model coverage collected' : ''}`, 'runs/s', m);
+}
+
+if (AGAINST !== undefined) {
+  const plain = await compareModelRuns(AGAINST, MS, false);
+  const covered = await compareModelRuns(AGAINST, MS, true);
+  if (json) console.log(JSON.stringify({ node: process.version, against: AGAINST, plain, covered }, null, 2));
+  else {
+    const line = (f: SideFigures) => `${f.label}: ${Math.round(f.runsPerS)} runs/s, ${Math.round(f.runsPerCpuS)} per CPU s (${f.runs} runs${f.transitions === undefined ? '' : `, ${f.transitions} transitions covered`})`;
+    console.log(`model-based runs, this checkout and ${AGAINST} alternating (Node ${process.version}, ${MS} ms each)`);
+    for (const [name, [here, there]] of [['without coverage', plain], ['model coverage collected', covered]] as const) {
+      console.log(`  ${name}: ${(here.runsPerCpuS / there.runsPerCpuS).toFixed(2)}x per CPU s, ${(here.runsPerS / there.runsPerS).toFixed(2)}x wall\n    ${line(here)}\n    ${line(there)}`);
+    }
+  }
+  process.exit(0);
 }
 
 const rows: BenchRow[] = [];
