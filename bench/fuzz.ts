@@ -2,7 +2,10 @@
  * Fuzz throughput: requests per second through the in-process board path (no bus timing: the
  * firmware's dispatch alone, then the MCU machine, then the UART receiver in front of it), one
  * request through the simulated bus for comparison, and model-based and property runs per
- * second. Run: `npx tsx bench/fuzz.ts [--json] [--ms N]`. Figures only, no assertions.
+ * second, the model-based ones also per CPU second and with model coverage collected (as
+ * `pistack fuzz` does). Run: `npx tsx bench/fuzz.ts [--json] [--ms N] [--only model]`;
+ * `--against DIR` instead compares model-based runs with another checkout (bench/fuzzAgainst.ts).
+ * Figures only, no assertions.
  */
 import { createActor } from 'xstate';
 import { COMMANDS, COMMAND_NAMES, type CommandName } from '../bus-protocol/commands.ts';
@@ -19,6 +22,8 @@ import { SINGLE_BOARD_STACK } from '../board-model/stack.ts';
 import { VirtualClock } from '../board-model/VirtualClock.ts';
 import { defaultConfig } from '../board-model/boardMcuMachine.ts';
 import { StackClient } from '../bus-protocol/StackClient.ts';
+import { ModelCoverage } from '../fuzz/coverage/ModelCoverage.ts';
+import { compareModelRuns, type SideFigures } from './fuzzAgainst.ts';
 import { modelTarget } from '../fuzz/model/modelTarget.ts';
 import { TARGETS } from '../fuzz/targets.ts';
 
@@ -29,12 +34,20 @@ export interface BenchRow {
   readonly unit: string;
   readonly iterations: number;
   readonly ms: number;
+  /** CPU time of the process (user + system, all threads: GC included) while measuring, ms; async rows only. */
+  readonly cpuMs?: number;
 }
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const msIndex = args.indexOf('--ms');
 const MS = msIndex >= 0 ? Number(args[msIndex + 1]) : 1500;
+const onlyIndex = args.indexOf('--only');
+/** `--only model`: the model-based rows alone. */
+const ONLY = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
+const againstIndex = args.indexOf('--against');
+/** `--against DIR`: another checkout to compare model-based runs with. */
+const AGAINST = againstIndex >= 0 ? args[againstIndex + 1] : undefined;
 
 /** Every command with valid arguments (pi 0/1, small values): the request mix. */
 const FRAMES: Uint8Array[] = COMMAND_NAMES.flatMap((name: CommandName) =>
@@ -54,20 +67,25 @@ function measure(fn: (i: number) => void, ms: number): { iterations: number; ms:
   return { iterations, ms: now - start };
 }
 
-async function measureAsync(fn: () => Promise<number>, ms: number): Promise<{ iterations: number; ms: number }> {
-  await fn();
+/** Time `fn` (it returns how many iterations it did) for `ms`, after a warm-up of half that (the JIT settles). */
+async function measureAsync(fn: () => Promise<number>, ms: number): Promise<{ iterations: number; ms: number; cpuMs: number }> {
+  const warm = performance.now() + ms / 2;
+  do await fn();
+  while (performance.now() < warm);
   let iterations = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   let now = start;
   while (now - start < ms) {
     iterations += await fn();
     now = performance.now();
   }
-  return { iterations, ms: now - start };
+  const used = process.cpuUsage(cpu);
+  return { iterations, ms: now - start, cpuMs: (used.user + used.system) / 1000 };
 }
 
-function row(name: string, unit: string, m: { iterations: number; ms: number }): BenchRow {
-  return { name, value: (m.iterations * 1000) / m.ms, unit, iterations: m.iterations, ms: m.ms };
+function row(name: string, unit: string, m: { iterations: number; ms: number; cpuMs?: number }): BenchRow {
+  return { name, value: (m.iterations * 1000) / m.ms, unit, iterations: m.iterations, ms: m.ms, ...(m.cpuMs === undefined ? {} : { cpuMs: m.cpuMs }) };
 }
 
 const hw: BoardHardware = { dip: () => 0, adc: () => 31000, powered: () => true, healthy: () => false };
@@ -137,26 +155,43 @@ async function benchBus(): Promise<BenchRow> {
   return row('through the simulated bus (9600 baud timing, host client)', 'req/s', m);
 }
 
-async function benchTarget(name: string, runs: number, variants: boolean): Promise<BenchRow> {
+async function benchTarget(name: string, runs: number, variants: boolean, coverage?: ModelCoverage): Promise<BenchRow> {
   const target = TARGETS.find((t) => t.name === name) ?? modelTarget;
   let seed = 1;
   const m = await measureAsync(async () => {
-    const d = await target.check({ profile: V4_REFERENCE, variants }, { seed: seed++, numRuns: runs });
+    const d = await target.check({ profile: V4_REFERENCE, variants, inspect: coverage?.hook }, { seed: seed++, numRuns: runs });
     if (d.failed) throw new Error(`${name} failed during the benchmark`);
     return runs;
   }, MS);
-  return row(`${name} runs`, 'runs/s', m);
+  return row(`${name} runs${coverage ? ', model coverage collected' : ''}`, 'runs/s', m);
 }
 
-const rows: BenchRow[] = [benchDispatch(), benchMcu(), benchReceiver(), await benchBus(), await benchTarget('model', 20, true)];
-for (const t of TARGETS) if (t.name !== 'model') rows.push(await benchTarget(t.name, 10, false));
+if (AGAINST !== undefined) {
+  const plain = await compareModelRuns(AGAINST, MS, false);
+  const covered = await compareModelRuns(AGAINST, MS, true);
+  if (json) console.log(JSON.stringify({ node: process.version, against: AGAINST, plain, covered }, null, 2));
+  else {
+    const line = (f: SideFigures) => `${f.label}: ${Math.round(f.runsPerS)} runs/s, ${Math.round(f.runsPerCpuS)} per CPU s (${f.runs} runs${f.transitions === undefined ? '' : `, ${f.transitions} transitions covered`})`;
+    console.log(`model-based runs, this checkout and ${AGAINST} alternating (Node ${process.version}, ${MS} ms each)`);
+    for (const [name, [here, there]] of [['without coverage', plain], ['model coverage collected', covered]] as const) {
+      console.log(`  ${name}: ${(here.runsPerCpuS / there.runsPerCpuS).toFixed(2)}x per CPU s, ${(here.runsPerS / there.runsPerS).toFixed(2)}x wall\n    ${line(here)}\n    ${line(there)}`);
+    }
+  }
+  process.exit(0);
+}
+
+const rows: BenchRow[] = [];
+if (ONLY === undefined) rows.push(benchDispatch(), benchMcu(), benchReceiver(), await benchBus());
+rows.push(await benchTarget('model', 20, true), await benchTarget('model', 20, true, new ModelCoverage()));
+if (ONLY === undefined) for (const t of TARGETS) if (t.name !== 'model') rows.push(await benchTarget(t.name, 10, false));
 
 if (json) {
   console.log(JSON.stringify({ node: process.version, rows }, null, 2));
 } else {
+  const perCpu = (r: BenchRow) => (r.cpuMs === undefined || r.name.startsWith('model') === false ? '' : ` (${Math.round((r.iterations * 1000) / r.cpuMs).toLocaleString('en')} per CPU s)`);
   const fmt = (r: BenchRow) => `${Math.round(r.value).toLocaleString('en')} ${r.unit}`;
   const width = Math.max(...rows.map((r) => r.name.length));
   const valueWidth = Math.max(...rows.map((r) => fmt(r).length));
   console.log(`fuzz benchmarks (Node ${process.version}, ${MS} ms each)`);
-  for (const r of rows) console.log(`  ${r.name.padEnd(width)}  ${fmt(r).padStart(valueWidth)}`);
+  for (const r of rows) console.log(`  ${r.name.padEnd(width)}  ${fmt(r).padStart(valueWidth)}${perCpu(r)}`);
 }

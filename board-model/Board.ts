@@ -152,10 +152,17 @@ export class Board {
   private readonly portOn = [bySnapshot(portPowered), bySnapshot(portPowered)] as const;
   private readonly portHealthy = [bySnapshot(portHeartbeatHealthy), bySnapshot(portHeartbeatHealthy)] as const;
   private readonly changeListeners = new Set<() => void>();
+  /**
+   * An inspected board sends reads to its MCU machine until the machine has taken one FRAME
+   * while running: an inspector (model coverage, live charts) then has seen that transition,
+   * and a later read would show it the same targetless step and the same snapshot again.
+   */
+  private readsToMachine: boolean;
 
   constructor(options: BoardOptions) {
     const { spec, profile, clock, bus, random } = options;
     this.inspection = options.inspect ? { inspect: options.inspect } : {};
+    this.readsToMachine = options.inspect !== undefined;
     this.index = options.index;
     this.profile = profile;
     this.clock = clock;
@@ -238,8 +245,9 @@ export class Board {
       overflowDropsUntilGap: profile.bus.overflowDropsUntilGap,
       incomingUntil: (t) => this.node.incomingUntil(t),
       addressMask: profile.bus.addressMask,
-      // An inspector (model coverage, live charts) sees an XState event per frame.
-      onFrame: options.inspect ? (frame) => this.mcu.send({ type: 'FRAME', frame }) : (frame) => deliverFrame(this.mcu, frame),
+      onFrame: (frame) => {
+        if (deliverFrame(this.mcu, frame, this.readsToMachine)) this.readsToMachine = false;
+      },
     });
     if (fanout) {
       const membership = fanout.join(this.receiver, name, getId);

@@ -316,7 +316,7 @@ export class SimStack {
       }
       if (this.hostWoken) {
         this.hostWoken = false;
-        await this.drainHost();
+        await this.drainHost(() => done);
       }
     }
     return promise;
@@ -326,11 +326,14 @@ export class SimStack {
    * Let host code just woken (a reply arrived, a host timer fired) run: as drainMicrotasks, 64
    * turns, but host code usually parks again within a few (the next request sets its reply
    * deadline): once it has set a timer, AFTER_PARK_TURNS more turns and time moves on.
+   * `finished` (settle's promise has settled) ends the drain at once: time does not move
+   * before the next settle() or runUntil(), which give host code still working its turns first.
    */
-  private async drainHost(): Promise<void> {
+  private async drainHost(finished?: () => boolean): Promise<void> {
     const mark = this.hostTimersSet;
     for (let turns = 0; turns < 64; turns += PARK_CHECK_TURNS) {
       await chain(PARK_CHECK_TURNS - 1);
+      if (finished?.()) return;
       if (this.hostTimersSet !== mark) return chain(AFTER_PARK_TURNS - 1);
     }
   }

@@ -221,17 +221,22 @@ export function mcuBoardId(ram: McuState | undefined): number | undefined {
  * read: the bulk of bus traffic) is handled here without an XState transition, which would
  * change nothing observable: same state, same context, so snapshot observers have nothing new
  * to see, and the reply and port actions are the machine's own (applyOutcome). Anything else
- * is sent as FRAME, with the dispatch already done. Not for inspected actors: an inspector
- * expects an event per frame.
+ * is sent as FRAME, with the dispatch already done; so is a read when `toMachine` is true (an
+ * inspected board's first frame: see Board). Returns true when the machine took the frame
+ * while running (its FRAME transition), false when it was handled here or not running.
  */
-export function deliverFrame(mcu: Actor<typeof boardMcuMachine>, frame: ReceivedFrame): void {
+export function deliverFrame(mcu: Actor<typeof boardMcuMachine>, frame: ReceivedFrame, toMachine = false): boolean {
   const snapshot = mcu.getSnapshot();
   const { io, profile, ram } = snapshot.context;
   if (snapshot.status !== 'active' || snapshot.value !== 'running' || ram === undefined) {
     mcu.send({ type: 'FRAME', frame });
-    return;
+    return false;
   }
   const outcome = dispatch(frame, ram, io, profile);
-  if (outcome.state !== ram) mcu.send({ type: 'FRAME', frame, outcome, against: ram });
-  else applyOutcome(io, frame, ram, outcome);
+  if (toMachine || outcome.state !== ram) {
+    mcu.send({ type: 'FRAME', frame, outcome, against: ram });
+    return true;
+  }
+  applyOutcome(io, frame, ram, outcome);
+  return false;
 }

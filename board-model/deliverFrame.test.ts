@@ -1,11 +1,13 @@
 /**
  * deliverFrame (boardMcuMachine.ts): a request that leaves the MCU's RAM as it was is handled
- * without an XState transition, everything else (and every frame of an inspected board) goes
- * through the machine as FRAME. Both paths must answer the same.
+ * without an XState transition, everything else (and, on an inspected board, reads until the
+ * machine has taken one FRAME while running) goes through the machine as FRAME. Both paths
+ * must answer the same.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { InspectionEvent } from 'xstate';
+import { encodeRequest } from '../bus-protocol/frame.ts';
 import { StackClient } from '../bus-protocol/StackClient.ts';
 import { SimStack } from './SimStack.ts';
 import { SINGLE_BOARD_STACK } from './stack.ts';
@@ -32,7 +34,7 @@ test('a read is answered without a new MCU snapshot; a write changes the RAM thr
   sim.stop();
 });
 
-test('an inspected board takes every frame through the machine, reads included, with the same answers', async () => {
+test('an inspected board takes reads through the machine until it has shown one FRAME, then only writes; same answers', async () => {
   const frames: string[] = [];
   const { sim, client } = await booted((e) => {
     if (e.type === '@xstate.event' && (e.event as { type: string }).type === 'FRAME') frames.push('FRAME');
@@ -40,9 +42,29 @@ test('an inspected board takes every frame through the machine, reads included, 
   const plain = await booted();
   assert.is((await sim.settle(client.request('GET_PI_POWERED', 0, { pi: 0 }))).powered, 0);
   assert.is((await plain.sim.settle(plain.client.request('GET_PI_POWERED', 0, { pi: 0 }))).powered, 0);
-  assert.is(frames.length, 1, 'the inspector saw the read as a FRAME event');
+  assert.is(frames.length, 1, 'the inspector saw the first read as a FRAME event');
+  assert.is((await sim.settle(client.request('GET_HBT_TIME', 0, { pi: 1 }))).value, (await plain.sim.settle(plain.client.request('GET_HBT_TIME', 0, { pi: 1 }))).value);
+  assert.is(frames.length, 1, 'a later read shows the inspector nothing new: no FRAME event');
+  await sim.settle(client.request('SET_HBT_TIME', 0, { pi: 1, value: 42 }));
+  assert.is(frames.length, 2, 'a write is a FRAME event');
+  assert.is((await sim.settle(client.request('GET_HBT_TIME', 0, { pi: 1 }))).value, 42);
   sim.stop();
   plain.sim.stop();
+});
+
+test('an inspected board whose first frame comes while the MCU boots still shows the first frame it takes while running', async () => {
+  const frames: string[] = [];
+  const sim = new SimStack({ stack: SINGLE_BOARD_STACK, seed: 1, inspect: (e) => {
+    if (e.type === '@xstate.microstep' && (e.event as { type: string }).type === 'FRAME') frames.push('FRAME');
+  } }).start();
+  const client = new StackClient(sim.host, { clock: sim.hostClock, retries: 0 });
+  const early = await sim.settle(client.requestRaw(encodeRequest('GET_PI_POWERED', 0, { pi: 0 })));
+  assert.is(early.kind, 'failed', 'no answer while booting');
+  assert.is(frames.length, 0, 'no FRAME transition while booting');
+  await sim.runFor(100);
+  await sim.settle(client.request('GET_PI_POWERED', 0, { pi: 0 }));
+  assert.is(frames.length, 1, 'the first read while running is a FRAME transition');
+  sim.stop();
 });
 
 test('error replies are counted as logged errors on both paths (io.handled)', async () => {

@@ -39,11 +39,20 @@ function frameBurst(burst: Uint8Array, profile: FirmwareProfile): Framing {
   return { kind: 'frame', atGap: false, bytes: burst.slice() };
 }
 
+/** effectiveChecks by profile: the oracle asks for every burst. */
+const CHECKS = new WeakMap<FirmwareProfile, readonly CheckName[]>();
+
 /** The profile's check order with every F7 check it leaves out appended (the spec requires them all). */
 export function effectiveChecks(profile: FirmwareProfile): CheckName[] {
   const order = [...profile.bus.checkOrder];
   for (const check of CHECK_NAMES) if (!order.includes(check)) order.push(check);
   return order;
+}
+
+function checksOf(profile: FirmwareProfile): readonly CheckName[] {
+  let checks = CHECKS.get(profile);
+  if (checks === undefined) CHECKS.set(profile, (checks = effectiveChecks(profile)));
+  return checks;
 }
 
 /** The spec's reaction of the board with ID `id` (0..254) to one burst between gaps. */
@@ -56,7 +65,7 @@ export function expectedReaction(burst: Uint8Array, id: number, profile: Firmwar
   const codes = profile.bus.errorCodes;
   const error = (code: number): Reaction => ({ kind: 'error', code, atGap: framing.atGap });
   const name = commandByCode(bytes[0]!);
-  for (const check of effectiveChecks(profile)) {
+  for (const check of checksOf(profile)) {
     if (check === 'too-short' && framing.kind === 'too-short') return error(codes.tooShort);
     if (check === 'too-short' && framing.kind === 'truncated') return error(codes.truncated);
     if (check === 'overflow' && framing.kind === 'overflow') return error(codes.overflow);

@@ -8,7 +8,7 @@ import { COMMANDS, type CommandName } from '../../bus-protocol/commands.ts';
 import type { PortConfig } from '../../board-model/firmware/flashBlocks.ts';
 import type { FirmwareProfile } from '../../board-model/profileSchema.ts';
 import { ErrorLogModel } from '../harness/ErrorLogModel.ts';
-import { expectedReaction } from '../oracle.ts';
+import { expectedReaction, type Reaction } from '../oracle.ts';
 import { PortModel, type PiTimes, type PortTimes } from './PortModel.ts';
 import { Timeline, type Owner } from './Timeline.ts';
 
@@ -64,6 +64,7 @@ export class BoardModel {
   private supply = 12;
   private outage = false;
   private bootDone: ReturnType<Timeline['at']> | undefined;
+  private readonly sizes = new Map<CommandName, number>();
 
   constructor(options: BoardModelOptions) {
     const { profile } = options;
@@ -219,14 +220,15 @@ export class BoardModel {
   /**
    * A burst of bytes reached the board at `t` (its last byte, or the gap after it for a frame
    * cut short: the caller passes the time the board decides). Returns the expected answer.
+   * `first`: the oracle's reaction to the burst at the board's ID now, if the caller has it.
    */
-  receive(bytes: Uint8Array, t: number, decidedAtGap: (atGap: boolean) => number): Expected {
+  receive(bytes: Uint8Array, t: number, decidedAtGap: (atGap: boolean) => number, first: Reaction = expectedReaction(bytes, this.id, this.profile)): Expected {
     // The burst's framing (and so when the board decides) does not depend on the ID; the ID may
     // change up to that moment (a boot restoring the config), so the reaction is taken after it.
-    const first = expectedReaction(bytes, this.id, this.profile);
+    const idBefore = this.id;
     const at = first.kind === 'error' ? decidedAtGap(first.atGap) : t;
     this.advanceTo(at);
-    const reaction = expectedReaction(bytes, this.id, this.profile);
+    const reaction = this.id === idBefore ? first : expectedReaction(bytes, this.id, this.profile);
     if (this.lost) return { kind: 'unknown', why: this.lostWhy };
     if (this.timeline.near('board', at, this.slackMs)) {
       this.loseTrack(`a frame at ${at.toFixed(3)} ms met a change of the MCU's state`);
@@ -255,7 +257,7 @@ export class BoardModel {
     const arg = (i: number): number => bytes[3 + i] ?? 0;
     const port = this.ports[pi];
     const cfg = ram.config.ports[pi];
-    const size = COMMANDS[name].response.reduce((n, f) => n + (f.type === 'u8' ? 1 : f.type === 'u16' ? 2 : f.type === 'u32' ? 4 : this.profile.errorLog.size), 0);
+    const size = this.payloadSize(name);
     const ok = (data?: number[]): Expected => ({ kind: 'ok', command: name, data: data === undefined ? undefined : Uint8Array.from(data), size });
     const u16 = (v: number): number[] => [v >> 8, v & 0xff];
     const touchesPort = (): void => {
@@ -300,6 +302,16 @@ export class BoardModel {
       case 'GET_ERROR_POINTER': return ok([ram.errors.pointerReading]);
       case 'GET_BOOT_COUNT': return ok(u16(ram.errors.bootCount));
     }
+  }
+
+  /** OK payload bytes of a command (the error log's size for the log itself), computed once per command. */
+  private payloadSize(name: CommandName): number {
+    let size = this.sizes.get(name);
+    if (size === undefined) {
+      size = COMMANDS[name].response.reduce((n, f) => n + (f.type === 'u8' ? 1 : f.type === 'u16' ? 2 : f.type === 'u32' ? 4 : this.profile.errorLog.size), 0);
+      this.sizes.set(name, size);
+    }
+    return size;
   }
 
   /** The reply after a block write: none when the write was torn (the board loses power first). */

@@ -70,7 +70,7 @@ export async function exchange(m: FuzzModel, r: FuzzReal, bytes: Uint8Array, lab
   const expect = reaction.kind === 'execute' ? commandByCode(bytes[0]!) : undefined;
   const { outcome, sentAt } = await r.exchange(bytes, expect);
   const lastByte = sentAt + bytes.length * r.byteMs;
-  const expected = m.board.receive(bytes, lastByte, (atGap) => (atGap ? lastByte + m.gapMs : lastByte));
+  const expected = m.board.receive(bytes, lastByte, (atGap) => (atGap ? lastByte + m.gapMs : lastByte), reaction);
   if (!matches(expected, outcome)) {
     throw new ModelMismatch(`${label} (${toHex(bytes)}) at ${(lastByte / 1000).toFixed(3)} s: the board answered ${describeOutcome(outcome)}, the model expects ${describeExpected(expected)}; model: ${m.board.describe()}`);
   }

@@ -24,7 +24,7 @@ export interface TimelineEvent {
 export class Timeline {
   now = 0;
   private seq = 0;
-  private pending: TimelineEvent[] = [];
+  private readonly pending: TimelineEvent[] = [];
   private readonly lastFired = new Map<Owner, number>();
 
   /** @param tieMs events closer than this (ms) are simultaneous; @param onTie told of a race between two owners */
@@ -57,9 +57,7 @@ export class Timeline {
   /** Fire every event due at or before `t` in order, then set now to `t`. */
   runUntil(t: number): void {
     for (;;) {
-      this.pending = this.pending.filter((e) => !e.cancelled);
-      let next: TimelineEvent | undefined;
-      for (const e of this.pending) if (next === undefined || e.at < next.at || (e.at === next.at && e.seq < next.seq)) next = e;
+      const next = this.nextLive();
       if (next === undefined || next.at > t) break;
       const first = next;
       for (const e of this.pending) {
@@ -71,6 +69,21 @@ export class Timeline {
       first.fire();
     }
     this.now = Math.max(this.now, t);
+  }
+
+  /** Drop cancelled events (in place, order kept) and return the live one due first (ties: created first). */
+  private nextLive(): TimelineEvent | undefined {
+    const pending = this.pending;
+    let next: TimelineEvent | undefined;
+    let kept = 0;
+    for (let i = 0; i < pending.length; i++) {
+      const e = pending[i]!;
+      if (e.cancelled) continue;
+      pending[kept++] = e;
+      if (next === undefined || e.at < next.at || (e.at === next.at && e.seq < next.seq)) next = e;
+    }
+    pending.length = kept;
+    return next;
   }
 
   /** True when an event of `owner` is due, or fired, within `slack` ms of `t` (a query then cannot be called). */

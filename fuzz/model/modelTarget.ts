@@ -73,20 +73,30 @@ function piTimes(profile: FirmwareProfile): PiTimes {
   return { bootTimeMs: m.bootTimeMs, heartbeatPeriodMs: m.heartbeatPeriodMs, shutdownTimeMs: m.shutdownTimeMs, selfShutdownPulseMs: m.selfShutdownPulseMs };
 }
 
-/** A model and a real board for one run, and how to end it. */
-/** Stacks parsed so far, by profile, DIP and prefix (the simulator only reads a stack). */
+/** The one-board stack of each profile, parsed once (DIP 0, prefix 0); runs derive theirs from it. */
+const BASE_STACKS = new WeakMap<FirmwareProfile, Stack>();
+/** Stacks made so far, by profile, DIP and prefix (the simulator only reads a stack). */
 const STACKS = new WeakMap<FirmwareProfile, Map<number, Stack>>();
 
-/** The one-board stack of a run, parsed once per profile, DIP and prefix. */
-function fuzzStack(profile: FirmwareProfile, dip: number, prefix: number, boards: unknown[]): Stack {
+/**
+ * The one-board stack of a run: the profile's parsed stack with the run's DIP and prefix (both
+ * in range: the arbitrary draws them so), made once per profile, DIP and prefix.
+ */
+export function fuzzStack(profile: FirmwareProfile, dip: number, prefix: number): Stack {
   let byBoard = STACKS.get(profile);
   if (byBoard === undefined) STACKS.set(profile, (byBoard = new Map()));
   const key = (prefix << 4) | dip;
   let stack = byBoard.get(key);
-  if (stack === undefined) byBoard.set(key, (stack = parseStack({ name: 'fuzz', boards }, 'fuzz model stack', { defaultProfile: profile })));
+  if (stack === undefined) {
+    let base = BASE_STACKS.get(profile);
+    if (base === undefined) BASE_STACKS.set(profile, (base = parseStack({ name: 'fuzz', boards: [{ dip: 0, prefix: 0, pis: ['pi3b+', 'pi3b+'] }] }, 'fuzz model stack', { defaultProfile: profile })));
+    stack = { ...base, boards: [{ ...base.boards[0]!, dip, prefix }] };
+    byBoard.set(key, stack);
+  }
   return stack;
 }
 
+/** A model and a real board for one run, and how to end it. */
 interface Env {
   model: FuzzModel;
   real: FuzzReal;
@@ -96,7 +106,7 @@ interface Env {
 async function simEnv(setup: SimSetup, options: TargetOptions): Promise<Env> {
   const profile = variantProfile(options.profile, setup.variant);
   const boards = [{ dip: setup.dip, prefix: setup.prefix, pis: ['pi3b+', 'pi3b+'] }];
-  const stack = fuzzStack(profile, setup.dip, setup.prefix, boards);
+  const stack = fuzzStack(profile, setup.dip, setup.prefix);
   const port = await openSimPort({ stack, profile, seed: setup.seed, inspect: options.inspect });
   const real = new FuzzReal(port, profile.errorLog.size, options.log);
   options.log?.simulated({ boards, seed: setup.seed, profile });
@@ -105,7 +115,9 @@ async function simEnv(setup: SimSetup, options: TargetOptions): Promise<Env> {
   board.timeline.now = port.clock.now();
   const id = board.id;
   const silentIds = [id ^ 0x10, id ^ 0x80, (id + 1) & 0xff, 0xfe].filter((x) => x !== id && x !== 0xff);
-  return { model: { board, sim: true, silentIds, gapMs: profile.bus.interByteGapByteTimes * real.byteMs }, real, close: () => port.close() };
+  // The run's stack is dropped whole when the run ends (nothing outside the run refers to it):
+  // stopping its actors one by one (port.close) would only cost time.
+  return { model: { board, sim: true, silentIds, gapMs: profile.bus.interByteGapByteTimes * real.byteMs }, real, close: async () => undefined };
 }
 
 /** A real board: both Pis forced off, its config and error block read, restored at the end. */
