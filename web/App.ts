@@ -140,6 +140,11 @@ export class App {
     return this.current;
   }
 
+  /** The prediction the student made in the guided lesson now running, if any (a link carries it). */
+  get prediction(): string | undefined {
+    return this.guideState?.runner?.prediction?.given;
+  }
+
   /** The guided lesson (or its exercise) the current session runs, if any. */
   private get guideState(): GuideState | undefined {
     return this.guides.get(this.current);
@@ -261,7 +266,7 @@ export class App {
     const before = replayTo === undefined ? undefined : this.guideState;
     const same = before && before.lesson.file === g.file && before.exercise === g.exercise ? before : undefined;
     const runner = g.exercise ? undefined : new LessonRunner(lesson, session.sim);
-    const given = same?.runner?.prediction?.given;
+    const given = same?.runner?.prediction?.given ?? g.prediction;
     if (runner && given !== undefined) runner.predict(given);
     session.guide = runner;
     // Set before adopt() draws the panels, so the lesson's guide shows at once.

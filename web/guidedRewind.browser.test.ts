@@ -95,7 +95,7 @@ browserSuite('guidedRewind.browser.test.ts', 'guided lessons with rewind, undo a
     assert.equal(viz.errors, []);
   });
 
-  test('a guided lesson\'s link reloads the same lesson, time, seed, selection, speed and inputs, with its guide (served and from file://)', async () => {
+  test('a guided lesson\'s link reloads the same lesson, prediction, time, seed, selection, speed and inputs, with its guide (served and from file://)', async () => {
     const page = viz.page;
     await page.evaluate(() => window.pistackViz!.rewind(40_000));
     await page.click('.board[data-board="0"] .port[data-pi="1"] .select');
@@ -103,7 +103,7 @@ browserSuite('guidedRewind.browser.test.ts', 'guided lessons with rewind, undo a
     await page.check('#speed-10');
     await page.waitForFunction(() => location.hash.includes('speed=10'));
     const link = await page.evaluate(() => window.pistackViz!.link());
-    assert.match(link, /#v=1&guided=02-heartbeat-watchdog\.json&t=40\d{3}\.\d+&seed=1&board=0&pi=1&speed=10&in=h:[0-9a-z]+:PI_ON:0:1$/);
+    assert.match(link, /#v=1&guided=02-heartbeat-watchdog\.json&predict=At%2072\.2%20s[^&]*&t=40\d{3}\.\d+&seed=1&board=0&pi=1&speed=10&in=h:[0-9a-z]+:PI_ON:0:1$/);
     const before = await shown(page);
     assert.equal(before['current'], LESSON);
     for (const url of [link, viz.staticUrl(`#${link.split('#')[1]}`)]) {
@@ -111,6 +111,7 @@ browserSuite('guidedRewind.browser.test.ts', 'guided lessons with rewind, undo a
       assert.equal(await shown(again), before, url);
       assert.match((await again.textContent('#timeline-notice')) ?? '', /^Opened from the link: guided lesson "The heartbeat and the watchdog" at 40\.\d{3} s, board #0 Pi 1, paused\.$/);
       assert.is(await again.isHidden('#lesson-run'), true, 'past 0 s the lesson has been run: no prediction asked');
+      assert.match((await again.textContent('#lesson-run-hint')) ?? '', /^Your prediction: At 72\.2 s/, 'the link carries the prediction made');
       assert.is(await next(again), first[1], 'the guide is attached: the crash at 60 s stops time with its callout');
       await again.close();
     }

@@ -109,7 +109,7 @@ export class TimelinePanel {
     const r = this.app.rewinder;
     const g = r.start.guided;
     return {
-      lesson: g ? undefined : r.start.lessonFile, guided: g?.file, exercise: g?.exercise, t: this.app.session.now, seed: r.start.scenario.seed,
+      lesson: g ? undefined : r.start.lessonFile, guided: g?.file, exercise: g?.exercise, prediction: g && !g.exercise ? this.app.prediction : undefined, t: this.app.session.now, seed: r.start.scenario.seed,
       board: this.app.selection.board, pi: this.app.selection.pi, speed: this.app.driver.speed, inputs: r.inputs,
     };
   }
@@ -149,7 +149,7 @@ export class TimelinePanel {
       scenario = exercise ? parsed.exercise!.scenario : parsed.scenario;
       lesson = true;
       lessonFile = exercise ? undefined : parsed.scenarioFile;
-      guided = { file, exercise };
+      guided = { file, exercise, ...(state.prediction === undefined ? {} : { prediction: state.prediction }) };
     } else if (state.lesson !== undefined) {
       const found = this.data.lessons.find((l) => l.file === state.lesson);
       if (!found) return `no lesson "${state.lesson}" on this page`;

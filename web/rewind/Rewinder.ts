@@ -19,6 +19,8 @@ export interface GuidedStart {
   /** The lesson file's name, e.g. "02-heartbeat-watchdog.json". */
   readonly file: string;
   readonly exercise: boolean;
+  /** The student's prediction to start with (a link carries it); a rebuild keeps the one made. */
+  readonly prediction?: string | undefined;
 }
 
 /** Where a session starts: a scenario (its stack, profile and seed), run as a lesson or as free play. */

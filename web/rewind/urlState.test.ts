@@ -46,6 +46,15 @@ test('a guided lesson and its exercise round-trip; a scenario lesson\'s link car
   assert.not.match(encodeUrlState(state), /guided|exercise/);
 });
 
+test('a guided lesson\'s link carries the prediction made (any text, encoded); its exercise\'s and a scenario lesson\'s do not', () => {
+  const predicted: UrlState = { ...state, lesson: undefined, guided: '02-heartbeat-watchdog.json', exercise: false, prediction: 'It power-cycles the Pi & then 50% later?' };
+  const fragment = encodeUrlState(predicted);
+  assert.match(fragment, /^v=1&guided=02-heartbeat-watchdog\.json&predict=It%20power-cycles%20the%20Pi%20%26%20then%2050%25%20later%3F&t=/);
+  assert.equal(decodeUrlState(fragment), { kind: 'state', state: predicted });
+  assert.not.match(encodeUrlState({ ...predicted, exercise: true }), /predict=/);
+  assert.not.match(encodeUrlState({ ...predicted, guided: undefined, lesson: 'a.json' }), /predict=/);
+});
+
 test('a teacher\'s hand-written link: board 3 at 72 s, defaults for the rest', () => {
   assert.equal(decodeUrlState('#v=1&t=72000&board=3'), { kind: 'state', state: { lesson: undefined, t: 72_000, seed: undefined, board: 3, pi: 0, speed: 1, inputs: [] } });
   assert.equal(decodeUrlState(''), { kind: 'none' });
@@ -67,6 +76,10 @@ const BAD: ReadonlyArray<readonly [string, RegExp]> = [
   ['#v=1&guided=02-a.json&lesson=a.json', /a lesson or a guided lesson, not both/],
   ['#v=1&guided=02-a.json&exercise=yes', /exercise "yes" is not 1/],
   ['#v=1&exercise=1', /exercise=1 needs a guided lesson/],
+  ['#v=1&predict=yes', /predict= needs a guided lesson/],
+  ['#v=1&guided=02-a.json&exercise=1&predict=yes', /predict= needs a guided lesson \(not its exercise\)/],
+  ['#v=1&guided=02-a.json&predict=%20', /prediction must be 1\.\.300 characters/],
+  [`#v=1&guided=02-a.json&predict=${'x'.repeat(301)}`, /prediction must be 1\.\.300 characters/],
   ['#v=1&lesson=%E0%A4%A', /not URL-encoded/],
   ['#v=1&in=z:1:crash:0:0', /neither a host command/],
   ['#v=1&in=f:1:nope:0:0', /unknown fault "nope"/],

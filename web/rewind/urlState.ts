@@ -3,8 +3,8 @@
  * or a guided lesson and which part), virtual time, seed, selected board and Pi, speed and the
  * student's inputs. Compact and versioned, e.g.
  * `#v=1&lesson=watchdog-cycle.json&t=72000&board=3&pi=1&speed=10&in=f:4hk1:crash:3:1,h:8o01:PI_ON:3:1`
- * or `#v=1&guided=02-heartbeat-watchdog.json&t=72205&board=0&pi=0&speed=100`, with `&exercise=1`
- * for its exercise (input times in base-36 grid units, inputs.ts). Parsed strictly: anything unknown or out of
+ * or `#v=1&guided=02-heartbeat-watchdog.json&predict=It%20stays%20on&t=72205&board=0&pi=0&speed=100`,
+ * with the student's prediction, or `&exercise=1` for its exercise (input times in base-36 grid units, inputs.ts). Parsed strictly: anything unknown or out of
  * range is rejected with a reason, never half-applied. Browser-safe.
  */
 import { COMMANDS, COMMAND_NAMES, fieldSize, type CommandName } from '../../bus-protocol/commands.ts';
@@ -23,6 +23,8 @@ export interface UrlState {
   readonly guided?: string | undefined;
   /** With `guided`: its exercise rather than the lesson's own run. */
   readonly exercise?: boolean | undefined;
+  /** With `guided` (not its exercise): the prediction the student made, as given (a choice or typed text). */
+  readonly prediction?: string | undefined;
   /** Virtual time to show (ms). */
   readonly t: number;
   readonly seed?: number | undefined;
@@ -38,7 +40,10 @@ export type UrlParse = { readonly kind: 'none' } | { readonly kind: 'state'; rea
 /** Faults the page's buttons inject, with how their value is written. */
 const VALUE_FAULTS: Partial<Record<FaultName, 'volts' | 'dip'>> = { 'supply-volts': 'volts', 'duplicate-dip': 'dip', 'set-dip': 'dip' };
 
-const KEYS = ['v', 'lesson', 'guided', 'exercise', 't', 'seed', 'board', 'pi', 'speed', 'in'] as const;
+const KEYS = ['v', 'lesson', 'guided', 'exercise', 'predict', 't', 'seed', 'board', 'pi', 'speed', 'in'] as const;
+
+/** Longest prediction a link carries (characters): a sentence, not an essay. */
+export const MAX_PREDICTION_CHARS = 300;
 
 /** Digits a time may have: JavaScript's shortest text of a number, which reads back as the same number. */
 const TIME_TEXT = /^\d{1,10}(\.\d{1,20})?$/;
@@ -68,6 +73,7 @@ export function encodeUrlState(state: UrlState): string {
   if (state.lesson !== undefined) parts.push(`lesson=${encodeURIComponent(state.lesson)}`);
   if (state.guided !== undefined) parts.push(`guided=${encodeURIComponent(state.guided)}`);
   if (state.guided !== undefined && state.exercise) parts.push('exercise=1');
+  if (state.guided !== undefined && !state.exercise && state.prediction !== undefined) parts.push(`predict=${encodeURIComponent(state.prediction)}`);
   parts.push(`t=${timeText(state.t)}`);
   if (state.seed !== undefined) parts.push(`seed=${state.seed}`);
   parts.push(`board=${state.board}`, `pi=${state.pi}`, `speed=${state.speed}`);
@@ -151,6 +157,9 @@ export function decodeUrlState(fragment: string): UrlParse {
     const exerciseText = map.get('exercise');
     if (exerciseText !== undefined && exerciseText !== '1') throw new Bad(`exercise "${exerciseText}" is not 1`);
     if (exerciseText !== undefined && guided === undefined) throw new Bad('exercise=1 needs a guided lesson');
+    const prediction = map.get('predict');
+    if (prediction !== undefined && (guided === undefined || exerciseText !== undefined)) throw new Bad('predict= needs a guided lesson (not its exercise)');
+    if (prediction !== undefined && (prediction.trim() === '' || prediction.length > MAX_PREDICTION_CHARS)) throw new Bad(`the prediction must be 1..${MAX_PREDICTION_CHARS} characters`);
     const seedText = map.get('seed');
     let previous = 0;
     const inputs = (map.get('in') ?? '').split(',').filter((s) => s !== '').map((token) => {
@@ -159,7 +168,7 @@ export function decodeUrlState(fragment: string): UrlParse {
       return input;
     });
     const state: UrlState = {
-      lesson, ...(guided === undefined ? {} : { guided, exercise: exerciseText === '1' }), t: Number(tText), seed: seedText === undefined ? undefined : int(seedText, 'seed', 0xffffffff),
+      lesson, ...(guided === undefined ? {} : { guided, exercise: exerciseText === '1' }), ...(prediction === undefined ? {} : { prediction }), t: Number(tText), seed: seedText === undefined ? undefined : int(seedText, 'seed', 0xffffffff),
       board: int(map.get('board') ?? '0', 'board', 255), pi: int(map.get('pi') ?? '0', 'Pi', 1) as 0 | 1, speed, inputs,
     };
     return { kind: 'state', state };
