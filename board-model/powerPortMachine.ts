@@ -104,6 +104,10 @@ const heartbeatWaiter = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBa
  * when the timer fires early (a newer beat arrived) it re-arms for the remainder, else it
  * reports expiry. So a Pi beating every 5.2 s costs one timer every HBT_TIME, not one per
  * beat. Only a deadline earlier than the armed timer (HBT_TIME shortened) re-arms at once.
+ *
+ * While armed with an unchanged HBT_TIME a beat does nothing but move the deadline, so the
+ * watchdog lets the line skip its edges (a lazy pulse train, wires.ts) and reads the last
+ * rise when its timer fires or HBT_TIME changes; otherwise it asks for every rise.
  */
 const heartbeatWatchdog = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBack, receive }) => {
   const { clock, heartbeat } = input;
@@ -111,40 +115,62 @@ const heartbeatWatchdog = fromCallback<WatchdogUpdate, WireInput>(({ input, send
   let deadline = Infinity;
   let timer: TimerHandle | undefined;
   let firesAt = Infinity;
+  let lastBeatAt = Number.NEGATIVE_INFINITY;
+  let shortened = false; // HBT_TIME shortened since the last beat: the next beat may re-arm earlier
   const disarm = (): void => {
     if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
     firesAt = Infinity;
   };
-  const fire = (): void => {
-    timer = undefined;
-    firesAt = Infinity;
-    if (deadline === Infinity) return;
-    if (deadline > clock.now()) arm();
-    else sendBack({ type: 'WATCHDOG_EXPIRED' });
-  };
   const arm = (): void => {
     firesAt = deadline;
     timer = clock.setTimeout(fire, deadline - clock.now());
   };
-  const beat = (): void => {
+  const beatAt = (t: number): void => {
+    lastBeatAt = t;
+    shortened = false;
     if (hbtTimeMs <= 0) return;
-    deadline = clock.now() + hbtTimeMs;
+    deadline = t + hbtTimeMs;
     if (deadline < firesAt) {
       disarm();
       arm();
     }
   };
-  beat(); // entered on a heartbeat, so the first deadline counts from now
-  const unsubscribe = heartbeat.onRise(beat);
+  /** Beats the line had without calling us (it ran lazily): only the last one sets the deadline. */
+  const catchUp = (): void => {
+    const last = heartbeat.lastRiseAt;
+    if (last !== undefined && last > lastBeatAt) beatAt(last);
+  };
+  const needEveryRise = (): boolean => hbtTimeMs > 0 && (timer === undefined || shortened);
+  const fire = (): void => {
+    catchUp(); // while still armed: a beat caught up here never re-arms
+    timer = undefined;
+    firesAt = Infinity;
+    if (deadline !== Infinity) {
+      if (deadline > clock.now()) arm();
+      else sendBack({ type: 'WATCHDOG_EXPIRED' });
+    }
+    watch.everyRise(needEveryRise());
+  };
+  const beat = (): void => {
+    beatAt(clock.now());
+    watch.everyRise(needEveryRise());
+  };
+  beatAt(clock.now()); // entered on a heartbeat, so the first deadline counts from now
+  const watch = heartbeat.watchRises(beat);
+  watch.everyRise(needEveryRise());
   receive((update) => {
+    catchUp(); // beats so far count with the old HBT_TIME
+    if (update.hbtTimeMs < hbtTimeMs) shortened = true;
     hbtTimeMs = update.hbtTimeMs;
-    if (hbtTimeMs > 0) return; // the running deadline stands; the next beat uses the new time
-    deadline = Infinity;
-    disarm();
+    if (hbtTimeMs <= 0) {
+      deadline = Infinity; // the running deadline stands otherwise; the next beat uses the new time
+      disarm();
+    }
+    watch.everyRise(needEveryRise());
   });
   return () => {
-    unsubscribe();
+    watch.stop();
     disarm();
   };
 });
