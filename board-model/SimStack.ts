@@ -10,6 +10,7 @@ import { EventLog } from './events.ts';
 import type { FlashImage } from './firmware/Flash.ts';
 import { HostAdapter } from './HostAdapter.ts';
 import { NoReplyTracer, type NoReplyExplanation } from './noReplyCause.ts';
+import { PulseTrains } from './pulseTrains.ts';
 import { ReceiverFanout } from './ReceiverFanout.ts';
 import { BUILTIN_PROFILES, V4_REFERENCE } from './profiles.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
@@ -290,9 +291,13 @@ export class SimStack {
    * return its value or rethrow its error. Virtual time has no ceiling: a replay of any length
    * runs. Given `limitMs`, gives up after that much virtual time; without it, gives up only when
    * the promise can no longer settle: nothing is pending at all, or host code has had no timer
-   * pending for HOST_IDLE_LIMIT_MS (it waits for bytes that never come).
+   * pending for HOST_IDLE_LIMIT_MS (it waits for bytes that never come). From the first settle
+   * on, heartbeat lines fire every edge on timers (as before lazy pulse trains existed).
    */
   async settle<T>(promise: Promise<T>, limitMs?: number): Promise<T> {
+    // Heartbeat edges run on timers from now on: settle's give-up rules count time between
+    // timers, so lazy pulse trains (pulseTrains.ts) would change when and why it gives up.
+    PulseTrains.of(this.clock)?.setEager(true);
     let done = false;
     promise.then(() => (done = true), () => (done = true));
     const end = limitMs === undefined ? Number.POSITIVE_INFINITY : this.clock.now() + limitMs;
