@@ -11,6 +11,9 @@
 import { assign, cancel, emit, enqueueActions, fromCallback, raise, sendTo, setup, stateIn } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
+import { PulseTrains } from './pulseTrains.ts';
+import type { VirtualClock } from './VirtualClock.ts';
+import { chainable, WatchdogChain } from './watchdogChain.ts';
 import type { HeartbeatLine, SignalLine } from './wires.ts';
 
 /** Events a port accepts: board commands first, then internal ones sent by its own actors and timers. */
@@ -107,24 +110,54 @@ const heartbeatWaiter = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBa
  *
  * While armed with an unchanged HBT_TIME a beat does nothing but move the deadline, so the
  * watchdog lets the line skip its edges (a lazy pulse train, wires.ts) and reads the last
- * rise when its timer fires or HBT_TIME changes; otherwise it asks for every rise.
+ * rise when its timer fires or HBT_TIME changes; otherwise it asks for every rise. On a lazy
+ * line with HBT_TIME above the period it cannot expire: its timers are then computed, not
+ * fired (watchdogChain.ts), until the line wakes or stops, or HBT_TIME changes.
  */
 const heartbeatWatchdog = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBack, receive }) => {
   const { clock, heartbeat } = input;
+  const trains = PulseTrains.of(clock);
   let hbtTimeMs = input.hbtTimeMs;
   let deadline = Infinity;
   let timer: TimerHandle | undefined;
   let firesAt = Infinity;
   let lastBeatAt = Number.NEGATIVE_INFINITY;
   let shortened = false; // HBT_TIME shortened since the last beat: the next beat may re-arm earlier
+  // While the line runs lazily and no expiry is possible, the timer chain is computed (watchdogChain.ts).
+  let chain: WatchdogChain | undefined;
+  let stopChainWatch: (() => void) | undefined;
   const disarm = (): void => {
     if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
     firesAt = Infinity;
   };
+  const dropChain = (): void => {
+    stopChainWatch?.();
+    stopChainWatch = undefined;
+    if (chain !== undefined) trains!.remove(chain);
+    chain = undefined;
+  };
   const arm = (): void => {
     firesAt = deadline;
     timer = clock.setTimeout(fire, deadline - clock.now());
+  };
+  /** Re-arm as a computed chain instead, when the line is lazy and no beat can come late. */
+  const armLazily = (): boolean => {
+    if (trains === undefined || trains.eager || shortened) return false;
+    const train = heartbeat.lazyTrain();
+    if (train === undefined || !chainable(hbtTimeMs, train)) return false;
+    const lazy = new WatchdogChain(train, hbtTimeMs, clock.now(), deadline, (at) => {
+      stopChainWatch?.();
+      stopChainWatch = undefined;
+      chain = undefined;
+      firesAt = at;
+      timer = (clock as VirtualClock).setTimeoutAt(fire, at);
+      catchUp(); // the deadline as the beats since would have set it (never before `at`)
+    });
+    chain = lazy;
+    stopChainWatch = heartbeat.onLazyEnd(() => trains.wake(lazy));
+    trains.add(lazy);
+    return true;
   };
   const beatAt = (t: number): void => {
     lastBeatAt = t;
@@ -141,14 +174,14 @@ const heartbeatWatchdog = fromCallback<WatchdogUpdate, WireInput>(({ input, send
     const last = heartbeat.lastRiseAt;
     if (last !== undefined && last > lastBeatAt) beatAt(last);
   };
-  const needEveryRise = (): boolean => hbtTimeMs > 0 && (timer === undefined || shortened);
+  const needEveryRise = (): boolean => hbtTimeMs > 0 && ((timer === undefined && chain === undefined) || shortened);
   const fire = (): void => {
     catchUp(); // while still armed: a beat caught up here never re-arms
     timer = undefined;
     firesAt = Infinity;
     if (deadline !== Infinity) {
-      if (deadline > clock.now()) arm();
-      else sendBack({ type: 'WATCHDOG_EXPIRED' });
+      if (deadline <= clock.now()) sendBack({ type: 'WATCHDOG_EXPIRED' });
+      else if (!armLazily()) arm();
     }
     watch.everyRise(needEveryRise());
   };
@@ -160,6 +193,7 @@ const heartbeatWatchdog = fromCallback<WatchdogUpdate, WireInput>(({ input, send
   const watch = heartbeat.watchRises(beat);
   watch.everyRise(needEveryRise());
   receive((update) => {
+    if (chain !== undefined) trains!.wake(chain); // a real timer again, where the chain is
     catchUp(); // beats so far count with the old HBT_TIME
     if (update.hbtTimeMs < hbtTimeMs) shortened = true;
     hbtTimeMs = update.hbtTimeMs;
@@ -171,6 +205,7 @@ const heartbeatWatchdog = fromCallback<WatchdogUpdate, WireInput>(({ input, send
   });
   return () => {
     watch.stop();
+    dropChain();
     disarm();
   };
 });

@@ -60,6 +60,29 @@ export class PulseTrain {
     while (passed(this.nextEdgeAt)) this.step();
   }
 
+  /** Take every edge due before t (ms), and those due at t too when `atT`: catchUp without a call per edge. */
+  catchUpTo(t: number, atT: boolean): void {
+    const { highMs, lowMs } = this;
+    let at = this.at;
+    let high = this.high;
+    let rises = this.rises;
+    let lastRiseAt = this.lastRiseAt;
+    for (;;) {
+      const next = at + (high ? highMs : lowMs);
+      if (!(next < t || (atT && next === t))) break;
+      at = next;
+      high = !high;
+      if (high) {
+        rises++;
+        lastRiseAt = at;
+      }
+    }
+    this.at = at;
+    this.high = high;
+    this.rises = rises;
+    this.lastRiseAt = lastRiseAt;
+  }
+
   /** The train's state now, as a plain point. */
   point(): TrainPoint {
     return { at: this.at, high: this.high, rises: this.rises, lastRiseAt: this.lastRiseAt };

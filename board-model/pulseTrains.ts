@@ -16,20 +16,30 @@
  * - Trains woken together for the same time are ordered as their timers would have been: by when
  *   their edges were created, walking back edge by edge to where they went lazy (compareWake).
  */
-import { PulseTrain, type TrainPoint } from './pulseTrain.ts';
 import { VirtualClock } from './VirtualClock.ts';
 
-/** What the registry needs from a line running lazily. */
-export interface LazyLine {
-  /** The train, stepped only by the registry while lazy. */
-  readonly train: PulseTrain;
-  /** Become eager: create the real timer of the pending edge, due at `at` (ms). */
+/**
+ * Something whose timers this registry computes instead of firing: a chain of events, each
+ * created by the one before (a lazy pulse train's edges; a watchdog re-arming on a lazy line).
+ */
+export interface LazyChain {
+  /** Period (ms) of the grid its events fall on, and the high time of its train: its shape. */
+  readonly periodMs: number;
+  readonly highMs: number;
+  /** A time (ms) on the grid of its rises (events on other grids file by their own phase). */
+  gridTime(): number;
+  /** Time of the pending event (ms): the first that has not passed. */
+  pendingAt(): number;
+  /** Take every event due before t (ms), and those due at t too when `atT`. */
+  catchUpTo(t: number, atT: boolean): void;
+  /** Times of its events from where it went lazy through `at` (ms): each created by the one before. */
+  eventsThrough(at: number): number[];
+  /** Become eager: create the real timer of the pending event, due at `at` (ms). */
   wake(at: number): void;
 }
 
-/** Where a lazy stretch began: the edge then (real), in which order, and whether after every timer due then. */
+/** Where a lazy stretch began: in which order, and whether after every timer due then. */
 interface LazyStart {
-  readonly from: TrainPoint;
   readonly stamp: number;
   readonly atEnd: boolean;
   key: number;
@@ -39,25 +49,24 @@ interface LazyStart {
 interface Shape {
   readonly periodMs: number;
   readonly highMs: number;
-  readonly buckets: Map<number, Set<LazyLine>>;
+  readonly buckets: Map<number, Set<LazyChain>>;
   readonly counts: Uint32Array;
 }
 
-const NONE: LazyLine[] = [];
+const NONE: LazyChain[] = [];
 
 /** Catch every lazy train up (and re-file it by phase) after this many scheduled timers, so rounding drift stays far below a bucket. */
 const REFILE_EVERY = 1 << 16;
 
 /** The lazy trains of one clock, filed by phase so that a scheduled timer finds those it may coincide with. */
 export class PulseTrains {
-  private readonly lazy = new Map<LazyLine, LazyStart>();
+  private readonly lazy = new Map<LazyChain, LazyStart>();
   /** Per train shape (period, high time): trains by 1/64-ms bucket of their rise phase. */
   private readonly shapes = new Map<string, Shape>();
   private readonly shapeList: Shape[] = [];
   private stamps = 0;
   private untilRefile = REFILE_EVERY;
   private forcedEager = false;
-  private readonly passed = (t: number): boolean => this.clock.hasPassed(t);
 
   private constructor(readonly clock: VirtualClock) {}
 
@@ -80,7 +89,7 @@ export class PulseTrains {
   /** Force every line of this clock to run its edges on timers from now on (true), or allow lazy trains again (false). */
   setEager(on: boolean): void {
     this.forcedEager = on;
-    if (on) while (this.lazy.size > 0) this.wake(this.lazy.keys().next().value as LazyLine);
+    if (on) while (this.lazy.size > 0) this.wake(this.lazy.keys().next().value as LazyChain);
   }
 
   /** Number of trains running lazily now. */
@@ -89,32 +98,38 @@ export class PulseTrains {
   }
 
   /** Bring a lazy line's train up to now (edges that have passed); no-op for others. */
-  catchUp(line: LazyLine): void {
-    if (this.lazy.has(line)) line.train.catchUp(this.passed);
+  catchUp(line: LazyChain): void {
+    if (this.lazy.has(line)) this.catchUpChain(line);
   }
 
   /** A line goes lazy: its train's last edge is now (its own timer fired, or the train started). */
-  add(line: LazyLine): void {
-    const start: LazyStart = { from: line.train.point(), stamp: this.stamps++, atEnd: this.clock.hasPassed(this.clock.now()), key: 0 };
+  add(line: LazyChain): void {
+    const start: LazyStart = { stamp: this.stamps++, atEnd: this.clock.hasPassed(this.clock.now()), key: 0 };
     this.lazy.set(line, start);
     this.file(line, start);
     if (this.lazy.size === 1) this.clock.setScheduleHook((deadline) => this.scheduled(deadline));
   }
 
   /** A lazy line stops being lazy without a timer (its train ended): caught up to now, then forgotten. */
-  remove(line: LazyLine): void {
+  remove(line: LazyChain): void {
     if (!this.lazy.has(line)) return;
-    line.train.catchUp(this.passed);
+    this.catchUpChain(line);
     this.unfile(line);
   }
 
   /** Wake a lazy line (it needs its edges on timers again), with every lazy line whose pending edge is due at the same time. */
-  wake(line: LazyLine): void {
+  wake(line: LazyChain): void {
     if (!this.lazy.has(line)) return;
-    line.train.catchUp(this.passed);
-    const at = line.train.nextEdgeAt;
+    this.catchUpChain(line);
+    const at = line.pendingAt();
     const due = this.dueAt(at);
     this.wakeAll(at, due.includes(line) ? due : [...due, line]);
+  }
+
+  /** Bring a chain up to now: every event before now, and those at now once they have passed. */
+  private catchUpChain(chain: LazyChain): void {
+    const now = this.clock.now();
+    chain.catchUpTo(now, this.clock.hasPassed(now));
   }
 
   private scheduled(deadline: number): void {
@@ -124,50 +139,54 @@ export class PulseTrains {
   }
 
   /** Lazy lines whose pending edge is due exactly at t (ms); called for every timer scheduled, so kept cheap. */
-  private dueAt(t: number): LazyLine[] {
-    let out: LazyLine[] | undefined;
-    for (const shape of this.shapeList) {
-      const { periodMs, highMs, counts } = shape;
+  private dueAt(t: number): LazyChain[] {
+    let out: LazyChain[] | undefined;
+    const shapes = this.shapeList;
+    for (let s = 0; s < shapes.length; s++) {
+      const shape = shapes[s]!;
+      const { periodMs, counts } = shape;
       const n = counts.length;
       // Rises at t have their phase in t's bucket, falls in that of t - highMs; a neighbour
-      // bucket covers a phase that rounding moved across a bucket's edge.
-      let rise = t % periodMs;
+      // bucket covers a phase that rounding moved across a bucket's edge. (A division, not %:
+      // cheaper, and buckets need not be exact.)
+      let rise = t - Math.floor(t / periodMs) * periodMs;
       if (rise < 0) rise += periodMs;
-      let fall = rise - highMs;
+      let fall = rise - shape.highMs;
       if (fall < 0) fall += periodMs;
       for (let kind = 0; kind < 2; kind++) {
-        const b = Math.floor((kind === 0 ? rise : fall) * BUCKETS_PER_MS) % n;
+        let b = Math.floor((kind === 0 ? rise : fall) * BUCKETS_PER_MS);
+        if (b >= n) b -= n;
         const before = b === 0 ? n - 1 : b - 1;
         const after = b === n - 1 ? 0 : b + 1;
         if (counts[b] === 0 && counts[before] === 0 && counts[after] === 0) continue;
-        for (const k of [before, b, after]) {
-          const lines = shape.buckets.get(k);
-          if (lines === undefined) continue;
-          for (const line of lines) {
-            line.train.catchUp(this.passed);
-            if (line.train.nextEdgeAt !== t) continue;
-            out ??= [];
-            if (!out.includes(line)) out.push(line);
-          }
-        }
+        out = this.collect(shape, [before, b, after], t, out);
       }
     }
     return out ?? NONE;
   }
 
-  private wakeAll(at: number, lines: LazyLine[]): void {
+  /** Add the lines of these buckets whose pending edge is due exactly at t (ms). */
+  private collect(shape: Shape, keys: number[], t: number, out: LazyChain[] | undefined): LazyChain[] | undefined {
+    for (const k of keys) {
+      const lines = shape.buckets.get(k);
+      if (lines === undefined) continue;
+      for (const line of lines) {
+        this.catchUpChain(line);
+        if (line.pendingAt() !== t) continue;
+        out ??= [];
+        if (!out.includes(line)) out.push(line);
+      }
+    }
+    return out;
+  }
+
+  private wakeAll(at: number, lines: LazyChain[]): void {
     if (lines.length > 1) {
-      const edges = new Map(lines.map((line) => [line, this.edgesOf(line, at)]));
+      const edges = new Map(lines.map((line) => [line, line.eventsThrough(at)]));
       lines.sort((a, b) => this.compareWake(a, edges.get(a)!, b, edges.get(b)!));
     }
     for (const line of lines) this.unfile(line);
     for (const line of lines) line.wake(at);
-  }
-
-  /** Edge times of a lazy line from where it went lazy through its pending edge at `at` (ms). */
-  private edgesOf(line: LazyLine, at: number): number[] {
-    const from = this.lazy.get(line)!.from;
-    return new PulseTrain(line.train.highMs, line.train.periodMs, from).edgesThrough(at);
   }
 
   /**
@@ -177,7 +196,7 @@ export class PulseTrains {
    * then, so before any lazy edge due then, unless after every timer due then; two real moments
    * by their order).
    */
-  private compareWake(a: LazyLine, ea: number[], b: LazyLine, eb: number[]): number {
+  private compareWake(a: LazyChain, ea: number[], b: LazyChain, eb: number[]): number {
     const sa = this.lazy.get(a)!;
     const sb = this.lazy.get(b)!;
     let i = ea.length - 1;
@@ -194,8 +213,8 @@ export class PulseTrains {
     }
   }
 
-  private file(line: LazyLine, start: LazyStart): void {
-    const { periodMs, highMs } = line.train;
+  private file(line: LazyChain, start: LazyStart): void {
+    const { periodMs, highMs } = line;
     const name = `${periodMs}/${highMs}`;
     let shape = this.shapes.get(name);
     if (shape === undefined) {
@@ -203,8 +222,7 @@ export class PulseTrains {
       this.shapes.set(name, shape);
       this.shapeList.push(shape);
     }
-    const train = line.train;
-    start.key = bucket(train.high ? train.at : train.at - highMs, periodMs);
+    start.key = bucket(line.gridTime(), periodMs);
     let lines = shape.buckets.get(start.key);
     if (lines === undefined) {
       lines = new Set();
@@ -214,10 +232,10 @@ export class PulseTrains {
     shape.counts[start.key]!++;
   }
 
-  private unfile(line: LazyLine): void {
+  private unfile(line: LazyChain): void {
     const start = this.lazy.get(line);
     if (start === undefined) return;
-    const shape = this.shapes.get(`${line.train.periodMs}/${line.train.highMs}`)!;
+    const shape = this.shapes.get(`${line.periodMs}/${line.highMs}`)!;
     const lines = shape.buckets.get(start.key)!;
     lines.delete(line);
     shape.counts[start.key]!--;
@@ -229,8 +247,8 @@ export class PulseTrains {
   private refile(): void {
     this.untilRefile = REFILE_EVERY;
     for (const [line, start] of this.lazy) {
-      line.train.catchUp(this.passed);
-      const shape = this.shapes.get(`${line.train.periodMs}/${line.train.highMs}`)!;
+      this.catchUpChain(line);
+      const shape = this.shapes.get(`${line.periodMs}/${line.highMs}`)!;
       const lines = shape.buckets.get(start.key)!;
       lines.delete(line);
       shape.counts[start.key]!--;

@@ -5,8 +5,8 @@
  */
 
 import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
-import { PulseTrain } from './pulseTrain.ts';
-import { PulseTrains, type LazyLine } from './pulseTrains.ts';
+import { PulseTrain, type TrainPoint } from './pulseTrain.ts';
+import { PulseTrains, type LazyChain } from './pulseTrains.ts';
 import type { VirtualClock } from './VirtualClock.ts';
 
 /** Who pulled the shutdown-signal line low. */
@@ -43,7 +43,36 @@ interface Run {
   readonly onFall: () => void;
   timer: TimerHandle | undefined;
   /** Set while the train runs lazily: edges computed, not fired. */
-  stretch: LazyLine | undefined;
+  stretch: LazyStretch | undefined;
+}
+
+/** A train running lazily, from the edge where it went lazy (its real start). */
+class LazyStretch implements LazyChain {
+  readonly periodMs: number;
+  readonly highMs: number;
+  private readonly from: TrainPoint;
+
+  constructor(readonly train: PulseTrain, readonly wake: (at: number) => void) {
+    this.periodMs = train.periodMs;
+    this.highMs = train.highMs;
+    this.from = train.point();
+  }
+
+  gridTime(): number {
+    return this.train.high ? this.train.at : this.train.at - this.highMs;
+  }
+
+  pendingAt(): number {
+    return this.train.nextEdgeAt;
+  }
+
+  catchUpTo(t: number, atT: boolean): void {
+    this.train.catchUpTo(t, atT);
+  }
+
+  eventsThrough(at: number): number[] {
+    return new PulseTrain(this.highMs, this.periodMs, this.from).edgesThrough(at);
+  }
 }
 
 /**
@@ -64,6 +93,7 @@ export class HeartbeatLine {
   /** Subscribers that need every edge: change listeners and rise entries that are not lazy. */
   private eagerWatchers = 0;
   private run: Run | undefined;
+  private readonly lazyEndListeners = new Set<() => void>();
 
   /** Current level: true = high. */
   get level(): boolean {
@@ -86,6 +116,20 @@ export class HeartbeatLine {
   /** True while the daemon's train runs lazily (no timer per edge). */
   get lazy(): boolean {
     return this.run?.stretch !== undefined;
+  }
+
+  /** A copy of the lazy train caught up to now (to compute ahead from), or undefined while the line is not lazy. */
+  lazyTrain(): PulseTrain | undefined {
+    const stretch = this.run?.stretch;
+    if (stretch === undefined) return undefined;
+    this.sync();
+    return new PulseTrain(stretch.highMs, stretch.periodMs, stretch.train);
+  }
+
+  /** Be told once the lazy train ends (woken or stopped), before the line changes; returns an unsubscribe function. */
+  onLazyEnd(listener: () => void): () => void {
+    this.lazyEndListeners.add(listener);
+    return () => this.lazyEndListeners.delete(listener);
   }
 
   /** Drive the line (the Pi side). A low-to-high change notifies rise listeners; any change, change listeners. */
@@ -122,6 +166,7 @@ export class HeartbeatLine {
   stopTrain(): void {
     const run = this.run;
     if (run === undefined) return;
+    if (run.stretch !== undefined) this.endLazy();
     if (run.stretch !== undefined) {
       run.trains!.remove(run.stretch);
       this.adopt(run.stretch);
@@ -195,20 +240,18 @@ export class HeartbeatLine {
       return;
     }
     const train = new PulseTrain(run.highMs, run.periodMs, { at: run.clock.now(), high, rises: this.riseCount, lastRiseAt: this.lastRise });
-    const stretch: LazyLine = {
-      train,
-      wake: (at) => {
-        this.adopt(stretch);
-        run.stretch = undefined;
-        run.timer = (run.clock as VirtualClock).setTimeoutAt(train.high ? run.onFall : run.onRise, at);
-      },
-    };
+    const stretch = new LazyStretch(train, (at) => {
+      this.endLazy();
+      this.adopt(stretch);
+      run.stretch = undefined;
+      run.timer = (run.clock as VirtualClock).setTimeoutAt(train.high ? run.onFall : run.onRise, at);
+    });
     run.stretch = stretch;
     trains.add(stretch);
   }
 
   /** Take the level and counts of a lazy stretch (caught up to now by the registry). */
-  private adopt(stretch: LazyLine): void {
+  private adopt(stretch: LazyStretch): void {
     this.high = stretch.train.high;
     this.riseCount = stretch.train.rises;
     this.lastRise = stretch.train.lastRiseAt;
@@ -224,6 +267,11 @@ export class HeartbeatLine {
   private wakeRun(): void {
     const run = this.run;
     if (run?.stretch !== undefined) run.trains!.wake(run.stretch);
+  }
+
+  /** Tell those computing from the lazy train (a lazy watchdog) that it ends now, before it changes. */
+  private endLazy(): void {
+    if (this.lazyEndListeners.size > 0) for (const listener of [...this.lazyEndListeners]) listener();
   }
 }
 

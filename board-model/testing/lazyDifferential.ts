@@ -48,12 +48,27 @@ const step = fc.oneof(
 /** Scope windows: a line watched edge by edge from one slice boundary to another. */
 const scope = fc.record({ board: fc.integer({ min: 0, max: 1 }), pi: fc.integer({ min: 0, max: 1 }), from: fc.integer({ min: 0, max: 24 }), slices: fc.integer({ min: 1, max: 24 }) });
 
+/**
+ * A crash, and a step at exactly the expiry it causes (its last rise + HBT_TIME 15 s, for either
+ * period) on another Pi: the expiry's timer and the step's tie, and only the order in which
+ * they were created (the watchdog's timer chain) decides which comes first.
+ */
+const crashAndExpiry = fc.record({ at: fc.integer({ min: 30_000, max: 150_000 }), ...target }).chain((crash) => {
+  const lastRise = (periodMs: number): number => BOOTED + Math.floor((crash.at - BOOTED) / periodMs) * periodMs;
+  const other = { id: 1 - crash.id, pi: crash.pi };
+  return fc.constant([
+    { fault: 'crash', ...crash },
+    { at: lastRise(5200) + 15_000, fault: 'pi-load', value: 0.5, ...other },
+    { at: lastRise(2600) + 15_000, fault: 'pi-load', value: 1, ...other },
+  ]);
+});
+
 const models = fc.constantFrom('pi3b+', 'quick');
 
 /** A random scenario: Pi models, steps, scope windows, probe interval (ms) and host polling. */
 export const scenarioArb = fc.record({
   pis: fc.tuple(models, models, models, models),
-  steps: fc.array(step, { maxLength: 14 }),
+  steps: fc.tuple(fc.array(step, { maxLength: 14 }), fc.array(crashAndExpiry, { maxLength: 2 })).map(([steps, combos]) => [...steps, ...combos.flat()]),
   scopes: fc.array(scope, { maxLength: 3 }),
   sliceMs: fc.constantFrom(2600, 5200, 5000, 7_777),
   poll: fc.constantFrom(0, 60_000),
