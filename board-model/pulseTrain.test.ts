@@ -72,4 +72,14 @@ test('edgesThrough lists the last edge and every later one up to the first at or
   assert.equal(train.point(), { at: 0, high: true, rises: 1, lastRiseAt: 0 }, 'the train itself did not move');
 });
 
+test('catchUpTo steps exactly as catchUp does, up to t (and over edges at t only when asked)', () => {
+  for (const [t, atT] of [[1200, false], [1200, true], [99_999.5, true], [104_000, false], [104_000, true]] as const) {
+    const a = new PulseTrain(200, 5200, { at: 0, high: true, rises: 1, lastRiseAt: 0 });
+    const b = new PulseTrain(200, 5200, { at: 0, high: true, rises: 1, lastRiseAt: 0 });
+    a.catchUp((edge) => edge < t || (atT && edge === t));
+    b.catchUpTo(t, atT);
+    assert.equal(b.point(), a.point(), `${t} ${atT}`);
+  }
+});
+
 test.run();

@@ -50,7 +50,7 @@ interface Shape {
   readonly periodMs: number;
   readonly highMs: number;
   readonly buckets: Map<number, Set<LazyChain>>;
-  readonly counts: Uint32Array;
+  readonly counts: Uint16Array;
 }
 
 const NONE: LazyChain[] = [];
@@ -218,7 +218,7 @@ export class PulseTrains {
     const name = `${periodMs}/${highMs}`;
     let shape = this.shapes.get(name);
     if (shape === undefined) {
-      shape = { periodMs, highMs, buckets: new Map(), counts: new Uint32Array(bucketCount(periodMs)) };
+      shape = { periodMs, highMs, buckets: new Map(), counts: new Uint16Array(bucketCount(periodMs)) };
       this.shapes.set(name, shape);
       this.shapeList.push(shape);
     }

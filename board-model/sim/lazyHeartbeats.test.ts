@@ -12,7 +12,11 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ciParams, ciSeed } from '../../fuzz/fcParams.ts';
+import { parseScenario } from '../scenario.ts';
+import type { SimStack } from '../SimStack.ts';
+import { parseStack } from '../stack.ts';
 import { BOOTED, observe, scenarioArb } from '../testing/lazyDifferential.ts';
+import { runScenario } from './runScenario.ts';
 
 test(`random scenarios: the same events, replies, pulses and scope waveforms with lazy and eager heartbeat lines (seed ${ciSeed()})`, async () => {
   let lazySeen = 0;
@@ -33,6 +37,17 @@ test(`random scenarios: the same events, replies, pulses and scope waveforms wit
   // The property proves something only if lines did run lazily and steps did meet beats.
   assert.ok(lazySeen > 1000, `lines were lazy at ${lazySeen} probes`);
   assert.ok(ties > 50, `${ties} steps on beat times`);
+});
+
+test('steady heartbeats cost no timers: 32 Pis heartbeating for 6 h fire only a handful, and every pulse is counted', async () => {
+  const stack = parseStack({ name: 'default', supplyVolts: 12, boards: Array.from({ length: 16 }, (_, dip) => ({ dip, pis: ['pi3b+', 'pi3b+'] })) }, 'test');
+  const steps = stack.boards.flatMap((b) => [0, 1].map((pi) => ({ at: 1000, host: 'PI_ON', id: b.dip, pi })));
+  let sim: SimStack | undefined;
+  await runScenario(parseScenario({ name: 'steady', stack, seed: 1, duration: '6h', steps }, 'test'), { onStart: (s) => (sim = s) });
+  assert.ok(sim!.clock.fired < 1000, `${sim!.clock.fired} timers fired`);
+  const pulses = sim!.boards.flatMap((b) => [b.heartbeat[0].rises, b.heartbeat[1].rises]);
+  // Booted 25 s after its PI_ON arrived (just after 1 s), a Pi beats every 5.2 s: 4150 rises in 6 h.
+  assert.equal(new Set(pulses), new Set([Math.floor((6 * 3_600_000 - 26_000) / 5200) + 1]));
 });
 
 test.run();
