@@ -2,7 +2,9 @@
  * Steady heartbeats without timers (issue 14 item 6). A heartbeat line nobody watches edge by
  * edge hands its pulse train to this registry ("lazy"): its level, rise count and last rise are
  * then computed from the clock when asked, and no timer fires per beat. When someone needs the
- * edges again, the line gets a real timer for its next edge ("wakes") and runs as before.
+ * edges again, the line gets a real timer for its next edge ("wakes") and runs as before. A
+ * port's watchdog on such a line does the same with its own timer chain (watchdogChain.ts):
+ * both are LazyChains here, and the rules below hold for any chain.
  *
  * Exactness. A lazy train's next edge is a timer that would already exist had the line stayed
  * eager: created by the previous edge, so it fires before every timer due at the same time that
@@ -26,7 +28,7 @@ export interface LazyChain {
   /** Period (ms) of the grid its events fall on, and the high time of its train: its shape. */
   readonly periodMs: number;
   readonly highMs: number;
-  /** A time (ms) on the grid of its rises (events on other grids file by their own phase). */
+  /** A time (ms) whose phase in the period files it: a rise for a train, the pending deadline for a watchdog chain. */
   gridTime(): number;
   /** Time of the pending event (ms): the first that has not passed. */
   pendingAt(): number;
@@ -45,7 +47,7 @@ interface LazyStart {
   key: number;
 }
 
-/** Lazy trains of one shape (period and high time, ms), filed by the 1/64-ms bucket of their rise phase, with a count per bucket. */
+/** Lazy chains of one shape (period and high time, ms), filed by the 1/64-ms bucket of their phase, with a count per bucket. */
 interface Shape {
   readonly periodMs: number;
   readonly highMs: number;
@@ -55,13 +57,13 @@ interface Shape {
 
 const NONE: LazyChain[] = [];
 
-/** Catch every lazy train up (and re-file it by phase) after this many scheduled timers, so rounding drift stays far below a bucket. */
+/** Catch every lazy chain up (and re-file it by phase) after this many scheduled timers, so rounding drift stays far below a bucket. */
 const REFILE_EVERY = 1 << 16;
 
-/** The lazy trains of one clock, filed by phase so that a scheduled timer finds those it may coincide with. */
+/** The lazy chains of one clock, filed by phase so that a scheduled timer finds those it may coincide with. */
 export class PulseTrains {
   private readonly lazy = new Map<LazyChain, LazyStart>();
-  /** Per train shape (period, high time): trains by 1/64-ms bucket of their rise phase. */
+  /** Per train shape (period, high time): chains by phase bucket. */
   private readonly shapes = new Map<string, Shape>();
   private readonly shapeList: Shape[] = [];
   private stamps = 0;
@@ -81,7 +83,7 @@ export class PulseTrains {
     return trains;
   }
 
-  /** True when lines must run every edge on timers (setEager); trains then never go lazy. */
+  /** True when lines must run every edge on timers (setEager); nothing goes lazy then. */
   get eager(): boolean {
     return this.forcedEager;
   }
@@ -92,17 +94,17 @@ export class PulseTrains {
     if (on) while (this.lazy.size > 0) this.wake(this.lazy.keys().next().value as LazyChain);
   }
 
-  /** Number of trains running lazily now. */
+  /** Number of chains (trains and watchdogs) running lazily now. */
   get size(): number {
     return this.lazy.size;
   }
 
-  /** Bring a lazy line's train up to now (edges that have passed); no-op for others. */
+  /** Bring a lazy chain up to now (events that have passed); no-op for others. */
   catchUp(line: LazyChain): void {
     if (this.lazy.has(line)) this.catchUpChain(line);
   }
 
-  /** A line goes lazy: its train's last edge is now (its own timer fired, or the train started). */
+  /** A chain goes lazy: its last event is now (its own timer fired, or a train started). */
   add(line: LazyChain): void {
     const start: LazyStart = { stamp: this.stamps++, atEnd: this.clock.hasPassed(this.clock.now()), key: 0 };
     this.lazy.set(line, start);
@@ -110,14 +112,14 @@ export class PulseTrains {
     if (this.lazy.size === 1) this.clock.setScheduleHook((deadline) => this.scheduled(deadline));
   }
 
-  /** A lazy line stops being lazy without a timer (its train ended): caught up to now, then forgotten. */
+  /** A lazy chain ends without a timer (its train or watchdog stopped): caught up to now, then forgotten. */
   remove(line: LazyChain): void {
     if (!this.lazy.has(line)) return;
     this.catchUpChain(line);
     this.unfile(line);
   }
 
-  /** Wake a lazy line (it needs its edges on timers again), with every lazy line whose pending edge is due at the same time. */
+  /** Wake a lazy chain (its events on timers again), with every lazy chain whose pending event is due at the same time. */
   wake(line: LazyChain): void {
     if (!this.lazy.has(line)) return;
     this.catchUpChain(line);
@@ -138,7 +140,7 @@ export class PulseTrains {
     if (due.length > 0) this.wakeAll(deadline, due);
   }
 
-  /** Lazy lines whose pending edge is due exactly at t (ms); called for every timer scheduled, so kept cheap. */
+  /** Lazy chains whose pending event is due exactly at t (ms); called for every timer scheduled, so kept cheap. */
   private dueAt(t: number): LazyChain[] {
     let out: LazyChain[] | undefined;
     const shapes = this.shapeList;
@@ -165,7 +167,7 @@ export class PulseTrains {
     return out ?? NONE;
   }
 
-  /** Add the lines of these buckets whose pending edge is due exactly at t (ms). */
+  /** Add the chains of these buckets whose pending event is due exactly at t (ms). */
   private collect(shape: Shape, keys: number[], t: number, out: LazyChain[] | undefined): LazyChain[] | undefined {
     for (const k of keys) {
       const lines = shape.buckets.get(k);
@@ -190,10 +192,10 @@ export class PulseTrains {
   }
 
   /**
-   * Which of two lazy edges due at the same time would fire first as timers: the one created
-   * first. Each was created by its train's previous edge; if those happened at the same time,
-   * compare them the same way, back to where a train went lazy (a real moment: in a timer due
-   * then, so before any lazy edge due then, unless after every timer due then; two real moments
+   * Which of two lazy events due at the same time would fire first as timers: the one created
+   * first. Each was created by its chain's previous event; if those happened at the same time,
+   * compare them the same way, back to where a chain went lazy (a real moment: in a timer due
+   * then, so before any lazy event due then, unless after every timer due then; two real moments
    * by their order).
    */
   private compareWake(a: LazyChain, ea: number[], b: LazyChain, eb: number[]): number {
