@@ -233,6 +233,12 @@ test('hasPassed: a moment at now has passed once an advance reached now, not whi
   clock.advanceTo(100);
   assert.ok(clock.hasPassed(100));
   assert.not.ok(clock.hasPassed(100.5));
+  // Scheduled after the advance reached 100: it runs after everything due then, which has passed.
+  let late: boolean | undefined;
+  clock.setTimeout(() => (late = clock.hasPassed(100)), 0);
+  assert.ok(clock.runNext());
+  assert.is(late, true);
+  assert.ok(clock.hasPassed(100));
 });
 
 test('setTimeoutAt fires at the exact time given; the schedule hook sees every deadline first and may schedule timers that fire before', () => {

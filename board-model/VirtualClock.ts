@@ -29,6 +29,9 @@ export class VirtualClock implements Clock {
   // True once an advance has reached now (every timer due by now fired); false right after a
   // single timer fired at now, while later timers due at now may still be pending.
   #passed = true;
+  // The time the last advance reached: a timer due then but created afterwards fires after
+  // everything due then that existed, so the moment stays passed while it runs.
+  #passedTo: number;
   #onSchedule: ((deadline: number) => void) | undefined;
   // The binary heap as parallel arrays: comparisons read two contiguous typed arrays instead of
   // chasing Timer objects around memory. Entry i is #timers[i], due #deadlines[i], order #seqs[i].
@@ -41,6 +44,7 @@ export class VirtualClock implements Clock {
   constructor(startMs = 0) {
     if (!Number.isFinite(startMs)) throw new RangeError(`VirtualClock: "startMs" must be a finite number of ms, got ${startMs}`);
     this.#now = startMs;
+    this.#passedTo = startMs;
   }
 
   /** Current virtual time (ms). */
@@ -103,8 +107,9 @@ export class VirtualClock implements Clock {
 
   /**
    * Has a moment at time t (ms) passed, for an event at t that comes after every timer due at t
-   * created before it? True for t before now, and for t = now once an advance reached now; false
-   * while (and right after) runNext fires a timer due at now. Lazily computed signals (a steady
+   * created before it? True for t before now, and for t = now once an advance reached now (also
+   * while a timer due then but scheduled after that advance runs); false while (and right
+   * after) runNext fires a timer due at now before any advance reached now. Lazily computed signals (a steady
    * heartbeat: pulseTrains.ts) use it to tell whether their edge at now has happened yet.
    */
   hasPassed(t: number): boolean {
@@ -148,6 +153,7 @@ export class VirtualClock implements Clock {
       }
       this.#now = t;
       this.#passed = true;
+      this.#passedTo = t;
     } finally {
       this.#firing = false;
     }
@@ -187,7 +193,7 @@ export class VirtualClock implements Clock {
     this.#live--;
     this.#fired++;
     this.#now = timer.deadline;
-    this.#passed = false;
+    if (timer.deadline !== this.#passedTo) this.#passed = false;
     fn();
   }
 

@@ -113,10 +113,16 @@ export async function observe(c: Case, eager: boolean): Promise<Observed> {
       },
       sliceMs: c.sliceMs,
       onSlice: (s) => {
-        for (const { board, pi, line } of lines(s)) {
-          out.probes.push(`${s.clock.now()} ${board}/${pi} ${line.level} ${line.rises} ${line.lastRiseAt}`);
-          if (line.lazy) out.lazySeen++;
-        }
+        // Probe on even slices here, on odd ones from a timer due now, scheduled after the advance
+        // reached now (so it runs after every edge due now).
+        const probe = (): void => {
+          for (const { board, pi, line } of lines(s)) {
+            out.probes.push(`${s.clock.now()} ${board}/${pi} ${line.level} ${line.rises} ${line.lastRiseAt}`);
+            if (line.lazy) out.lazySeen++;
+          }
+        };
+        if (slice % 2 === 0) probe();
+        else s.clock.setTimeout(probe, 0);
         c.scopes.forEach((w, i) => {
           if (slice === w.from) {
             const line = s.boards[w.board]!.heartbeat[w.pi as 0 | 1];
