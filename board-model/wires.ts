@@ -12,7 +12,7 @@ import type { VirtualClock } from './VirtualClock.ts';
 /** Who pulled the shutdown-signal line low. */
 export type SignalDriver = 'board' | 'pi';
 
-/** A rise subscription that lets the line skip edges while it need not see them (the watchdog: powerPortMachine.ts). */
+/** A rise subscription that lets the line skip edges while it need not see them (the watchdog: heartbeatWatchdog.ts). */
 export interface RiseWatch {
   /** Be called on every rise from now on (true), or only when the line must (false: the default). */
   everyRise(on: boolean): void;
