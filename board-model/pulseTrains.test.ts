@@ -117,4 +117,20 @@ test('setEager wakes every lazy line and keeps new ones on timers', () => {
   assert.is(PulseTrains.of({ now: () => 0, setTimeout: () => 0, clearTimeout: () => {} }), undefined, 'a clock that is not virtual has none');
 });
 
+test('after many scheduled timers the registry re-files its lines by phase, and still finds a timer due at a pending edge', () => {
+  const clock = new VirtualClock(0.37);
+  const line = new HeartbeatLine();
+  line.startTrain({ clock, highMs: 200, periodMs: 5200 });
+  const noop = (): void => {};
+  for (let i = 0; i < 70_000; i++) clock.clearTimeout(clock.setTimeout(noop, 1 + (i % 5)));
+  clock.advanceTo(1_000_000);
+  assert.ok(line.lazy);
+  const due = line.lastRiseAt! + 200 + 5000; // as the chained timers compute it
+  let seen: boolean | undefined;
+  clock.setTimeout(() => (seen = line.level), due - clock.now());
+  assert.not.ok(line.lazy, 'the timer due at the next rise woke the line');
+  clock.advanceTo(due);
+  assert.is(seen, true, 'the rise, created first, came first');
+});
+
 test.run();
