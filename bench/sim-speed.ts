@@ -7,6 +7,8 @@
  * Run: `npx tsx bench/sim-speed.ts [--json] [--hours N] [--full-hours N] [--only default|full] [--no-pretenuring]`.
  * Figures only, no assertions on speed: wall time is machine-dependent. Sanity checks (no host
  * timeouts or errors, no watchdog expiry, the expected number of heartbeats) are reported.
+ * Heartbeats are counted by the lines themselves (HeartbeatLine.rises), so the steady pulse
+ * trains run lazily as in any run nobody watches edge by edge (board-model/pulseTrains.ts).
  *
  * Definitions: "timers/s" = virtual-clock timers fired per wall second; "frames/s" = bus
  * transmissions (requests and replies) delivered per wall second; peak RSS from the kernel
