@@ -99,6 +99,23 @@ export class PulseTrains {
     return this.lazy.size;
   }
 
+  /** The earliest pending event of the lazy chains (ms) and how many are due then; undefined when none is lazy. */
+  nextEvent(): { at: number; count: number } | undefined {
+    let at = Number.POSITIVE_INFINITY;
+    let count = 0;
+    for (const chain of this.lazy.keys()) {
+      this.catchUpChain(chain);
+      const pending = chain.pendingAt();
+      if (pending < at) {
+        at = pending;
+        count = 1;
+      } else if (pending === at) {
+        count++;
+      }
+    }
+    return count === 0 ? undefined : { at, count };
+  }
+
   /** Bring a lazy chain up to now (events that have passed); no-op for others. */
   catchUp(line: LazyChain): void {
     if (this.lazy.has(line)) this.catchUpChain(line);

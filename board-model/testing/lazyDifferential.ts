@@ -13,7 +13,8 @@ import { runScenario } from '../sim/runScenario.ts';
 const PI3B = V4_REFERENCE.piModels['pi3b+']!;
 
 /** Ports on at MCU boot (10 ms), so Pis boot at integer times; a second Pi shape with half the period, whose edges meet the first's (and which leaves its heartbeat high after a self-initiated shutdown). */
-const PROFILE = parseProfile({
+/** The test profile. */
+export const PROFILE = parseProfile({
   name: 'lazy-test',
   defaults: { prefix: 0, hbtTime: 15, hbtDelay: 90, offDelay: 30, sigOffDelay: 30, sigWidth: 2, piOnStartup: true },
   piModels: {
