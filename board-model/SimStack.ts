@@ -10,6 +10,7 @@ import { EventLog } from './events.ts';
 import type { FlashImage } from './firmware/Flash.ts';
 import { HostAdapter } from './HostAdapter.ts';
 import { NoReplyTracer, type NoReplyExplanation } from './noReplyCause.ts';
+import { PulseTrains } from './pulseTrains.ts';
 import { ReceiverFanout } from './ReceiverFanout.ts';
 import { BUILTIN_PROFILES, V4_REFERENCE } from './profiles.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
@@ -53,6 +54,9 @@ export interface SimStackOptions {
 
 /** settle() yields to the host runtime (SimStackOptions.yieldToHost) after this many timers. */
 const YIELD_TIMERS = 20_000;
+
+/** Most lazy heartbeat trains and watchdog chains settle() steps through; more, and heartbeats run on timers from then on. */
+const SETTLE_LAZY_MAX = 16;
 
 /** settle() without a limit gives up once host code has had no timer pending for this long (ms of virtual time). */
 export const HOST_IDLE_LIMIT_MS = 3_600_000;
@@ -227,6 +231,12 @@ export class SimStack {
    */
   step(t: number): boolean {
     if (!this.clock.runNextUntil(t)) return false;
+    this.countTimer();
+    return true;
+  }
+
+  /** The runaway guard's count of one timer fired now (or of a lazy heartbeat event, which a timer would have been). */
+  private countTimer(): void {
     if (--this.timersLeft < 0) {
       const second = Math.floor(this.clock.now() / 1000);
       if (second === this.timerSecond) this.overrun ??= { kind: 'timers', budget: this.budget.timersPerS };
@@ -234,6 +244,20 @@ export class SimStack {
       this.timersLeft = this.budget.timersPerS - 1;
     }
     if (this.overrun) throw runawayError(this.boards, this.overrun, this.clock.now());
+  }
+
+  /**
+   * settle()'s step: as step(t), but a lazy heartbeat event (an edge, a watchdog re-arm:
+   * pulseTrains.ts) due before the next timer is a step of its own, as its timer would be:
+   * settle's give-up rules count time between steps. Nothing fires for it.
+   */
+  private settleStep(t: number, trains: PulseTrains | undefined): boolean {
+    const lazy = trains?.nextEvent();
+    const real = this.clock.next();
+    // At the same time, a timer that exists comes first (pulseTrains.ts, exactness).
+    if (lazy === undefined || lazy.at > t || (real !== undefined && real <= lazy.at)) return this.step(t);
+    this.clock.advanceTo(lazy.at);
+    for (let i = 0; i < lazy.count; i++) this.countTimer();
     return true;
   }
 
@@ -290,9 +314,11 @@ export class SimStack {
    * return its value or rethrow its error. Virtual time has no ceiling: a replay of any length
    * runs. Given `limitMs`, gives up after that much virtual time; without it, gives up only when
    * the promise can no longer settle: nothing is pending at all, or host code has had no timer
-   * pending for HOST_IDLE_LIMIT_MS (it waits for bytes that never come).
+   * pending for HOST_IDLE_LIMIT_MS (it waits for bytes that never come). Lazy heartbeat events
+   * count as steps, as the timers they stand for would (settleStep).
    */
   async settle<T>(promise: Promise<T>, limitMs?: number): Promise<T> {
+    const trains = PulseTrains.of(this.clock);
     let done = false;
     promise.then(() => (done = true), () => (done = true));
     const end = limitMs === undefined ? Number.POSITIVE_INFINITY : this.clock.now() + limitMs;
@@ -308,8 +334,12 @@ export class SimStack {
       }
       if (this.hostWaiting) idleSince = this.clock.now();
       const idleEnd = this.hostWaiting ? Number.POSITIVE_INFINITY : idleSince + HOST_IDLE_LIMIT_MS;
-      if (!this.step(Math.min(end, idleEnd))) {
-        const next = this.clock.next();
+      // Finding the next lazy event looks at every lazy train: for a big stack, timers are cheaper.
+      if (trains !== undefined && trains.size > SETTLE_LAZY_MAX) trains.setEager(true);
+      if (!this.settleStep(Math.min(end, idleEnd), trains)) {
+        const real = this.clock.next();
+        const lazy = trains?.nextEvent()?.at;
+        const next = real === undefined ? lazy : lazy === undefined ? real : Math.min(real, lazy);
         if (next !== undefined && next > end) throw new Error(`simulation: nothing settled within ${limitMs} ms of virtual time`);
         const why = next === undefined ? 'nothing is left to happen' : `the host had no timer pending for ${formatDuration(HOST_IDLE_LIMIT_MS)} of virtual time`;
         throw new Error(`simulation: the host is waiting for something that cannot come (${why})`);

@@ -222,4 +222,41 @@ test('drives an XState actor: after-delays, a periodic self-transition and cance
   actor.stop();
 });
 
+test('hasPassed: a moment at now has passed once an advance reached now, not while (or right after) runNext fires a timer due then', () => {
+  const clock = new VirtualClock();
+  const seen: boolean[] = [];
+  clock.setTimeout(() => seen.push(clock.hasPassed(100), clock.hasPassed(99)), 100);
+  clock.setTimeout(() => {}, 100);
+  assert.ok(clock.runNext());
+  assert.equal(seen, [false, true]);
+  assert.not.ok(clock.hasPassed(100), 'after runNext: a later timer due at 100 may still be pending');
+  clock.advanceTo(100);
+  assert.ok(clock.hasPassed(100));
+  assert.not.ok(clock.hasPassed(100.5));
+  // Scheduled after the advance reached 100: it runs after everything due then, which has passed.
+  let late: boolean | undefined;
+  clock.setTimeout(() => (late = clock.hasPassed(100)), 0);
+  assert.ok(clock.runNext());
+  assert.is(late, true);
+  assert.ok(clock.hasPassed(100));
+});
+
+test('setTimeoutAt fires at the exact time given; the schedule hook sees every deadline first and may schedule timers that fire before', () => {
+  const clock = new VirtualClock(0.1);
+  const order: string[] = [];
+  const deadlines: number[] = [];
+  clock.setScheduleHook((t) => {
+    deadlines.push(t);
+    if (t === 0.3 && deadlines.length === 1) clock.setTimeoutAt(() => order.push(`hook's at ${clock.now()}`), 0.3);
+  });
+  clock.setTimeoutAt(() => order.push(`exact at ${clock.now()}`), 0.3);
+  clock.setTimeout(() => order.push('never'), Infinity);
+  clock.setScheduleHook(undefined);
+  clock.setTimeout(() => order.push('unhooked'), 1);
+  clock.advance(5);
+  assert.equal(order, ["hook's at 0.3", 'exact at 0.3', 'unhooked']);
+  assert.equal(deadlines, [0.3, 0.3], 'an infinite delay is not scheduled, so not shown');
+  assert.throws(() => clock.setTimeoutAt(() => {}, 1), /"t" must be a finite time >= now/);
+});
+
 test.run();

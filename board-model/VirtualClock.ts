@@ -26,6 +26,13 @@ export class VirtualClock implements Clock {
   #live = 0;
   #fired = 0;
   #firing = false;
+  // True once an advance has reached now (every timer due by now fired); false right after a
+  // single timer fired at now, while later timers due at now may still be pending.
+  #passed = true;
+  // The time the last advance reached: a timer due then but created afterwards fires after
+  // everything due then that existed, so the moment stays passed while it runs.
+  #passedTo: number;
+  #onSchedule: ((deadline: number) => void) | undefined;
   // The binary heap as parallel arrays: comparisons read two contiguous typed arrays instead of
   // chasing Timer objects around memory. Entry i is #timers[i], due #deadlines[i], order #seqs[i].
   #size = 0;
@@ -37,6 +44,7 @@ export class VirtualClock implements Clock {
   constructor(startMs = 0) {
     if (!Number.isFinite(startMs)) throw new RangeError(`VirtualClock: "startMs" must be a finite number of ms, got ${startMs}`);
     this.#now = startMs;
+    this.#passedTo = startMs;
   }
 
   /** Current virtual time (ms). */
@@ -61,11 +69,27 @@ export class VirtualClock implements Clock {
   setTimeout(fn: () => void, ms: number): TimerHandle {
     if (typeof fn !== 'function') throw new TypeError('VirtualClock.setTimeout: "fn" must be a function');
     const delay = ms > 0 ? ms : 0; // false for NaN and negatives
+    // Before this timer takes its sequence number: the hook may schedule timers that must come first.
+    if (this.#onSchedule !== undefined && delay !== Infinity) this.#onSchedule(this.#now + delay);
     const timer = new Timer(this.#now + delay, this.#seq++, fn, this);
     if (delay === Infinity) {
       timer.fn = undefined;
       return timer;
     }
+    this.#push(timer);
+    this.#live++;
+    return timer;
+  }
+
+  /**
+   * Call fn once at the absolute time t (ms, >= now()): for a timer whose deadline is known
+   * exactly (now + (t - now) can differ from t by rounding). Ordered as setTimeout's timers.
+   */
+  setTimeoutAt(fn: () => void, t: number): TimerHandle {
+    if (typeof fn !== 'function') throw new TypeError('VirtualClock.setTimeoutAt: "fn" must be a function');
+    if (!(t >= this.#now) || !Number.isFinite(t)) throw new RangeError(`VirtualClock.setTimeoutAt: "t" must be a finite time >= now (${this.#now} ms), got ${t}`);
+    if (this.#onSchedule !== undefined) this.#onSchedule(t);
+    const timer = new Timer(t, this.#seq++, fn, this);
     this.#push(timer);
     this.#live++;
     return timer;
@@ -79,6 +103,26 @@ export class VirtualClock implements Clock {
     // Lazy deletion: compact when dead entries dominate, so cancel-and-re-arm loops (a
     // watchdog restarted by every heartbeat) cannot grow the heap without bound.
     if (this.#size > 64 && this.#size > 2 * this.#live) this.#compact();
+  }
+
+  /**
+   * Has a moment at time t (ms) passed, for an event at t that comes after every timer due at t
+   * created before it? True for t before now, and for t = now once an advance reached now (also
+   * while a timer due then but scheduled after that advance runs); false while (and right
+   * after) runNext fires a timer due at now before any advance reached now. Lazily computed signals (a steady
+   * heartbeat: pulseTrains.ts) use it to tell whether their edge at now has happened yet.
+   */
+  hasPassed(t: number): boolean {
+    return t < this.#now || (t === this.#now && this.#passed);
+  }
+
+  /**
+   * Be told the deadline (ms) of every timer about to be scheduled, before it takes its place in
+   * the order: the hook may schedule timers of its own that must fire first. One hook per clock
+   * (pulseTrains.ts owns it); undefined removes it.
+   */
+  setScheduleHook(hook: ((deadline: number) => void) | undefined): void {
+    this.#onSchedule = hook;
   }
 
   /** Deadline (ms) of the next live timer, or undefined when none is pending. */
@@ -108,6 +152,8 @@ export class VirtualClock implements Clock {
         this.#fire(timer);
       }
       this.#now = t;
+      this.#passed = true;
+      this.#passedTo = t;
     } finally {
       this.#firing = false;
     }
@@ -147,6 +193,7 @@ export class VirtualClock implements Clock {
     this.#live--;
     this.#fired++;
     this.#now = timer.deadline;
+    if (timer.deadline !== this.#passedTo) this.#passed = false;
     fn();
   }
 

@@ -10,7 +10,8 @@
  */
 import { assign, cancel, emit, enqueueActions, fromCallback, raise, sendTo, setup, stateIn } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
-import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
+import type { Clock } from '../bus-protocol/clock.ts';
+import { heartbeatWatchdog } from './heartbeatWatchdog.ts';
 import type { HeartbeatLine, SignalLine } from './wires.ts';
 
 /** Events a port accepts: board commands first, then internal ones sent by its own actors and timers. */
@@ -83,7 +84,8 @@ interface PortContext extends PortInput {
   offCause: PowerOffCause;
 }
 
-interface WireInput {
+/** What the port's wire-watching actors get: clock, wires, HBT_TIME (ms). */
+export interface WireInput {
   clock: Clock;
   heartbeat: HeartbeatLine;
   signal: SignalLine;
@@ -91,62 +93,12 @@ interface WireInput {
 }
 
 /** Sent to a running watchdog when SETTINGS change HBT_TIME (applies from the next heartbeat). */
-type WatchdogUpdate = { type: 'HBT_TIME'; hbtTimeMs: number };
+export type WatchdogUpdate = { type: 'HBT_TIME'; hbtTimeMs: number };
 
 /** Booting or missing: report the first rising edge on the heartbeat line. */
 const heartbeatWaiter = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBack }) => {
   const unsubscribe = input.heartbeat.onRise(() => sendBack({ type: 'HEARTBEAT' }));
   return () => void unsubscribe();
-});
-
-/**
- * Alive: one clock timer at (or before) the newest deadline. A beat only moves the deadline;
- * when the timer fires early (a newer beat arrived) it re-arms for the remainder, else it
- * reports expiry. So a Pi beating every 5.2 s costs one timer every HBT_TIME, not one per
- * beat. Only a deadline earlier than the armed timer (HBT_TIME shortened) re-arms at once.
- */
-const heartbeatWatchdog = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBack, receive }) => {
-  const { clock, heartbeat } = input;
-  let hbtTimeMs = input.hbtTimeMs;
-  let deadline = Infinity;
-  let timer: TimerHandle | undefined;
-  let firesAt = Infinity;
-  const disarm = (): void => {
-    if (timer !== undefined) clock.clearTimeout(timer);
-    timer = undefined;
-    firesAt = Infinity;
-  };
-  const fire = (): void => {
-    timer = undefined;
-    firesAt = Infinity;
-    if (deadline === Infinity) return;
-    if (deadline > clock.now()) arm();
-    else sendBack({ type: 'WATCHDOG_EXPIRED' });
-  };
-  const arm = (): void => {
-    firesAt = deadline;
-    timer = clock.setTimeout(fire, deadline - clock.now());
-  };
-  const beat = (): void => {
-    if (hbtTimeMs <= 0) return;
-    deadline = clock.now() + hbtTimeMs;
-    if (deadline < firesAt) {
-      disarm();
-      arm();
-    }
-  };
-  beat(); // entered on a heartbeat, so the first deadline counts from now
-  const unsubscribe = heartbeat.onRise(beat);
-  receive((update) => {
-    hbtTimeMs = update.hbtTimeMs;
-    if (hbtTimeMs > 0) return; // the running deadline stands; the next beat uses the new time
-    deadline = Infinity;
-    disarm();
-  });
-  return () => {
-    unsubscribe();
-    disarm();
-  };
 });
 
 /** While on: a falling edge the Pi caused on the signal line is its shutdown request; the board's own falls are ignored. */

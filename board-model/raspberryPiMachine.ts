@@ -1,12 +1,12 @@
 /**
  * The simulated Raspberry Pi plugged into one power port (FIRMWARE.md section 6). XState
  * handles the slow life cycle (power, boot, shutdown, faults); the heartbeat daemon is an
- * invoked callback actor that toggles the heartbeat line on the injected clock, so the
- * pulses, 16.6k per Pi per day, never become XState transitions.
+ * invoked callback actor that starts a pulse train on the heartbeat line, so the pulses,
+ * 16.6k per Pi per day, never become XState transitions (nor timers, while nobody needs them).
  */
 import { assign, emit, enqueueActions, fromCallback, not, setup } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
-import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
+import type { Clock } from '../bus-protocol/clock.ts';
 import type { HeartbeatLine, SignalDriver, SignalLine } from './wires.ts';
 
 /** Events a Pi accepts: the voltage at its port, fault injection, load, and its own shutdown request (F6). */
@@ -114,28 +114,20 @@ interface DaemonInput {
 }
 
 /**
- * The Pi-side daemon: heartbeat pulses on its own clock timers, and a watch on the signal
- * line for a fall the board caused. XState stops it after the entry actions of the next
- * state have run, so during a self-initiated shutdown the Pi already holds the signal line
- * low when the cleanup runs: that is how the cleanup knows to honour the quirk.
+ * The Pi-side daemon: heartbeat pulses (a pulse train the line runs on the clock: timers per
+ * edge, or none while nobody needs the edges, see wires.ts), and a watch on the signal line for
+ * a fall the board caused. XState stops it after the entry actions of the next state have run,
+ * so during a self-initiated shutdown the Pi already holds the signal line low when the cleanup
+ * runs: that is how the cleanup knows to honour the quirk.
  */
 const heartbeatDaemon = fromCallback<PiEvent, DaemonInput>(({ input, sendBack }) => {
   const { clock, heartbeat, signal, highMs, periodMs } = input;
-  let timer: TimerHandle;
-  const rise = (): void => {
-    heartbeat.drive(true);
-    timer = clock.setTimeout(fall, highMs);
-  };
-  const fall = (): void => {
-    heartbeat.drive(false);
-    timer = clock.setTimeout(rise, periodMs - highMs);
-  };
   const unsubscribe = signal.onFall((by) => {
     if (by === 'board') sendBack({ type: 'SIGNAL_FELL' });
   });
-  rise();
+  heartbeat.startTrain({ clock, highMs, periodMs });
   return () => {
-    clock.clearTimeout(timer);
+    heartbeat.stopTrain();
     unsubscribe();
     if (!(input.leaveHighOnSelfShutdown && signal.pulledByPi)) heartbeat.drive(false);
   };
