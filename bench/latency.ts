@@ -14,7 +14,6 @@
  *
  * Run: `npx tsx bench/latency.ts [--json] [--requests N] [--no-child]`. Figures only, no assertions.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,6 +26,7 @@ import { BYTE_TIME_9600_MS } from '../bus-protocol/FrameParser.ts';
 import { StackClient } from '../bus-protocol/StackClient.ts';
 import { openPort } from '../hil/ports.ts';
 import { serve } from '../hil/serve/serve.ts';
+import { alignedRows, BIN, startServeChild } from './benchKit.ts';
 
 /** Wire time of a GET_VIN exchange: 4 request bytes + 6 reply bytes, ms. */
 const WIRE_MS = 10 * BYTE_TIME_9600_MS;
@@ -78,20 +78,11 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: 
 
 /** Run `node bin/pistack.js serve --pty` as a child, load it, and read its peak RSS (VmHWM, MB) and the round trips (ms, sorted). */
 async function childServe(dir: string, requests: number): Promise<{ peakRssMB: number; times: number[]; from: string }> {
-  const bin = resolve(fileURLToPath(import.meta.url), '../../bin/pistack.js');
   const link = join(dir, 'ttyCHILD');
   // What a user runs: the built CLI when there is one (`npm run build`), else the sources through tsx.
-  const from = existsSync(resolve(fileURLToPath(import.meta.url), '../../dist/pistack.js')) ? 'dist' : 'source';
-  const child = spawn(process.execPath, [bin, 'serve', '--pty', link], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PISTACK_FROM: from } });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const from = existsSync(resolve(BIN, '../../dist/pistack.js')) ? 'dist' : 'source';
+  const { child, stop } = await startServeChild(link, 15_000, { PISTACK_FROM: from });
   try {
-    const deadline = performance.now() + 15_000;
-    while (!out.includes('Ctrl-C or SIGTERM stops')) {
-      if (performance.now() > deadline || child.exitCode !== null) throw new Error(`serve did not start: ${out}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
     const port = await openPort(link);
     const client = new StackClient(port.transport, { clock: port.clock });
     const times = await roundTrips(client, requests);
@@ -101,8 +92,7 @@ async function childServe(dir: string, requests: number): Promise<{ peakRssMB: n
     const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1]);
     return { peakRssMB: kb / 1024, times, from };
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    await stop();
   }
 }
 
@@ -148,9 +138,7 @@ export function latencyTable(f: LatencyFigures): string[] {
     ['serve process peak RSS (VmHWM)', f.servePeakRssMB === undefined ? 'n/a' : `${f.servePeakRssMB.toFixed(0)} MB`, 'node bin/pistack.js serve --pty, default stack, same load'],
     ['bench process peak RSS', `${f.benchPeakRssMB.toFixed(0)} MB`, 'serve() in-process plus the client'],
   ];
-  const w0 = Math.max(...rows.map((r) => r[0].length));
-  const w1 = Math.max(...rows.map((r) => r[1].length));
-  return rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
+  return alignedRows(rows);
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -25,6 +25,7 @@ import { StackClient } from '../bus-protocol/StackClient.ts';
 import { openPort } from '../hil/ports.ts';
 import { startSer2net } from '../hil/rfc2217/testing/ser2net.ts';
 import { serve, type ServeEndpoint } from '../hil/serve/serve.ts';
+import { alignedRows } from './benchKit.ts';
 import { quantile, timed } from './latency.ts';
 
 /** Figures of one path; times in ms. */
@@ -129,9 +130,7 @@ export function rfc2217Table(figures: readonly PathFigures[]): string[] {
     if (f.scan16Ms !== undefined) rows.push([`scan 0..15, ${f.path}`, `${(f.scan16Ms / 1000).toFixed(3)} s`, `${f.scan16Found} found; two questions per board`]);
     if (f.quick16Ms !== undefined) rows.push([`scan 0..15 --no-firmware, ${f.path}`, `${(f.quick16Ms / 1000).toFixed(3)} s`, `${f.quick16Found} found; goal <= 0.3 s`]);
   }
-  const w0 = Math.max(...rows.map((r) => r[0].length));
-  const w1 = Math.max(...rows.map((r) => r[1].length));
-  return rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
+  return alignedRows(rows);
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -14,7 +14,7 @@
  * Run: `npx tsx bench/scan.ts [--json] [--runs N]` (default 3 runs each, medians). Needs socat.
  * Figures only, no assertions.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,8 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { StackClient } from '../bus-protocol/StackClient.ts';
 import { openPort } from '../hil/ports.ts';
+import { alignedRows, BIN, startServeChild, type ServeChild } from './benchKit.ts';
 
-const BIN = resolve(fileURLToPath(import.meta.url), '../../bin/pistack.js');
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -79,16 +79,9 @@ export interface ScanFigures {
 export async function measureScans(runs: number): Promise<ScanFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'pistack-bench-scan-'));
   const link = join(dir, 'ttySCAN');
-  const child = spawn(process.execPath, [BIN, 'serve', '--pty', link], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let server: ServeChild | undefined;
   try {
-    const deadline = performance.now() + 20_000;
-    while (!out.includes('Ctrl-C or SIGTERM stops')) {
-      if (performance.now() > deadline || child.exitCode !== null) throw new Error(`serve did not start: ${out}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    server = await startServeChild(link, 20_000);
     const all: Array<Awaited<ReturnType<typeof scanOnce>>> = [];
     const some: Array<Awaited<ReturnType<typeof scanOnce>>> = [];
     const fixedAll: number[] = [];
@@ -117,8 +110,7 @@ export async function measureScans(runs: number): Promise<ScanFigures> {
       command16Ms: median(cmdSome.map((c) => c.elapsedMs)), command16WallMs: median(cmdSome.map((c) => c.wallMs)),
     };
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -136,9 +128,7 @@ export function scanTable(f: ScanFigures): string[] {
     ['scan 0..15, --reply-timeout 40', s(f.fixed16Ms), 'nothing absent: the allowance does not matter'],
     ['pistack scan --range 0-15', s(f.command16Ms), `elapsed as the command reports it; ${s(f.command16WallMs)} for the whole process`],
   ];
-  const w0 = Math.max(...rows.map((r) => r[0].length));
-  const w1 = Math.max(...rows.map((r) => r[1].length));
-  return [`median of ${f.runs} runs each, through node bin/pistack.js serve --pty (9600 baud pacing), real time`, ...rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`)];
+  return [`median of ${f.runs} runs each, through node bin/pistack.js serve --pty (9600 baud pacing), real time`, ...alignedRows(rows)];
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
