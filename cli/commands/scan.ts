@@ -73,10 +73,11 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  pistack scan --port /dev/ttyUSB0\n  pistack scan --port tcp://127.0.0.1:5000 --range 0-254 --json\n  pistack scan --port /dev/ttyUSB0 --no-firmware');
   withJson(withHostOptions(cmd)).action(async function (this: Command, options: ScanOptions) {
     const { from, to } = parseRange(options.range ?? '0-15');
+    const firmware = options.firmware !== false;
     const started = performance.now();
     const { result, elapsedMs, virtual } = await runHost(options, async ({ client, now, port }) => {
       const t0 = now();
-      const result = await client.scan({ from, to, firmware: options.firmware !== false });
+      const result = await client.scan({ from, to, firmware });
       if (result.found.length === 0) {
         const refused = await serverRefusal(port.transport); // a busy server, not an empty bus
         if (refused) throw refused;
@@ -87,13 +88,13 @@ export function register(program: Command): void {
     const verdict = scanVerdict(result, `${from}..${to}`);
     if (options.json) {
       printJson(this, {
-        port: options.port, from, to, firmwareAsked: options.firmware !== false, found: result.found, corrupt: result.corrupt, absent: result.absent,
+        port: options.port, from, to, firmwareAsked: firmware, found: result.found, corrupt: result.corrupt, absent: result.absent,
         counts: { found: result.found.length, corrupt: result.corrupt.length, absent: result.absent.length },
         elapsedMs: Math.round(elapsedMs * 10) / 10, clock: virtual ? 'virtual' : 'wall', ok: verdict === undefined,
       });
     } else {
       const elapsed = virtual ? `${(elapsedMs / 1000).toFixed(2)} s of virtual bus time (${(wallMs / 1000).toFixed(2)} s wall)` : `${(elapsedMs / 1000).toFixed(2)} s`;
-      printLines(this, [`scan of IDs ${from}..${to} (${plural(to - from + 1, 'ID')}) on ${options.port}`, ...scanLines(result, elapsed, options.firmware !== false)]);
+      printLines(this, [`scan of IDs ${from}..${to} (${plural(to - from + 1, 'ID')}) on ${options.port}`, ...scanLines(result, elapsed, firmware)]);
     }
     if (verdict !== undefined) throw new CliError(verdict);
   });
