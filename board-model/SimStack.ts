@@ -117,7 +117,9 @@ export class SimStack {
   /** Host timers set so far (host code that sets one has parked: it waits for time to pass). */
   private hostTimersSet = 0;
   /** Host timers set and neither fired nor cleared: host code is waiting on something. */
-  private readonly hostTimers = new Set<TimerHandle>();
+  private hostTimersPending = 0;
+  /** Host timers set for +Infinity and not cleared: they never fire, but host code waits on them too. */
+  private readonly hostTimersNever = new Set<TimerHandle>();
   private readonly budget: { timersPerS: number; eventsPerS: number };
   private timerSecond = Number.NaN;
   private timersLeft = 0;
@@ -175,15 +177,18 @@ export class SimStack {
       setTimeout: (fn, ms) => {
         this.hostTimersSet++;
         const handle = this.clock.setTimeout(() => {
-          this.hostTimers.delete(handle);
+          this.hostTimersPending--;
           this.hostWoken = true;
           fn();
         }, ms);
-        this.hostTimers.add(handle);
+        // A timer that never fires (+Infinity) is not pending on the clock: it is kept apart.
+        if (this.clock.isPending(handle)) this.hostTimersPending++;
+        else this.hostTimersNever.add(handle);
         return handle;
       },
       clearTimeout: (h: TimerHandle) => {
-        this.hostTimers.delete(h);
+        if (this.clock.isPending(h)) this.hostTimersPending--;
+        else this.hostTimersNever.delete(h);
         this.clock.clearTimeout(h);
       },
     };
@@ -222,7 +227,7 @@ export class SimStack {
 
   /** Host code has a timer pending (a reply deadline, a sleep): it is waiting for virtual time to pass. */
   get hostWaiting(): boolean {
-    return this.hostTimers.size > 0;
+    return this.hostTimersPending > 0 || this.hostTimersNever.size > 0;
   }
 
   /**

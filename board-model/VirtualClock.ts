@@ -95,6 +95,11 @@ export class VirtualClock implements Clock {
     return timer;
   }
 
+  /** True for a handle of this clock's that is due to fire (neither fired nor cleared, nor set for +Infinity). */
+  isPending(handle: TimerHandle): boolean {
+    return handle instanceof Timer && handle.owner === this && handle.fn !== undefined;
+  }
+
   /** Cancel a timer; unknown, foreign, fired or already-cleared handles are ignored. */
   clearTimeout(handle: TimerHandle): void {
     if (!(handle instanceof Timer) || handle.owner !== this || handle.fn === undefined) return;

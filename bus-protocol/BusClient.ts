@@ -247,15 +247,18 @@ export class BusClient {
     const job = this.queue.shift();
     if (!job) return;
     this.busy = true;
-    const next = (): void => {
-      this.busy = false;
-      this.pump();
-    };
     // One reaction per job (not then + finally): the simulator runs this for every request.
+    // No named closure per job either (a loader keeping function names wraps each one made).
     void job.run().then(
-      (value) => (job.resolve(value), next()),
-      (error: unknown) => (job.reject(error), next()),
+      (value) => (job.resolve(value), this.jobDone()),
+      (error: unknown) => (job.reject(error), this.jobDone()),
     );
+  }
+
+  /** The job on the bus has ended: the next one may start. */
+  private jobDone(): void {
+    this.busy = false;
+    this.pump();
   }
 
   /** Bytes of a command's OK reply frame; GET_ERROR_BUFFER carries the whole error log. */

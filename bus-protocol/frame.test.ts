@@ -229,6 +229,13 @@ test('argument validation: the board ID', () => {
 test('argument validation: data too long for one frame', () => {
   throwsArgument(() => buildFrame(0x00, 0xff, new Uint8Array(253)), 'data');
   assert.is(buildFrame(0x00, 0xff, new Uint8Array(252)).length, 256);
+  // A field's bytes longer than any frame (past the encoder's scratch space too) say how many bytes there were.
+  const log = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
+  assert.throws(() => encodeOkResponse('GET_ERROR_BUFFER', { log }), (e: unknown) => e instanceof ArgumentError && e.message.includes('300 bytes do not fit one frame'));
+  const longest = encodeOkResponse('GET_ERROR_BUFFER', { log: log.subarray(0, 252) });
+  assert.is(longest.length, 256);
+  assert.equal([...longest.subarray(3, 255)], [...log.subarray(0, 252)]);
+  assert.is(decodeResponse(longest, 'GET_ERROR_BUFFER').kind, 'frame');
 });
 
 test('u32 values are big-endian at both ends of the range', () => {

@@ -13,34 +13,62 @@ export const MIN_LEN = 3;
 
 /** Build a frame from its first two bytes and data: appends LEN (3 + data) and the CRC. */
 export function buildFrame(byte0: number, byte1: number, data: ArrayLike<number> = []): Uint8Array {
-  const len = MIN_LEN + data.length;
-  if (len > 0xff) throw new ArgumentError('data', `${data.length} bytes do not fit one frame (LEN would be ${len}, at most 255)`);
+  const out = frameOf(byte0, byte1, data.length);
+  for (let i = 0; i < data.length; i++) out[3 + i] = data[i]! & 0xff;
+  return sealFrame(out);
+}
+
+/** A frame of `dataBytes` data bytes with its first three bytes set (LEN = 3 + data); the data and CRC are the caller's to write. */
+function frameOf(byte0: number, byte1: number, dataBytes: number): Uint8Array {
+  const len = MIN_LEN + dataBytes;
+  if (len > 0xff) throw new ArgumentError('data', `${dataBytes} bytes do not fit one frame (LEN would be ${len}, at most 255)`);
   const out = new Uint8Array(len + 1);
   out[0] = byte0 & 0xff;
   out[1] = byte1 & 0xff;
   out[2] = len;
-  for (let i = 0; i < data.length; i++) out[3 + i] = data[i]! & 0xff;
+  return out;
+}
+
+/** Write the CRC byte of a frame whose other bytes are in place. */
+function sealFrame(out: Uint8Array): Uint8Array {
+  const len = out.length - 1;
   out[len] = crc8(out, 0, len);
   return out;
 }
 
-function writeFields(fields: readonly FieldSpec[], values: Record<string, unknown>, where: string): number[] {
-  const out: number[] = [];
+/** Scratch space for the data of the frame being encoded (one frame at a time: encoding is synchronous). */
+const SCRATCH = new Uint8Array(0x100);
+
+/**
+ * Encode a frame whose data are these fields' values, big-endian, each checked against its
+ * field's type. One read of each value: the data go to scratch space first, then into the frame.
+ */
+function fieldsFrame(byte0: number, byte1: number, fields: readonly FieldSpec[], values: Record<string, unknown>, where: string): Uint8Array {
+  let at = 0;
+  let overflow = 0; // bytes past the scratch space (the frame is then too long anyway)
   for (const field of fields) {
     const value = values[field.name];
     if (field.type === 'bytes') {
       if (!(value instanceof Uint8Array)) throw new ArgumentError(field.name, `${where} needs bytes`);
-      out.push(...value);
+      const fits = Math.min(value.length, SCRATCH.length - at);
+      SCRATCH.set(fits === value.length ? value : value.subarray(0, fits), at);
+      at += fits;
+      overflow += value.length - fits;
       continue;
     }
     const size = fieldSize(field.type)!;
-    const max = 2 ** (8 * size) - 1;
+    const max = size === 1 ? 0xff : size === 2 ? 0xffff : 0xffffffff;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
       throw new ArgumentError(field.name, `${where} needs an integer 0..${max} (${field.type}), got ${String(value)}`);
     }
-    for (let shift = 8 * (size - 1); shift >= 0; shift -= 8) out.push((value >>> shift) & 0xff); // value < 2^32
+    for (let shift = 8 * (size - 1); shift >= 0; shift -= 8) {
+      if (at < SCRATCH.length) SCRATCH[at++] = (value >>> shift) & 0xff; // value < 2^32
+      else overflow++;
+    }
   }
-  return out;
+  const out = frameOf(byte0, byte1, at + overflow);
+  for (let i = 0; i < at; i++) out[MIN_LEN + i] = SCRATCH[i]!;
+  return sealFrame(out);
 }
 
 function readFields(fields: readonly FieldSpec[], data: Uint8Array): Record<string, number | Uint8Array> {
@@ -70,13 +98,12 @@ export function encodeRequest<N extends CommandName>(name: N, id: number, ...arg
   checkId(id);
   const spec = COMMANDS[name];
   if (!spec) throw new ArgumentError('command', `unknown command ${String(name)}`);
-  const data = writeFields(spec.request, (args[0] ?? {}) as Record<string, unknown>, name);
-  return buildFrame(spec.code, id, data);
+  return fieldsFrame(spec.code, id, spec.request, (args[0] ?? {}) as Record<string, unknown>, name);
 }
 
 /** Encode an OK response with the command's payload, e.g. encodeOkResponse('GET_SW_VERSION', { version: 4 }). */
 export function encodeOkResponse<N extends CommandName>(name: N, payload: ResponsePayload<N>): Uint8Array {
-  return buildFrame(STATUS.OK, MASTER_ADDRESS, writeFields(COMMANDS[name].response, payload as Record<string, unknown>, name));
+  return fieldsFrame(STATUS.OK, MASTER_ADDRESS, COMMANDS[name].response, payload as Record<string, unknown>, name);
 }
 
 /** Encode an error response `01 FF 04 <code> <crc>`. */
