@@ -72,4 +72,29 @@ test('a DIP setting that makes ID 0xFF warns at the boot that reads it, not when
   sim.stop();
 });
 
+test('hostWaiting: a host timer is waited on until it fires or is cleared; one set for +Infinity until it is cleared', async () => {
+  const { sim } = await rig();
+  assert.not.ok(sim.hostWaiting);
+  let fired = 0;
+  const first = sim.hostClock.setTimeout(() => fired++, 10);
+  const second = sim.hostClock.setTimeout(() => fired++, 20);
+  assert.ok(sim.hostWaiting);
+  sim.hostClock.clearTimeout(second);
+  sim.hostClock.clearTimeout(second); // twice: still counted once
+  assert.ok(sim.hostWaiting, 'the first is still pending');
+  await sim.runFor(10);
+  assert.is(fired, 1);
+  assert.not.ok(sim.hostWaiting);
+  sim.hostClock.clearTimeout(first); // fired already: nothing changes
+  assert.not.ok(sim.hostWaiting);
+  const never = sim.hostClock.setTimeout(() => fired++, Number.POSITIVE_INFINITY);
+  assert.ok(sim.hostWaiting, 'a host timer that never fires is still waited on');
+  await sim.runFor(60_000);
+  assert.ok(sim.hostWaiting);
+  sim.hostClock.clearTimeout(never);
+  assert.not.ok(sim.hostWaiting);
+  assert.is(fired, 1);
+  sim.stop();
+});
+
 test.run();

@@ -259,4 +259,22 @@ test('setTimeoutAt fires at the exact time given; the schedule hook sees every d
   assert.throws(() => clock.setTimeoutAt(() => {}, 1), /"t" must be a finite time >= now/);
 });
 
+test('isPending: true from setTimeout until the timer fires or is cleared; never for +Infinity or foreign handles', () => {
+  const clock = new VirtualClock();
+  const other = new VirtualClock();
+  const fires = clock.setTimeout(() => {}, 5);
+  const cleared = clock.setTimeout(() => {}, 5);
+  const never = clock.setTimeout(() => {}, Number.POSITIVE_INFINITY);
+  assert.ok(clock.isPending(fires));
+  assert.ok(clock.isPending(cleared));
+  assert.not.ok(clock.isPending(never), 'an infinite delay is never due');
+  assert.not.ok(other.isPending(fires), "another clock's handle");
+  assert.not.ok(clock.isPending({} as never), 'not a handle');
+  clock.clearTimeout(cleared);
+  assert.not.ok(clock.isPending(cleared));
+  clock.advance(5);
+  assert.not.ok(clock.isPending(fires), 'fired');
+  assert.is(clock.pending, 0);
+});
+
 test.run();
