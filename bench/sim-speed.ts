@@ -4,7 +4,10 @@
  * hours of virtual time. Two stacks: the default 16 boards / 32 Pi 3B+ (24 h), and a full bus
  * of 255 boards / 510 Pis (16 prefixes x 16 DIP settings less ID 0xFF, 2 h) as a scale figure.
  *
- * Run: `npx tsx bench/sim-speed.ts [--json] [--hours N] [--full-hours N] [--only default|full] [--no-pretenuring]`.
+ * Run: `npx tsx bench/sim-speed.ts [--json] [--runs N] [--hours N] [--full-hours N] [--only default|full] [--pretenuring]`.
+ * Each run is a fresh Node process (JIT warm-up included, as for `pistack sim`); the table shows
+ * the best of `--runs` (default 3) and the median ratio, because single runs on a shared machine
+ * vary a lot from one minute to the next.
  * Figures only, no assertions on speed: wall time is machine-dependent. Sanity checks (no host
  * timeouts or errors, no watchdog expiry, the expected number of heartbeats) are reported.
  * Heartbeats are counted by the lines themselves (HeartbeatLine.rises), so the steady pulse
@@ -12,18 +15,17 @@
  *
  * Definitions: "timers/s" = virtual-clock timers fired per wall second; "frames/s" = bus
  * transmissions (requests and replies) delivered per wall second; peak RSS from the kernel
- * (process.resourceUsage().maxRSS: the process's peak so far, so run `--only full` for the full
- * bus alone), peak heap from process.memoryUsage() sampled every 10 minutes of virtual time
+ * (process.resourceUsage().maxRSS of the run's own process), peak heap from process.memoryUsage() sampled every 10 minutes of virtual time
  * between runUntil slices. About 100 MB of the RSS is Node, tsx's loader thread and the modules.
  *
- * --no-pretenuring turns off V8's allocation-site pretenuring for the run. XState's snapshot
- * and context allocation sites get tenured while the stack is built (everything made then
- * survives), so later every transition's short-lived snapshot goes straight to the old
- * generation; without pretenuring the same runs are faster and much smaller (a runtime
- * setting for whoever starts Node, not a change to the simulator).
+ * V8 runs as bin/pistack.js runs every command: without allocation-site pretenuring. XState's
+ * snapshot and context allocation sites get tenured while the stack is built (everything made
+ * then survives), so later every transition's short-lived snapshot would go straight to the old
+ * generation; `--pretenuring` measures with V8's default instead (larger, usually slower).
  */
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseScenario, parseStack, type Stack } from '../board-model/index.ts';
 import { runScenario } from '../board-model/sim/runScenario.ts';
 import type { SimStack } from '../board-model/SimStack.ts';
@@ -178,19 +180,46 @@ async function measure(stack: Stack, hours: number): Promise<SpeedFigures> {
   };
 }
 
-function table(rows: readonly SpeedFigures[]): string {
+function table(results: readonly StackRuns[]): string {
   const fmt = (n: number): string => n.toLocaleString('en');
-  const head = ['stack', 'boards', 'Pis', 'virtual', 'wall', 'CPU', 'x real time', 'timers/s', 'frames/s', 'requests', 'peak RSS', 'peak heap', 'heartbeats/Pi', 'sanity'];
-  const body = rows.map((r) => [
-    r.stack, String(r.boards), String(r.pis), `${r.virtualHours} h`, `${(r.wallMs / 1000).toFixed(2)} s`, `${(r.cpuMs / 1000).toFixed(2)} s`, fmt(r.ratio), fmt(r.timersPerSecond),
-    fmt(r.framesPerSecond), fmt(r.hostRequests), `${r.peakRssMB} MB`, `${r.peakHeapMB} MB`,
+  const head = ['stack', 'boards', 'Pis', 'virtual', 'wall', 'CPU', 'x real time', 'median x', 'timers/s', 'frames/s', 'requests', 'peak RSS', 'peak heap', 'heartbeats/Pi', 'sanity'];
+  const body = results.map(({ best: r, medianRatio, peakRssMB }) => [
+    r.stack, String(r.boards), String(r.pis), `${r.virtualHours} h`, `${(r.wallMs / 1000).toFixed(2)} s`, `${(r.cpuMs / 1000).toFixed(2)} s`, fmt(r.ratio), fmt(medianRatio),
+    fmt(r.timersPerSecond), fmt(r.framesPerSecond), fmt(r.hostRequests), `${peakRssMB} MB`, `${r.peakHeapMB} MB`,
     `${fmt(r.sanity.heartbeatsPerPi.min)}..${fmt(r.sanity.heartbeatsPerPi.max)}`, r.sanity.ok ? 'ok' : r.sanity.problems.join('; '),
   ]);
-  const numeric = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  const numeric = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]): string =>
     cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+/** One stack's runs: the best (highest ratio), the median ratio and the highest peak RSS of them all. */
+interface StackRuns {
+  readonly best: SpeedFigures;
+  readonly medianRatio: number;
+  readonly ratios: readonly number[];
+  readonly peakRssMB: number;
+}
+
+/** V8 flag bin/pistack.js sets for every command: the simulator runs without allocation-site pretenuring. */
+const CLI_V8_FLAG = '--no-allocation-site-pretenuring';
+
+/** Measure one stack in a fresh Node process (this script with `--child`): a first run pays for its JIT warm-up, as `pistack sim` does. */
+function measureInChild(which: 'default' | 'full', hours: number, pretenuring: boolean): SpeedFigures {
+  const args = [...process.execArgv, ...(pretenuring ? [] : [CLI_V8_FLAG]), fileURLToPath(import.meta.url), '--child', which, '--hours', String(hours)];
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (run.status !== 0) throw new Error(`sim-speed: the ${which} run failed (exit ${run.status ?? run.signal}): ${run.stderr.trim().split('\n').pop()}`);
+  return JSON.parse(run.stdout) as SpeedFigures;
+}
+
+function summarise(runs: readonly SpeedFigures[]): StackRuns {
+  const ratios = runs.map((r) => r.ratio).sort((a, b) => a - b);
+  const best = runs.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  const m = ratios.length >> 1;
+  const medianRatio = ratios.length % 2 ? ratios[m]! : Math.round((ratios[m - 1]! + ratios[m]!) / 2);
+  return { best, medianRatio, ratios, peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)) };
 }
 
 async function main(): Promise<void> {
@@ -200,24 +229,40 @@ async function main(): Promise<void> {
       hours: { type: 'string', default: '24' },
       'full-hours': { type: 'string', default: '2' },
       only: { type: 'string' },
-      'no-pretenuring': { type: 'boolean', default: false },
+      runs: { type: 'string', default: '3' },
+      pretenuring: { type: 'boolean', default: false },
+      child: { type: 'string' },
     },
   });
-  if (values['no-pretenuring']) setFlagsFromString('--no-allocation-site-pretenuring');
   const hours = Number(values.hours);
   const fullHours = Number(values['full-hours']);
+  const runs = Number(values.runs);
   for (const [name, v] of [['--hours', hours], ['--full-hours', fullHours]] as const) {
     if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`"${name}" must be a positive number of hours`);
   }
+  if (!Number.isInteger(runs) || runs < 1) throw new RangeError('"--runs" must be a whole number >= 1');
+  if (values.child !== undefined) {
+    // One measurement in this process, for the parent (measureInChild).
+    const figures = await measure(values.child === 'full' ? fullBusStack() : defaultStack(), hours);
+    process.stdout.write(JSON.stringify(figures));
+    return;
+  }
   if (values.only !== undefined && values.only !== 'default' && values.only !== 'full') throw new RangeError('"--only" must be default or full');
-  const rows: SpeedFigures[] = [];
-  if (values.only !== 'full') rows.push(await measure(defaultStack(), hours));
-  if (values.only !== 'default') rows.push(await measure(fullBusStack(), fullHours));
+  const stacks: Array<['default' | 'full', number]> = [];
+  if (values.only !== 'full') stacks.push(['default', hours]);
+  if (values.only !== 'default') stacks.push(['full', fullHours]);
+  const results: StackRuns[] = [];
+  for (const [which, h] of stacks) {
+    const figures: SpeedFigures[] = [];
+    for (let i = 0; i < runs; i++) figures.push(measureInChild(which, h, values.pretenuring));
+    results.push(summarise(figures));
+  }
+  const v8 = values.pretenuring ? "V8's defaults" : `${CLI_V8_FLAG}, as bin/pistack.js runs every command`;
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ node: process.version, pretenuring: !values['no-pretenuring'], figures: rows }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ node: process.version, v8, runs, pretenuring: values.pretenuring, figures: results.map((r) => ({ ...r.best, peakRssMB: r.peakRssMB, medianRatio: r.medianRatio, ratios: r.ratios })) }, null, 2)}\n`);
   } else {
-    const v8Note = values['no-pretenuring'] ? ', V8 without allocation-site pretenuring' : '';
-    process.stdout.write(`Simulator speed (Node ${process.version}${v8Note}): all Pis on over the bus, host polls every board every 60 s\n\n${table(rows)}\n`);
+    process.stdout.write(`Simulator speed (Node ${process.version}, ${v8}): all Pis on over the bus, host polls every board every 60 s\n`);
+    process.stdout.write(`best of ${runs} run${runs === 1 ? '' : 's'} per stack, each in a fresh process; peak RSS is the highest of the runs\n\n${table(results)}\n`);
     process.stdout.write('\ntimers/s = virtual-clock timers fired per wall second; frames/s = bus transmissions per wall second\n');
   }
 }
