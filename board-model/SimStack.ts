@@ -282,9 +282,8 @@ export class SimStack {
     await drainMicrotasks();
     let left = maxTimers;
     for (;;) {
-      const fired = this.stepUntilWake(t, left);
-      left -= fired.count;
-      if (!fired.more) break;
+      left -= this.stepUntilWake(t, left);
+      if (!this.stepWoke) break;
       // Host code woke (the last timer fired woke it):
       this.hostWoken = false;
       await this.drainHost();
@@ -298,16 +297,25 @@ export class SimStack {
 
   /**
    * runSlice's inner loop, kept out of the async function: fire timers due by t until one wakes
-   * host code (`more`: true) or none is left, or `left` timers have fired. `count`: timers fired.
+   * host code (stepWoke is then true) or none is left, or `left` timers have fired. Returns the
+   * number of timers fired (no result object per wake-up: the simulator wakes the host for
+   * every reply).
    */
-  private stepUntilWake(t: number, left: number): { more: boolean; count: number } {
+  private stepUntilWake(t: number, left: number): number {
+    this.stepWoke = false;
     let count = 0;
     while (count < left && this.step(t)) {
       count++;
-      if (this.hostWoken) return { more: true, count };
+      if (this.hostWoken) {
+        this.stepWoke = true;
+        return count;
+      }
     }
-    return { more: false, count };
+    return count;
   }
+
+  /** The last stepUntilWake() ended because host code woke. */
+  private stepWoke = false;
 
   /** Advance virtual time by `ms`. */
   async runFor(ms: number): Promise<void> {

@@ -335,7 +335,9 @@ export class BusClient {
       startAt, requestBytes: frame.length, expectedBytes: replyBytes, byteTimeMs: this.byteTimeMs,
       replyTimeoutMs: this.replyTimer === undefined ? this.replyAllowanceMs : this.replyAllowanceMs + rawSlackMs,
       // No reply completes before this request and the shortest reply (4 bytes) have crossed the wire.
-      ...(silent === undefined ? {} : { staleBefore: startAt + (frame.length + 4) * this.byteTimeMs, onStale: (bytes: Uint8Array, at: number) => this.late(silent, bytes, at) }),
+      // (Plain properties, undefined when unused: no object spread per request.)
+      staleBefore: silent === undefined ? undefined : startAt + (frame.length + 4) * this.byteTimeMs,
+      onStale: silent === undefined ? undefined : (bytes: Uint8Array, at: number) => this.late(silent, bytes, at),
     });
     this.waiter = waiter;
     this.stats.requests++;
