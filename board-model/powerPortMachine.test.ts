@@ -384,4 +384,39 @@ test('32 ports beating every 5.2 s for 24 h of virtual time: no watchdog expiry'
   assert.is(clock.pending, 0, 'stopping the actors cancels their watchdog timers');
 });
 
+test('regression: the wire watches are entry/exit actions, so stopping a port (no exit actions) must still end them', () => {
+  for (const phase of ['booting', 'alive', 'missing'] as const) {
+    const r = rig({}, { watchdogAction: 'report-only' });
+    r.sendAt(0, 'PI_ON');
+    if (phase !== 'booting') r.beatAt(1000);
+    if (phase === 'missing') r.clock.advanceTo(1000 + SETTINGS.hbtTimeMs);
+    assert.is(r.state(), `on.${phase}`);
+    const watches = r.actor.getSnapshot().context.watches;
+    assert.ok(watches.active, `${phase}: watching while on`);
+    r.actor.stop();
+    assert.not.ok(watches.active, `${phase}: a watch outlived the actor`);
+    assert.is(r.clock.pending, 0, `${phase}: timers left`);
+    r.heartbeat.drive(true); // nobody left to tell: no send to a stopped actor
+    r.signal.piPull(true);
+    assert.is(r.state(), `on.${phase}`);
+  }
+});
+
+test('each wire watch runs only in its states: the first heartbeat while booting, the watchdog while alive, the signal while on', () => {
+  const r = rig({}, { watchdogAction: 'report-only' });
+  const watches = r.actor.getSnapshot().context.watches;
+  assert.not.ok(watches.active, 'off: nothing watched');
+  r.sendAt(0, 'PI_ON');
+  r.beatAt(1000);
+  assert.is(r.state(), 'on.alive');
+  r.sendAt(2000, 'PI_FORCE_OFF');
+  assert.is(r.state(), 'off');
+  assert.not.ok(watches.active, 'off again: every watch stopped by its exit action');
+  assert.is(r.clock.pending, 0);
+  r.heartbeat.drive(true);
+  r.signal.piPull(true);
+  assert.is(r.state(), 'off');
+  assert.equal(r.events, ['power-on@0', 'heartbeat-ok@1000', 'power-off:force@2000']);
+});
+
 test.run();

@@ -5,13 +5,14 @@
  * Two parallel regions: `power` (off, on.booting/alive/missing, stopping.byBoard/byPi,
  * cycling) and `signal` (released, pulsing: the board holds the signal line low). The load
  * switch is driven from entry actions and only on a real change, so the board sees exactly
- * one setSwitch call per edge. Heartbeats are not machine events in the steady state: a
- * callback actor watches the wire and keeps one lazily re-armed timer (see heartbeatWatchdog).
+ * one setSwitch call per edge. Heartbeats are not machine events in the steady state: the
+ * watchdog watches the wire and keeps one lazily re-armed timer (see heartbeatWatchdog). The
+ * wire watches are started and stopped by entry and exit actions (portWatches.ts).
  */
-import { assign, cancel, emit, enqueueActions, fromCallback, raise, sendTo, setup, stateIn } from 'xstate';
+import { assign, cancel, emit, enqueueActions, raise, setup, stateIn } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import type { Clock } from '../bus-protocol/clock.ts';
-import { heartbeatWatchdog } from './heartbeatWatchdog.ts';
+import { PortWatches } from './portWatches.ts';
 import type { HeartbeatLine, SignalLine } from './wires.ts';
 
 /** Events a port accepts: board commands first, then internal ones sent by its own actors and timers. */
@@ -82,9 +83,11 @@ interface PortContext extends PortInput {
   switchOn: boolean;
   /** Cause reported by the next power-off (set by the transition that cuts power). */
   offCause: PowerOffCause;
+  /** The wire watches of this actor (one mutable set per actor, started and stopped by actions). */
+  readonly watches: PortWatches;
 }
 
-/** What the port's wire-watching actors get: clock, wires, HBT_TIME (ms). */
+/** What the port's wire watches get (portWatches.ts): clock, wires, HBT_TIME (ms). */
 export interface WireInput {
   clock: Clock;
   heartbeat: HeartbeatLine;
@@ -92,24 +95,7 @@ export interface WireInput {
   hbtTimeMs: number;
 }
 
-/** Sent to a running watchdog when SETTINGS change HBT_TIME (applies from the next heartbeat). */
-export type WatchdogUpdate = { type: 'HBT_TIME'; hbtTimeMs: number };
-
-/** Booting or missing: report the first rising edge on the heartbeat line. */
-const heartbeatWaiter = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBack }) => {
-  const unsubscribe = input.heartbeat.onRise(() => sendBack({ type: 'HEARTBEAT' }));
-  return () => void unsubscribe();
-});
-
-/** While on: a falling edge the Pi caused on the signal line is its shutdown request; the board's own falls are ignored. */
-const piSignalWatcher = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBack }) => {
-  const unsubscribe = input.signal.onFall((by) => {
-    if (by === 'pi') sendBack({ type: 'PI_SIGNAL_FALL' });
-  });
-  return () => void unsubscribe();
-});
-
-const wireInput = ({ context }: { context: PortContext }): WireInput => ({
+const wireInput = (context: PortContext): WireInput => ({
   clock: context.clock,
   heartbeat: context.heartbeat,
   signal: context.signal,
@@ -124,7 +110,6 @@ export const powerPortMachine = setup({
     input: {} as PortInput,
     emitted: {} as PortEmitted,
   },
-  actors: { heartbeatWaiter, heartbeatWatchdog, piSignalWatcher },
   guards: {
     cyclesOnExpiry: ({ context }) => context.behaviour.watchdogAction === 'power-cycle',
     piOnCancelsShutdown: ({ context }) => context.behaviour.piOnCancelsShutdown,
@@ -164,10 +149,14 @@ export const powerPortMachine = setup({
     storeSettings: assign({
       settings: ({ context, event }) => (event.type === 'SETTINGS' ? event.settings : context.settings),
     }),
-    forwardHbtTime: sendTo('watchdog', ({ event }): WatchdogUpdate => ({
-      type: 'HBT_TIME',
-      hbtTimeMs: event.type === 'SETTINGS' ? event.settings.hbtTimeMs : 0,
-    })),
+    forwardHbtTime: ({ context, event }) => context.watches.setHbtTime(event.type === 'SETTINGS' ? event.settings.hbtTimeMs : 0),
+    // The wire watches (portWatches.ts): entry starts one, exit stops it.
+    waitForBeat: ({ context, self }) => context.watches.waitForBeat(self, wireInput(context)),
+    stopWaitingForBeat: ({ context }) => context.watches.stopWaitingForBeat(),
+    watchPiSignal: ({ context, self }) => context.watches.watchPiSignal(self, wireInput(context)),
+    unwatchPiSignal: ({ context }) => context.watches.unwatchPiSignal(),
+    startWatchdog: ({ context, self }) => context.watches.startWatchdog(self, wireInput(context)),
+    stopWatchdog: ({ context }) => context.watches.stopWatchdog(),
   },
   delays: {
     hbtDelay: ({ context }) => context.settings.hbtDelayMs,
@@ -180,7 +169,7 @@ export const powerPortMachine = setup({
 }).createMachine({
   id: 'powerPort',
   type: 'parallel',
-  context: ({ input }) => ({ ...input, switchOn: false, offCause: 'force' }),
+  context: ({ input }) => ({ ...input, switchOn: false, offCause: 'force', watches: new PortWatches() }),
   on: {
     // Targetless: the running watchdog learns a new HBT_TIME, other timers read it when they start.
     SETTINGS: [
@@ -203,8 +192,8 @@ export const powerPortMachine = setup({
         },
         on: {
           initial: 'booting',
-          entry: 'switchOn',
-          invoke: { src: 'piSignalWatcher', input: wireInput },
+          entry: ['switchOn', 'watchPiSignal'],
+          exit: 'unwatchPiSignal',
           on: {
             PI_OFF: { target: 'stopping.byBoard', actions: 'startPulse' },
             PI_SIGNAL_FALL: { target: 'stopping.byPi', actions: emit({ type: 'shutdown-requested', by: 'pi' } as const) },
@@ -220,16 +209,17 @@ export const powerPortMachine = setup({
           },
           states: {
             booting: {
-              entry: 'startGrace',
-              exit: 'cancelGrace',
-              invoke: { src: 'heartbeatWaiter', input: wireInput },
+              entry: ['startGrace', 'waitForBeat'],
+              exit: ['cancelGrace', 'stopWaitingForBeat'],
               on: { HEARTBEAT: { target: 'alive', actions: emit({ type: 'heartbeat-ok' } as const) } },
             },
             alive: {
-              invoke: { id: 'watchdog', src: 'heartbeatWatchdog', input: wireInput },
+              entry: 'startWatchdog',
+              exit: 'stopWatchdog',
             },
             missing: {
-              invoke: { src: 'heartbeatWaiter', input: wireInput },
+              entry: 'waitForBeat',
+              exit: 'stopWaitingForBeat',
               on: { HEARTBEAT: { target: 'alive', actions: emit({ type: 'heartbeat-ok' } as const) } },
             },
           },
