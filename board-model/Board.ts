@@ -7,7 +7,8 @@ import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
 import type { Reading } from '../bus-protocol/conversions.ts';
 import { Adc } from './Adc.ts';
-import { boardMcuMachine, defaultConfig, deliverFrame } from './boardMcuMachine.ts';
+import { createAtRest } from './atRest.ts';
+import { boardMcuMachine, defaultConfig, deliverFrame, MCU_START_VALUE, mcuContext } from './boardMcuMachine.ts';
 import { BoardReceiver } from './BoardReceiver.ts';
 import type { FanoutMembership, ReceiverFanout } from './ReceiverFanout.ts';
 import type { EventLog, SimEventType } from './events.ts';
@@ -15,11 +16,11 @@ import { Flash, type FlashImage } from './firmware/Flash.ts';
 import { encodeConfig, encodeErrors, emptyErrors, type ConfigBlock, type PortConfig } from './firmware/flashBlocks.ts';
 import { boardIdOf } from './firmware/dispatch.ts';
 import { boardDefects, type BoardDefects } from './defects.ts';
-import { powerPortMachine, portHeartbeatHealthy, portPowered, type PortSettings } from './powerPortMachine.ts';
+import { PORT_START_VALUE, portContext, powerPortMachine, portHeartbeatHealthy, portPowered, type PortSettings } from './powerPortMachine.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
 import type { PiModel } from './piModelSchema.ts';
 import type { Random } from './random.ts';
-import { piCurrentA, piStateName, raspberryPiMachine, type PiParams } from './raspberryPiMachine.ts';
+import { PI_START_VALUE, piContext, piCurrentA, piStateName, raspberryPiMachine, type PiParams } from './raspberryPiMachine.ts';
 import { inputCurrentA, railVolts, regulatorMachine, type RegulatorSnapshot } from './regulatorMachine.ts';
 import type { BusNode, Rs485Bus } from './Rs485Bus.ts';
 import type { BoardSpec, PortSpec } from './stack.ts';
@@ -95,8 +96,8 @@ export function portSettings(config: PortConfig, profile: FirmwareProfile): Port
 /** A simulated Pi Stack board. */
 export class Board {
   readonly index: number;
-  /** createActor options that attach the inspection hook, if any. */
-  private readonly inspection: { inspect?: InspectionHook };
+  /** The inspection hook given to every actor of the board, if any. */
+  private readonly inspect: InspectionHook | undefined;
   readonly profile: FirmwareProfile;
   readonly flash: Flash;
   readonly adc: Adc;
@@ -161,7 +162,7 @@ export class Board {
 
   constructor(options: BoardOptions) {
     const { spec, profile, clock, bus, random } = options;
-    this.inspection = options.inspect ? { inspect: options.inspect } : {};
+    this.inspect = options.inspect;
     this.readsToMachine = options.inspect !== undefined;
     this.index = options.index;
     this.profile = profile;
@@ -185,7 +186,7 @@ export class Board {
     for (const d of this.defects.adc) this.adc.setDefect(d.reading, d.factor, d.pi);
 
     this.regulator = createActor(regulatorMachine, {
-      ...this.inspection,
+      ...(options.inspect ? { inspect: options.inspect } : {}),
       clock,
       input: { params: this.defects.regulator({ ...profile.regulator }), inputVolts: this.supplyVolts },
     });
@@ -197,9 +198,8 @@ export class Board {
     };
     const initialSettings = portSettings(defaultConfig(profile).ports[0], profile);
     this.ports = ([0, 1] as const).map((pi) =>
-      createActor(powerPortMachine, {
-      ...this.inspection,
-        clock,
+      createAtRest(powerPortMachine, {
+        inspect: options.inspect, clock, start: PORT_START_VALUE, context: portContext,
         input: {
           clock, settings: initialSettings, behaviour, heartbeat: this.heartbeat[pi], signal: this.signal[pi],
           setSwitch: (on: boolean) => this.setSwitch(pi, on),
@@ -207,9 +207,8 @@ export class Board {
       }),
     ) as [PortActor, PortActor];
     const board = this;
-    this.mcu = createActor(boardMcuMachine, {
-      ...this.inspection,
-      clock,
+    this.mcu = createAtRest(boardMcuMachine, {
+      inspect: options.inspect, clock, start: MCU_START_VALUE, context: mcuContext,
       input: {
         // A stack may fit a board of another hardware revision than its profile's: it answers with its own.
         profile: spec.hardwareVersion === undefined ? profile : { ...profile, hardwareVersion: spec.hardwareVersion },
@@ -328,9 +327,10 @@ export class Board {
     this.removePi(pi);
     const model = this.profile.piModels[spec.model];
     if (!model) throw new Error(`board ${this.id}: unknown Pi model "${spec.model}"`);
-    const actor = createActor(raspberryPiMachine, {
-      ...this.inspection,
-      clock: this.clock,
+    // Entering `unpowered` releases the Pi's side of both wires: a Pi may start at rest (atRest.ts) only where they are released.
+    const atRest = !this.heartbeat[pi].level && !this.signal[pi].pulledByPi;
+    const actor = createAtRest(raspberryPiMachine, {
+      inspect: this.inspect, clock: this.clock, start: atRest ? PI_START_VALUE : undefined, context: piContext,
       input: {
         params: piParams(spec.model, model), clock: this.clock, heartbeat: this.heartbeat[pi], signal: this.signal[pi],
         daemon: spec.daemon, selfShutdownLeavesHeartbeatHigh: spec.selfShutdownLeavesHeartbeatHigh ?? model.heartbeatStaysHighAfterSelfShutdown,

@@ -78,7 +78,8 @@ export interface PortInput {
   setSwitch: (on: boolean) => void;
 }
 
-interface PortContext extends PortInput {
+/** Context of a power port: its input, the switch as last driven, the next power-off's cause, its wire watches. */
+export interface PortContext extends PortInput {
   /** Load switch state as last driven, so setSwitch is only called on a change. */
   switchOn: boolean;
   /** Cause reported by the next power-off (set by the transition that cuts power). */
@@ -94,6 +95,14 @@ export interface WireInput {
   signal: SignalLine;
   hbtTimeMs: number;
 }
+
+/** A port's context at creation (the machine's `context`; also what a port created at rest starts with, atRest.ts). */
+export function portContext(input: PortInput): PortContext {
+  return { ...input, switchOn: false, offCause: 'force', watches: new PortWatches() };
+}
+
+/** The state a port starts in, whatever its input: off with the switch never driven, signal released; entering it does nothing. */
+export const PORT_START_VALUE = { power: 'off', signal: 'released' } as const;
 
 const wireInput = (context: PortContext): WireInput => ({
   clock: context.clock,
@@ -169,7 +178,7 @@ export const powerPortMachine = setup({
 }).createMachine({
   id: 'powerPort',
   type: 'parallel',
-  context: ({ input }) => ({ ...input, switchOn: false, offCause: 'force', watches: new PortWatches() }),
+  context: ({ input }) => portContext(input),
   on: {
     // Targetless: the running watchdog learns a new HBT_TIME, other timers read it when they start.
     SETTINGS: [
