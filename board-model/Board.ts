@@ -343,7 +343,10 @@ export class Board {
     actor.subscribe(() => this.refresh());
     if (this.mcu.getSnapshot().status === 'active') {
       actor.start();
-      this.portV[pi] = -1; // force a RAIL update
+      // Tell the new Pi its port's voltage (-1: never told). 0 V, below its reset threshold, would change nothing in a new Pi but
+      // its snapshot (volts 0 already): only an inspector is told, as it sees the transition.
+      const unchanged = this.inspect === undefined && !this.switchOn[pi] && model.resetBelowV > 0;
+      this.portV[pi] = unchanged ? 0 : -1;
       this.refresh();
     }
   }
