@@ -3,7 +3,7 @@
  * the wires between them, the ADC, the flash and the UART on the RS-485 bus. Its bus face is
  * bytes only; its control face (fault injection) is separate (STYLE.md rule 8).
  */
-import { createActor, type Actor, type InspectionEvent } from 'xstate';
+import { type Actor, type InspectionEvent } from 'xstate';
 import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
 import type { Reading } from '../bus-protocol/conversions.ts';
 import { Adc } from './Adc.ts';
@@ -21,7 +21,7 @@ import type { FirmwareProfile } from './profileSchema.ts';
 import type { PiModel } from './piModelSchema.ts';
 import type { Random } from './random.ts';
 import { PI_START_VALUE, piContext, piCurrentA, piStateName, raspberryPiMachine, type PiParams } from './raspberryPiMachine.ts';
-import { inputCurrentA, railVolts, regulatorMachine, type RegulatorSnapshot } from './regulatorMachine.ts';
+import { inputCurrentA, railVolts, regulatorContext, regulatorMachine, regulatorStartValue, type RegulatorSnapshot } from './regulatorMachine.ts';
 import type { BusNode, Rs485Bus } from './Rs485Bus.ts';
 import type { BoardSpec, PortSpec } from './stack.ts';
 import { HeartbeatLine, SignalLine } from './wires.ts';
@@ -185,10 +185,9 @@ export class Board {
     );
     for (const d of this.defects.adc) this.adc.setDefect(d.reading, d.factor, d.pi);
 
-    this.regulator = createActor(regulatorMachine, {
-      ...(options.inspect ? { inspect: options.inspect } : {}),
-      clock,
-      input: { params: this.defects.regulator({ ...profile.regulator }), inputVolts: this.supplyVolts },
+    const regulatorInput = { params: this.defects.regulator({ ...profile.regulator }), inputVolts: this.supplyVolts };
+    this.regulator = createAtRest(regulatorMachine, {
+      inspect: options.inspect, clock, input: regulatorInput, start: regulatorStartValue(regulatorInput), context: regulatorContext,
     });
     const behaviour = {
       gracefulOffDelay: profile.gracefulOffDelay,

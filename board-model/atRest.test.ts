@@ -14,6 +14,7 @@ import { PORT_START_VALUE, portContext, powerPortMachine, portStateName, type Po
 import { V4_REFERENCE } from './profiles.ts';
 import { createRandom } from './random.ts';
 import { PI_3B_PLUS, PI_START_VALUE, piContext, piStateName, raspberryPiMachine, type PiInput } from './raspberryPiMachine.ts';
+import { DEFAULT_REGULATOR, regulatorContext, regulatorMachine, regulatorStartValue } from './regulatorMachine.ts';
 import { VirtualClock } from './VirtualClock.ts';
 import { HeartbeatLine, SignalLine } from './wires.ts';
 
@@ -74,6 +75,11 @@ test('a port, a Pi and an MCU created at rest start with the snapshot XState com
       const input = piInput(c, false);
       return { x: createActor(raspberryPiMachine, { clock: c, input }), r: createAtRest(raspberryPiMachine, { clock: c, input, start: PI_START_VALUE, context: piContext }) };
     }],
+    ...([[12, 5], [4, 5], [Number.NaN, 5], [12, 0]] as const).map(([inputVolts, currentLimitA]): (typeof cases)[number] => [`regulator at ${inputVolts} V, limit ${currentLimitA} A`, () => {
+      const c = new VirtualClock();
+      const input = { params: { ...DEFAULT_REGULATOR, currentLimitA }, inputVolts };
+      return { x: createActor(regulatorMachine, { clock: c, input }), r: createAtRest(regulatorMachine, { clock: c, input, start: regulatorStartValue(input), context: regulatorContext }) };
+    }]),
     ['MCU', () => {
       const c = new VirtualClock();
       const input = mcuInput([]);
@@ -161,8 +167,36 @@ function mcuRun(mode: Mode): string[] {
   return log;
 }
 
-test('created at rest or as XState does, a port, a Pi and an MCU then do the same things at the same times', () => {
-  for (const [name, run] of [['port', portRun], ['Pi', piRun], ['MCU', mcuRun]] as const) {
+test('a regulator whose limit a defect made negative has no start value: XState decides (it collapses at once)', () => {
+  const input = { params: { ...DEFAULT_REGULATOR, currentLimitA: -1 }, inputVolts: 12 };
+  assert.is(regulatorStartValue(input), undefined);
+  const c = new VirtualClock();
+  assert.is(createAtRest(regulatorMachine, { clock: c, input, start: regulatorStartValue(input), context: regulatorContext }).getSnapshot().value, 'collapsed');
+  assert.is(regulatorStartValue({ ...input, inputVolts: 3 }), 'off');
+});
+
+/** A regulator loaded past its limit (hiccups), relieved, then its input dropped below UVLO and back. */
+function regulatorRun(mode: Mode): string[] {
+  const clock = new VirtualClock();
+  const log: string[] = [];
+  const input = { params: DEFAULT_REGULATOR, inputVolts: 12 };
+  const actor = mode === 'xstate' ? createActor(regulatorMachine, { clock, input }) : createAtRest(regulatorMachine, { clock, input, start: regulatorStartValue(input), context: regulatorContext });
+  actor.on('*', (e) => log.push(`${e.type}@${clock.now()}`));
+  actor.subscribe((s) => log.push(`${String(s.value)} ${s.context.loadA}A@${clock.now()}`));
+  actor.start();
+  actor.send({ type: 'LOAD', amps: 7 });
+  clock.advanceTo(2500);
+  actor.send({ type: 'LOAD', amps: 1 });
+  clock.advanceTo(5000);
+  actor.send({ type: 'INPUT', volts: 3 });
+  actor.send({ type: 'INPUT', volts: 12 });
+  actor.stop();
+  log.push(`timers ${clock.pending}`);
+  return log;
+}
+
+test('created at rest or as XState does, a port, a Pi, a regulator and an MCU then do the same things at the same times', () => {
+  for (const [name, run] of [['port', portRun], ['Pi', piRun], ['regulator', regulatorRun], ['MCU', mcuRun]] as const) {
     const expected = run('xstate');
     assert.ok(expected.length > 8, `${name}: the run does something`);
     assert.equal(run('at rest'), expected, name);

@@ -3,10 +3,12 @@
  * initial transition (context factory, state entry, eventless transitions): for a full bus,
  * 1,500 actors, a good part of what building the stack costs. The power port, Pi and MCU
  * machines start in a state whose value does not depend on their input and whose entry does
- * nothing to a new board (PORT_START_VALUE, PI_START_VALUE, MCU_START_VALUE): such an actor
- * can begin from that snapshot directly, as XState restores a persisted one (createActor's
- * `snapshot` option), and behaves the same from then on. atRest.test.ts checks each against
- * XState's own initial snapshot.
+ * nothing to a new board (PORT_START_VALUE, PI_START_VALUE, MCU_START_VALUE), the regulator in
+ * one its input decides silently (regulatorStartValue): such an actor can begin from that
+ * snapshot directly, as XState restores a persisted one (createActor's `snapshot` option), and
+ * behaves the same from then on. atRest.test.ts checks each against XState's own initial
+ * snapshot. XState lists a restored parallel state's nodes in another order, which it reads
+ * only to pick eventless transitions among the atomic ones, whose order is the same.
  *
  * An inspected actor (model coverage, live charts) is created the usual way: its inspector is
  * shown the initial transition, which a restored actor skips.
