@@ -8,25 +8,28 @@ import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
 import type { Reading } from '../bus-protocol/conversions.ts';
 import { Adc } from './Adc.ts';
 import { createAtRest } from './atRest.ts';
-import { boardMcuMachine, defaultConfig, deliverFrame, MCU_START_VALUE, mcuContext } from './boardMcuMachine.ts';
+import { boardMcuMachine, deliverFrame, MCU_START_VALUE, mcuContext } from './boardMcuMachine.ts';
+import { boardProfile, portSettings, type BoardProfile } from './boardProfile.ts';
 import { BoardReceiver } from './BoardReceiver.ts';
 import type { FanoutMembership, ReceiverFanout } from './ReceiverFanout.ts';
 import type { EventLog, SimEventType } from './events.ts';
 import { Flash, type FlashImage } from './firmware/Flash.ts';
-import { encodeConfig, encodeErrors, emptyErrors, type ConfigBlock, type PortConfig } from './firmware/flashBlocks.ts';
 import { boardIdOf } from './firmware/dispatch.ts';
 import { boardDefects, type BoardDefects } from './defects.ts';
-import { PORT_START_VALUE, portContext, powerPortMachine, portHeartbeatHealthy, portPowered, type PortSettings } from './powerPortMachine.ts';
+import { PORT_START_VALUE, portContext, powerPortMachine, portHeartbeatHealthy, portPowered } from './powerPortMachine.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
 import type { PiModel } from './piModelSchema.ts';
 import type { Random } from './random.ts';
-import { PI_START_VALUE, piContext, piCurrentA, piStateName, raspberryPiMachine, type PiParams } from './raspberryPiMachine.ts';
+import { PI_START_VALUE, piContext, piCurrentA, piStateName, raspberryPiMachine } from './raspberryPiMachine.ts';
 import { inputCurrentA, railVolts, regulatorContext, regulatorMachine, regulatorStartValue, type RegulatorSnapshot } from './regulatorMachine.ts';
 import type { BusNode, Rs485Bus } from './Rs485Bus.ts';
 import type { BoardSpec, PortSpec } from './stack.ts';
 import { HeartbeatLine, SignalLine } from './wires.ts';
 
 type PiActor = Actor<typeof raspberryPiMachine>;
+
+/** Both ports, for loops on hot paths (a literal there is a new array per call). */
+const PORTS = [0, 1] as const;
 type PortActor = Actor<typeof powerPortMachine>;
 
 /**
@@ -75,23 +78,7 @@ export interface PiAccount {
   energyWh: number;
 }
 
-/** Pi model parameters from a profile's model entry. */
-export function piParams(name: string, model: PiModel): PiParams {
-  return { ...model, model: model.label ?? name };
-}
-
-/** Port timeouts in ms from the stored u8 settings and the profile's units. */
-export function portSettings(config: PortConfig, profile: FirmwareProfile): PortSettings {
-  const u = profile.settingUnitMs;
-  const hbtTimeMs = config.hbtTime === 0 && profile.hbtTimeZeroDisablesWatchdog ? 0 : Math.max(1, config.hbtTime) * u.hbtTime;
-  return {
-    hbtTimeMs,
-    hbtDelayMs: config.hbtDelay * u.hbtDelay,
-    offDelayMs: config.offDelay * u.offDelay,
-    sigOffDelayMs: config.sigOffDelay * u.sigOffDelay,
-    sigWidthMs: config.sigWidth * u.sigWidth,
-  };
-}
+export { piParams, portSettings } from './boardProfile.ts';
 
 /** A simulated Pi Stack board. */
 export class Board {
@@ -146,10 +133,12 @@ export class Board {
   private refreshing = false;
   private dirty = false;
   private mcuPowered = false;
-  private readonly defaultPorts: ConfigBlock['ports'];
+  /** What this board shares with every board of its profile (boardProfile.ts). */
+  private readonly shared: BoardProfile;
   private readonly rail = bySnapshot(railVolts);
   private readonly regulatorInputA: (snapshot: RegulatorSnapshot) => number;
   private readonly piCurrent = [bySnapshot(piCurrentA), bySnapshot(piCurrentA)] as const;
+  private readonly piState = [bySnapshot(piStateName), bySnapshot(piStateName)] as const;
   private readonly portOn = [bySnapshot(portPowered), bySnapshot(portPowered)] as const;
   private readonly portHealthy = [bySnapshot(portHeartbeatHealthy), bySnapshot(portHeartbeatHealthy)] as const;
   private readonly changeListeners = new Set<() => void>();
@@ -174,7 +163,7 @@ export class Board {
     this.jitter = random.fork('reply jitter');
     this.defects = boardDefects(spec.defects, random);
     for (const pi of [0, 1] as const) this.switchOn[pi] = this.defects.switchState(pi, false);
-    this.defaultPorts = defaultConfig(profile).ports;
+    this.shared = boardProfile(profile);
     this.regulatorInputA = bySnapshot((snapshot) => inputCurrentA(snapshot, profile.regulator.boardDrawA));
     this.flash = new Flash(random.fork('flash'));
     if (options.flash) this.flash.load(options.flash);
@@ -189,13 +178,7 @@ export class Board {
     this.regulator = createAtRest(regulatorMachine, {
       inspect: options.inspect, clock, input: regulatorInput, start: regulatorStartValue(regulatorInput), context: regulatorContext,
     });
-    const behaviour = {
-      gracefulOffDelay: profile.gracefulOffDelay,
-      piOnCancelsShutdown: profile.piOnCancelsShutdown,
-      watchdogAction: profile.watchdogAction,
-      cycleOffTimeMs: profile.cycleOffTimeMs,
-    };
-    const initialSettings = portSettings(defaultConfig(profile).ports[0], profile);
+    const { behaviour, initialSettings } = this.shared;
     this.ports = ([0, 1] as const).map((pi) =>
       createAtRest(powerPortMachine, {
         inspect: options.inspect, clock, start: PORT_START_VALUE, context: portContext,
@@ -276,7 +259,7 @@ export class Board {
   get id(): number {
     const ram = this.mcu.getSnapshot().context.ram;
     // Read for every frame addressed to the board: builds no config object when RAM has one.
-    return ram ? boardIdOf(ram.config, ram.dip) : boardIdOf({ prefix: this.storedPrefix, ports: this.defaultPorts }, this.dip);
+    return ram ? boardIdOf(ram.config, ram.dip) : boardIdOf({ prefix: this.storedPrefix, ports: this.shared.defaultPorts }, this.dip);
   }
 
   /** True while the MCU runs and listens to the bus. */
@@ -331,7 +314,7 @@ export class Board {
     const actor = createAtRest(raspberryPiMachine, {
       inspect: this.inspect, clock: this.clock, start: atRest ? PI_START_VALUE : undefined, context: piContext,
       input: {
-        params: piParams(spec.model, model), clock: this.clock, heartbeat: this.heartbeat[pi], signal: this.signal[pi],
+        params: this.shared.piParams(spec.model)!, clock: this.clock, heartbeat: this.heartbeat[pi], signal: this.signal[pi],
         daemon: spec.daemon, selfShutdownLeavesHeartbeatHigh: spec.selfShutdownLeavesHeartbeatHigh ?? model.heartbeatStaysHighAfterSelfShutdown,
       },
     });
@@ -407,10 +390,8 @@ export class Board {
   }
 
   private programFactoryDefaults(prefix: number): void {
-    const config = { ...defaultConfig(this.profile), prefix };
-    const size = this.profile.errorLog.size;
-    this.flash.write('config', encodeConfig(config));
-    this.flash.write('errors', encodeErrors({ ...emptyErrors(size), log: new Uint8Array(size).fill(this.profile.errorLog.unusedSlot) }));
+    this.flash.write('config', this.shared.factoryConfig(prefix));
+    this.flash.write('errors', this.shared.factoryErrors);
     this.flash.writes.config = 0;
     this.flash.writes.errors = 0;
   }
@@ -490,7 +471,7 @@ export class Board {
           this.regulator.send({ type: 'LOAD', amps: load });
         }
         const rail = this.rail(this.regulator.getSnapshot());
-        for (const pi of [0, 1] as const) {
+        for (const pi of PORTS) {
           const volts = this.switchOn[pi] ? rail : 0;
           if (volts !== this.portV[pi]) {
             this.portV[pi] = volts;
@@ -499,12 +480,12 @@ export class Board {
         }
         if (!this.dirty) break;
       }
-      for (const pi of [0, 1] as const) this.powerW[pi] = this.portV[pi]! * this.portCurrent(pi);
+      for (const pi of PORTS) this.powerW[pi] = this.portV[pi]! * this.portCurrent(pi);
       this.trackRunning();
     } finally {
       this.refreshing = false;
     }
-    for (const listener of this.changeListeners) listener();
+    if (this.changeListeners.size > 0) for (const listener of this.changeListeners) listener();
   }
 
   private accountTime(): void {
@@ -512,7 +493,7 @@ export class Board {
     const dt = now - this.energyAt;
     if (dt <= 0) return;
     this.energyAt = now;
-    for (const pi of [0, 1] as const) {
+    for (const pi of PORTS) {
       this.accounts[pi].energyWh += (this.powerW[pi]! * dt) / 3_600_000;
       const since = this.runningSince[pi];
       if (since !== undefined) {
@@ -524,9 +505,9 @@ export class Board {
 
   private trackRunning(): void {
     const now = this.clock.now();
-    for (const pi of [0, 1] as const) {
-      const actor = this.pis[pi];
-      const running = actor !== undefined && actor.getSnapshot().status === 'active' && piStateName(actor.getSnapshot()) === 'running';
+    for (const pi of PORTS) {
+      const snapshot = this.pis[pi]?.getSnapshot();
+      const running = snapshot !== undefined && snapshot.status === 'active' && this.piState[pi](snapshot) === 'running';
       if (running && this.runningSince[pi] === undefined) this.runningSince[pi] = now;
       if (!running && this.runningSince[pi] !== undefined) {
         this.accounts[pi].uptimeMs += now - this.runningSince[pi]!;
