@@ -16,7 +16,7 @@ import type { EventLog, SimEventType } from './events.ts';
 import { Flash, type FlashImage } from './firmware/Flash.ts';
 import { boardIdOf } from './firmware/dispatch.ts';
 import { boardDefects, type BoardDefects } from './defects.ts';
-import { PORT_START_VALUE, portContext, powerPortMachine, portHeartbeatHealthy, portPowered } from './powerPortMachine.ts';
+import { PORT_START_VALUE, portContext, powerPortMachine, portHeartbeatHealthy, portPowered, portUnmovedBy, type PortSettings } from './powerPortMachine.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
 import type { PiModel } from './piModelSchema.ts';
 import type { Random } from './random.ts';
@@ -200,8 +200,8 @@ export class Board {
           adc: (reading: Reading, pi?: 0 | 1) => board.readAdc(reading, pi ?? 0),
           powered: (pi) => board.portOn[pi](board.ports[pi].getSnapshot()),
           healthy: (pi) => board.portHealthy[pi](board.ports[pi].getSnapshot()),
-          port: (pi, action) => board.ports[pi].send({ type: action }),
-          settings: (pi, config) => board.ports[pi].send({ type: 'SETTINGS', settings: portSettings(config, profile) }),
+          port: (pi, action) => (action === 'MCU_RESET' ? board.sendUnlessUnmoved(pi, { type: action }) : board.ports[pi].send({ type: action })),
+          settings: (pi, config) => board.sendUnlessUnmoved(pi, { type: 'SETTINGS', settings: portSettings(config, profile) }),
           reply: (bytes, endAt) => board.scheduleReply(bytes, endAt),
           cancelReplies: () => board.cancelReplies(),
           powerLost: () => board.powerOutage(profile.mcu.tornWriteOutageMs),
@@ -430,6 +430,13 @@ export class Board {
     this.heldPiEvents[pi] ??= []; // released by the port's snapshot listener (wireEvents), after its emitted events
     this.switchOn[pi] = this.defects.switchState(pi, on);
     this.refresh();
+  }
+
+  /** MCU_RESET or SETTINGS to a port, unless it would leave the port as it is and no inspector would see the transition (portUnmovedBy). */
+  private sendUnlessUnmoved(pi: 0 | 1, event: { type: 'MCU_RESET' } | { type: 'SETTINGS'; settings: PortSettings }): void {
+    const port = this.ports[pi];
+    if (this.inspect === undefined && portUnmovedBy(port.getSnapshot(), event)) return;
+    port.send(event);
   }
 
   private scheduleReply(bytes: Uint8Array, endAt: number): void {

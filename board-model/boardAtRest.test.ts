@@ -1,6 +1,6 @@
 /**
- * A board built fast (atRest.ts, and no 0 V RAIL to a Pi plugged into a port without power
- * unless inspected) ends up in the same states, with the same contexts, as an inspected board
+ * A board built fast (atRest.ts, no 0 V RAIL to a Pi plugged into a port without power, no
+ * MCU_RESET or SETTINGS at boot to a port they would not move, unless inspected) ends up in the same states, with the same contexts, as an inspected board
  * built the XState way, at build, after a runtime unplug and replug, and once powered.
  */
 import { test } from 'uvu';
@@ -16,7 +16,8 @@ function boardState(sim: SimStack): unknown {
     Object.fromEntries(Object.entries(context).filter(([, v]) => v === null || typeof v !== 'object' && typeof v !== 'function'));
   return {
     pis: board.pis.map((p) => p && { value: p.getSnapshot().value, context: plain(p.getSnapshot().context) }),
-    ports: board.ports.map((p) => ({ value: p.getSnapshot().value, context: plain(p.getSnapshot().context), settings: p.getSnapshot().context.settings })),
+    // offCause aside: a skipped MCU_RESET (portUnmovedBy) leaves the last one, read only when power is cut, which sets it first.
+    ports: board.ports.map((p) => ({ value: p.getSnapshot().value, context: { ...plain(p.getSnapshot().context), offCause: undefined }, settings: p.getSnapshot().context.settings })),
     mcu: board.mcu.getSnapshot().value,
     regulator: { value: board.regulator.getSnapshot().value, context: plain(board.regulator.getSnapshot().context) },
     electrical: board.electrical(),

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { createActor, initialTransition, transition } from 'xstate';
 import { VirtualClock } from './VirtualClock.ts';
 import { HeartbeatLine, SignalLine } from './wires.ts';
-import { portHeartbeatHealthy, portPowered, portStateName, powerPortMachine } from './powerPortMachine.ts';
+import { portHeartbeatHealthy, portPowered, portStateName, portUnmovedBy, powerPortMachine } from './powerPortMachine.ts';
 import type { PortBehaviour, PortEmitted, PortInput, PortSettings } from './powerPortMachine.ts';
 
 const SETTINGS: PortSettings = { hbtTimeMs: 15_000, hbtDelayMs: 90_000, offDelayMs: 30_000, sigOffDelayMs: 20_000, sigWidthMs: 200 };
@@ -417,6 +417,40 @@ test('each wire watch runs only in its states: the first heartbeat while booting
   r.signal.piPull(true);
   assert.is(r.state(), 'off');
   assert.equal(r.events, ['power-on@0', 'heartbeat-ok@1000', 'power-off:force@2000']);
+});
+
+test('portUnmovedBy: MCU_RESET to a resting port and equal SETTINGS while off change nothing but the snapshot; anything else is sent', () => {
+  const same = { ...SETTINGS };
+  const other = { ...SETTINGS, hbtTimeMs: 0 };
+  const cases: Array<[string, (r: ReturnType<typeof rig>) => void, 'MCU_RESET' | 'same' | 'other', boolean]> = [
+    ['off, MCU_RESET', () => {}, 'MCU_RESET', true],
+    ['off, same settings', () => {}, 'same', true],
+    ['off, other settings', () => {}, 'other', false],
+    ['off, board pulsing the signal, MCU_RESET', (r) => r.sendAt(0, 'SEND_SIG'), 'MCU_RESET', false],
+    ['off, board pulsing the signal, same settings', (r) => r.sendAt(0, 'SEND_SIG'), 'same', true],
+    ['booting, MCU_RESET', (r) => r.sendAt(0, 'PI_ON'), 'MCU_RESET', false],
+    ['booting, same settings', (r) => r.sendAt(0, 'PI_ON'), 'same', false],
+    ['alive, same settings', (r) => { r.sendAt(0, 'PI_ON'); r.beatAt(100); }, 'same', false],
+    ['cycling, same settings', (r) => { r.sendAt(0, 'PI_ON'); r.clock.advanceTo(SETTINGS.hbtDelayMs); }, 'same', false],
+  ];
+  for (const [name, setUp, what, unmoved] of cases) {
+    const r = rig();
+    setUp(r);
+    const event = what === 'MCU_RESET' ? { type: 'MCU_RESET' as const } : { type: 'SETTINGS' as const, settings: what === 'same' ? same : other };
+    const before = r.actor.getSnapshot();
+    assert.is(portUnmovedBy(before, event), unmoved, name);
+    const events = r.events.length;
+    const switches = r.switches.length;
+    r.actor.send(event);
+    const after = r.actor.getSnapshot();
+    if (!unmoved) continue;
+    assert.equal(after.value, before.value, `${name}: state`);
+    // offCause is read only when power is cut, and every transition that cuts it sets it first (MCU_RESET sets 'mcu-reset').
+    const kept = (c: typeof after.context) => ({ ...c, watches: undefined, offCause: undefined });
+    assert.equal(kept(after.context), kept(before.context), `${name}: context`);
+    assert.is(r.events.length, events, `${name}: nothing emitted`);
+    assert.is(r.switches.length, switches, `${name}: switch untouched`);
+  }
 });
 
 test.run();

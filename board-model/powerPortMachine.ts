@@ -290,6 +290,23 @@ export function portHeartbeatHealthy(snapshot: PortSnapshot): boolean {
   return snapshot.matches({ power: { on: 'alive' } });
 }
 
+/**
+ * True when `event` would change nothing about a port but its snapshot object: MCU_RESET to a
+ * port off with its switch off and its signal released (it re-enters both, which do nothing
+ * there; the offCause it records is read only when power is cut, and every transition that
+ * cuts it sets its own), or SETTINGS equal in value to its own while off (no timer or watch
+ * reads them then). Every MCU boot sends both, to ports usually so: an uninspected board skips
+ * them (Board.ts); an inspected one sends them, as its inspector sees the transitions.
+ */
+export function portUnmovedBy(snapshot: PortSnapshot, event: { type: 'MCU_RESET' } | { type: 'SETTINGS'; settings: PortSettings }): boolean {
+  const value = snapshot.value as { power: unknown; signal: unknown };
+  if (snapshot.status !== 'active' || value.power !== 'off' || snapshot.context.switchOn) return false;
+  if (event.type === 'MCU_RESET') return value.signal === 'released';
+  const a = snapshot.context.settings;
+  const b = event.settings;
+  return a.hbtTimeMs === b.hbtTimeMs && a.hbtDelayMs === b.hbtDelayMs && a.offDelayMs === b.offDelayMs && a.sigOffDelayMs === b.sigOffDelayMs && a.sigWidthMs === b.sigWidthMs;
+}
+
 /** The power region's state as a dotted path: 'off', 'on.alive', 'stopping.byBoard', 'cycling'. */
 export function portStateName(snapshot: PortSnapshot): string {
   const power: unknown = (snapshot.value as { power: unknown }).power;
