@@ -3,7 +3,7 @@
  * the wires between them, the ADC, the flash and the UART on the RS-485 bus. Its bus face is
  * bytes only; its control face (fault injection) is separate (STYLE.md rule 8).
  */
-import { type Actor, type InspectionEvent } from 'xstate';
+import type { Actor, InspectionEvent } from 'xstate';
 import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
 import type { Reading } from '../bus-protocol/conversions.ts';
 import { Adc } from './Adc.ts';
@@ -27,10 +27,10 @@ import type { BoardSpec, PortSpec } from './stack.ts';
 import { HeartbeatLine, SignalLine } from './wires.ts';
 
 type PiActor = Actor<typeof raspberryPiMachine>;
+type PortActor = Actor<typeof powerPortMachine>;
 
 /** Both ports, for loops on hot paths (a literal there is a new array per call). */
 const PORTS = [0, 1] as const;
-type PortActor = Actor<typeof powerPortMachine>;
 
 /**
  * Memoise a pure function of an XState snapshot by the snapshot's identity (snapshots are

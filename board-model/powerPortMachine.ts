@@ -15,7 +15,7 @@ import type { Clock } from '../bus-protocol/clock.ts';
 import { PortWatches } from './portWatches.ts';
 import type { HeartbeatLine, SignalLine } from './wires.ts';
 
-/** Events a port accepts: board commands first, then internal ones sent by its own actors and timers. */
+/** Events a port accepts: board commands first, then internal ones sent by its wire watches (portWatches.ts) and timers. */
 export type PortEvent =
   | { type: 'PI_ON' }
   | { type: 'PI_OFF' }
@@ -206,7 +206,7 @@ export const powerPortMachine = setup({
           on: {
             PI_OFF: { target: 'stopping.byBoard', actions: 'startPulse' },
             PI_SIGNAL_FALL: { target: 'stopping.byPi', actions: emit({ type: 'shutdown-requested', by: 'pi' } as const) },
-            // From the grace timer (booting) or the watchdog actor (alive).
+            // From the grace timer (booting) or the watchdog (alive).
             WATCHDOG_EXPIRED: [
               {
                 guard: 'cyclesOnExpiry',
@@ -234,7 +234,7 @@ export const powerPortMachine = setup({
           },
         },
         stopping: {
-          // No watchdog actors here: the watchdog is suspended while stopping.
+          // No watchdog or first-beat watch here: the watchdog is suspended while stopping.
           entry: 'switchOn',
           initial: 'byBoard', // never entered by default: every transition names its child
           states: {
