@@ -453,4 +453,30 @@ test('portUnmovedBy: MCU_RESET to a resting port and equal SETTINGS while off ch
   }
 });
 
+test('portPowered and portHeartbeatHealthy, read from the state value, agree with matches() in every power state', () => {
+  const seen = new Set<string>();
+  const check = (r: ReturnType<typeof rig>): void => {
+    const snap = r.actor.getSnapshot();
+    seen.add(portStateName(snap));
+    assert.is(portPowered(snap), snap.matches({ power: 'on' }) || snap.matches({ power: 'stopping' }), portStateName(snap));
+    assert.is(portHeartbeatHealthy(snap), snap.matches({ power: { on: 'alive' } }), portStateName(snap));
+  };
+  for (const action of ['power-cycle', 'report-only'] as const) {
+    const r = rig({}, { watchdogAction: action });
+    r.actor.subscribe(() => check(r));
+    check(r);
+    r.sendAt(0, 'PI_ON');
+    r.beatAt(1000);
+    r.clock.advanceTo(1000 + SETTINGS.hbtTimeMs + 1); // expiry: cycling, or missing
+    r.beatAt(30_000);
+    r.sendAt(40_000, 'PI_OFF');
+    r.clock.advanceTo(100_000);
+    r.sendAt(100_000, 'PI_ON');
+    r.beatAt(101_000);
+    r.signal.piPull(true);
+    r.clock.advanceTo(200_000);
+  }
+  assert.equal([...seen].sort(), ['cycling', 'off', 'on.alive', 'on.booting', 'on.missing', 'stopping.byBoard', 'stopping.byPi']);
+});
+
 test.run();

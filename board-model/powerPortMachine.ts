@@ -282,12 +282,20 @@ export type PortSnapshot = SnapshotFrom<typeof powerPortMachine>;
 
 /** GET_PI_POWERED: true while the load switch is on (on.* or stopping.*). */
 export function portPowered(snapshot: PortSnapshot): boolean {
-  return snapshot.matches({ power: 'on' }) || snapshot.matches({ power: 'stopping' });
+  // Read from the state value: matches() builds state paths on every call, and the board reads this after every transition.
+  const power = powerValue(snapshot);
+  return typeof power === 'object' && ('on' in power || 'stopping' in power);
 }
 
 /** GET_PI_HBT: true only while heartbeats arrive within HBT_TIME (on.alive). */
 export function portHeartbeatHealthy(snapshot: PortSnapshot): boolean {
-  return snapshot.matches({ power: { on: 'alive' } });
+  const power = powerValue(snapshot);
+  return typeof power === 'object' && power.on === 'alive';
+}
+
+/** The power region's value: a leaf state's name ('off', 'cycling') or its compound state with the child ({ on: 'alive' }). */
+function powerValue(snapshot: PortSnapshot): string | Record<string, string> {
+  return (snapshot.value as { power: string | Record<string, string> }).power;
 }
 
 /**
