@@ -3,30 +3,34 @@
  * the wires between them, the ADC, the flash and the UART on the RS-485 bus. Its bus face is
  * bytes only; its control face (fault injection) is separate (STYLE.md rule 8).
  */
-import { createActor, type Actor, type InspectionEvent } from 'xstate';
+import type { Actor, InspectionEvent } from 'xstate';
 import type { Clock, TimerHandle } from '../bus-protocol/clock.ts';
 import type { Reading } from '../bus-protocol/conversions.ts';
 import { Adc } from './Adc.ts';
-import { boardMcuMachine, defaultConfig, deliverFrame } from './boardMcuMachine.ts';
+import { createAtRest } from './atRest.ts';
+import { boardMcuMachine, deliverFrame, MCU_START_VALUE, mcuContext } from './boardMcuMachine.ts';
+import { boardProfile, portSettings, type BoardProfile } from './boardProfile.ts';
 import { BoardReceiver } from './BoardReceiver.ts';
 import type { FanoutMembership, ReceiverFanout } from './ReceiverFanout.ts';
-import type { EventLog, SimEventType } from './events.ts';
+import type { EventLog, SimEvent, SimEventType } from './events.ts';
 import { Flash, type FlashImage } from './firmware/Flash.ts';
-import { encodeConfig, encodeErrors, emptyErrors, type ConfigBlock, type PortConfig } from './firmware/flashBlocks.ts';
 import { boardIdOf } from './firmware/dispatch.ts';
 import { boardDefects, type BoardDefects } from './defects.ts';
-import { powerPortMachine, portHeartbeatHealthy, portPowered, type PortSettings } from './powerPortMachine.ts';
+import { PORT_START_VALUE, portContext, powerPortMachine, portHeartbeatHealthy, portPowered, portUnmovedBy, type PortSettings } from './powerPortMachine.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
 import type { PiModel } from './piModelSchema.ts';
 import type { Random } from './random.ts';
-import { piCurrentA, piStateName, raspberryPiMachine, type PiParams } from './raspberryPiMachine.ts';
-import { inputCurrentA, railVolts, regulatorMachine, type RegulatorSnapshot } from './regulatorMachine.ts';
+import { PI_START_VALUE, piContext, piCurrentA, piStateName, raspberryPiMachine } from './raspberryPiMachine.ts';
+import { inputCurrentA, railVolts, regulatorContext, regulatorMachine, regulatorStartValue, type RegulatorSnapshot } from './regulatorMachine.ts';
 import type { BusNode, Rs485Bus } from './Rs485Bus.ts';
 import type { BoardSpec, PortSpec } from './stack.ts';
 import { HeartbeatLine, SignalLine } from './wires.ts';
 
 type PiActor = Actor<typeof raspberryPiMachine>;
 type PortActor = Actor<typeof powerPortMachine>;
+
+/** Both ports, for loops on hot paths (a literal there is a new array per call). */
+const PORTS = [0, 1] as const;
 
 /**
  * Memoise a pure function of an XState snapshot by the snapshot's identity (snapshots are
@@ -74,29 +78,13 @@ export interface PiAccount {
   energyWh: number;
 }
 
-/** Pi model parameters from a profile's model entry. */
-export function piParams(name: string, model: PiModel): PiParams {
-  return { ...model, model: model.label ?? name };
-}
-
-/** Port timeouts in ms from the stored u8 settings and the profile's units. */
-export function portSettings(config: PortConfig, profile: FirmwareProfile): PortSettings {
-  const u = profile.settingUnitMs;
-  const hbtTimeMs = config.hbtTime === 0 && profile.hbtTimeZeroDisablesWatchdog ? 0 : Math.max(1, config.hbtTime) * u.hbtTime;
-  return {
-    hbtTimeMs,
-    hbtDelayMs: config.hbtDelay * u.hbtDelay,
-    offDelayMs: config.offDelay * u.offDelay,
-    sigOffDelayMs: config.sigOffDelay * u.sigOffDelay,
-    sigWidthMs: config.sigWidth * u.sigWidth,
-  };
-}
+export { piParams, portSettings } from './boardProfile.ts';
 
 /** A simulated Pi Stack board. */
 export class Board {
   readonly index: number;
-  /** createActor options that attach the inspection hook, if any. */
-  private readonly inspection: { inspect?: InspectionHook };
+  /** The inspection hook given to every actor of the board, if any. */
+  private readonly inspect: InspectionHook | undefined;
   readonly profile: FirmwareProfile;
   readonly flash: Flash;
   readonly adc: Adc;
@@ -145,10 +133,12 @@ export class Board {
   private refreshing = false;
   private dirty = false;
   private mcuPowered = false;
-  private readonly defaultPorts: ConfigBlock['ports'];
+  /** What this board shares with every board of its profile (boardProfile.ts). */
+  private readonly shared: BoardProfile;
   private readonly rail = bySnapshot(railVolts);
   private readonly regulatorInputA: (snapshot: RegulatorSnapshot) => number;
   private readonly piCurrent = [bySnapshot(piCurrentA), bySnapshot(piCurrentA)] as const;
+  private readonly piState = [bySnapshot(piStateName), bySnapshot(piStateName)] as const;
   private readonly portOn = [bySnapshot(portPowered), bySnapshot(portPowered)] as const;
   private readonly portHealthy = [bySnapshot(portHeartbeatHealthy), bySnapshot(portHeartbeatHealthy)] as const;
   private readonly changeListeners = new Set<() => void>();
@@ -161,7 +151,7 @@ export class Board {
 
   constructor(options: BoardOptions) {
     const { spec, profile, clock, bus, random } = options;
-    this.inspection = options.inspect ? { inspect: options.inspect } : {};
+    this.inspect = options.inspect;
     this.readsToMachine = options.inspect !== undefined;
     this.index = options.index;
     this.profile = profile;
@@ -173,7 +163,7 @@ export class Board {
     this.jitter = random.fork('reply jitter');
     this.defects = boardDefects(spec.defects, random);
     for (const pi of [0, 1] as const) this.switchOn[pi] = this.defects.switchState(pi, false);
-    this.defaultPorts = defaultConfig(profile).ports;
+    this.shared = boardProfile(profile);
     this.regulatorInputA = bySnapshot((snapshot) => inputCurrentA(snapshot, profile.regulator.boardDrawA));
     this.flash = new Flash(random.fork('flash'));
     if (options.flash) this.flash.load(options.flash);
@@ -184,22 +174,14 @@ export class Board {
     );
     for (const d of this.defects.adc) this.adc.setDefect(d.reading, d.factor, d.pi);
 
-    this.regulator = createActor(regulatorMachine, {
-      ...this.inspection,
-      clock,
-      input: { params: this.defects.regulator({ ...profile.regulator }), inputVolts: this.supplyVolts },
+    const regulatorInput = { params: this.defects.regulator({ ...profile.regulator }), inputVolts: this.supplyVolts };
+    this.regulator = createAtRest(regulatorMachine, {
+      inspect: options.inspect, clock, input: regulatorInput, start: regulatorStartValue(regulatorInput), context: regulatorContext,
     });
-    const behaviour = {
-      gracefulOffDelay: profile.gracefulOffDelay,
-      piOnCancelsShutdown: profile.piOnCancelsShutdown,
-      watchdogAction: profile.watchdogAction,
-      cycleOffTimeMs: profile.cycleOffTimeMs,
-    };
-    const initialSettings = portSettings(defaultConfig(profile).ports[0], profile);
+    const { behaviour, initialSettings } = this.shared;
     this.ports = ([0, 1] as const).map((pi) =>
-      createActor(powerPortMachine, {
-      ...this.inspection,
-        clock,
+      createAtRest(powerPortMachine, {
+        inspect: options.inspect, clock, start: PORT_START_VALUE, context: portContext,
         input: {
           clock, settings: initialSettings, behaviour, heartbeat: this.heartbeat[pi], signal: this.signal[pi],
           setSwitch: (on: boolean) => this.setSwitch(pi, on),
@@ -207,9 +189,8 @@ export class Board {
       }),
     ) as [PortActor, PortActor];
     const board = this;
-    this.mcu = createActor(boardMcuMachine, {
-      ...this.inspection,
-      clock,
+    this.mcu = createAtRest(boardMcuMachine, {
+      inspect: options.inspect, clock, start: MCU_START_VALUE, context: mcuContext,
       input: {
         // A stack may fit a board of another hardware revision than its profile's: it answers with its own.
         profile: spec.hardwareVersion === undefined ? profile : { ...profile, hardwareVersion: spec.hardwareVersion },
@@ -219,8 +200,8 @@ export class Board {
           adc: (reading: Reading, pi?: 0 | 1) => board.readAdc(reading, pi ?? 0),
           powered: (pi) => board.portOn[pi](board.ports[pi].getSnapshot()),
           healthy: (pi) => board.portHealthy[pi](board.ports[pi].getSnapshot()),
-          port: (pi, action) => board.ports[pi].send({ type: action }),
-          settings: (pi, config) => board.ports[pi].send({ type: 'SETTINGS', settings: portSettings(config, profile) }),
+          port: (pi, action) => (action === 'MCU_RESET' ? board.sendUnlessUnmoved(pi, { type: action }) : board.ports[pi].send({ type: action })),
+          settings: (pi, config) => board.sendUnlessUnmoved(pi, { type: 'SETTINGS', settings: portSettings(config, profile) }),
           reply: (bytes, endAt) => board.scheduleReply(bytes, endAt),
           cancelReplies: () => board.cancelReplies(),
           powerLost: () => board.powerOutage(profile.mcu.tornWriteOutageMs),
@@ -278,7 +259,7 @@ export class Board {
   get id(): number {
     const ram = this.mcu.getSnapshot().context.ram;
     // Read for every frame addressed to the board: builds no config object when RAM has one.
-    return ram ? boardIdOf(ram.config, ram.dip) : boardIdOf({ prefix: this.storedPrefix, ports: this.defaultPorts }, this.dip);
+    return ram ? boardIdOf(ram.config, ram.dip) : boardIdOf({ prefix: this.storedPrefix, ports: this.shared.defaultPorts }, this.dip);
   }
 
   /** True while the MCU runs and listens to the bus. */
@@ -328,11 +309,12 @@ export class Board {
     this.removePi(pi);
     const model = this.profile.piModels[spec.model];
     if (!model) throw new Error(`board ${this.id}: unknown Pi model "${spec.model}"`);
-    const actor = createActor(raspberryPiMachine, {
-      ...this.inspection,
-      clock: this.clock,
+    // Entering `unpowered` releases the Pi's side of both wires: a Pi may start at rest (atRest.ts) only where they are released.
+    const atRest = !this.heartbeat[pi].level && !this.signal[pi].pulledByPi;
+    const actor = createAtRest(raspberryPiMachine, {
+      inspect: this.inspect, clock: this.clock, start: atRest ? PI_START_VALUE : undefined, context: piContext,
       input: {
-        params: piParams(spec.model, model), clock: this.clock, heartbeat: this.heartbeat[pi], signal: this.signal[pi],
+        params: this.shared.piParams(spec.model)!, clock: this.clock, heartbeat: this.heartbeat[pi], signal: this.signal[pi],
         daemon: spec.daemon, selfShutdownLeavesHeartbeatHigh: spec.selfShutdownLeavesHeartbeatHigh ?? model.heartbeatStaysHighAfterSelfShutdown,
       },
     });
@@ -343,7 +325,10 @@ export class Board {
     actor.subscribe(() => this.refresh());
     if (this.mcu.getSnapshot().status === 'active') {
       actor.start();
-      this.portV[pi] = -1; // force a RAIL update
+      // Tell the new Pi its port's voltage (-1: never told). 0 V, below its reset threshold, would change nothing in a new Pi but
+      // its snapshot (volts 0 already): only an inspector is told, as it sees the transition.
+      const unchanged = this.inspect === undefined && !this.switchOn[pi] && model.resetBelowV > 0;
+      this.portV[pi] = unchanged ? 0 : -1;
       this.refresh();
     }
   }
@@ -405,10 +390,8 @@ export class Board {
   }
 
   private programFactoryDefaults(prefix: number): void {
-    const config = { ...defaultConfig(this.profile), prefix };
-    const size = this.profile.errorLog.size;
-    this.flash.write('config', encodeConfig(config));
-    this.flash.write('errors', encodeErrors({ ...emptyErrors(size), log: new Uint8Array(size).fill(this.profile.errorLog.unusedSlot) }));
+    this.flash.write('config', this.shared.factoryConfig(prefix));
+    this.flash.write('errors', this.shared.factoryErrors);
     this.flash.writes.config = 0;
     this.flash.writes.errors = 0;
   }
@@ -447,6 +430,13 @@ export class Board {
     this.heldPiEvents[pi] ??= []; // released by the port's snapshot listener (wireEvents), after its emitted events
     this.switchOn[pi] = this.defects.switchState(pi, on);
     this.refresh();
+  }
+
+  /** MCU_RESET or SETTINGS to a port, unless it would leave the port as it is and no inspector would see the transition (portUnmovedBy). */
+  private sendUnlessUnmoved(pi: 0 | 1, event: { type: 'MCU_RESET' } | { type: 'SETTINGS'; settings: PortSettings }): void {
+    const port = this.ports[pi];
+    if (this.inspect === undefined && portUnmovedBy(port.getSnapshot(), event)) return;
+    port.send(event);
   }
 
   private scheduleReply(bytes: Uint8Array, endAt: number): void {
@@ -488,7 +478,7 @@ export class Board {
           this.regulator.send({ type: 'LOAD', amps: load });
         }
         const rail = this.rail(this.regulator.getSnapshot());
-        for (const pi of [0, 1] as const) {
+        for (const pi of PORTS) {
           const volts = this.switchOn[pi] ? rail : 0;
           if (volts !== this.portV[pi]) {
             this.portV[pi] = volts;
@@ -497,12 +487,12 @@ export class Board {
         }
         if (!this.dirty) break;
       }
-      for (const pi of [0, 1] as const) this.powerW[pi] = this.portV[pi]! * this.portCurrent(pi);
+      for (const pi of PORTS) this.powerW[pi] = this.portV[pi]! * this.portCurrent(pi);
       this.trackRunning();
     } finally {
       this.refreshing = false;
     }
-    for (const listener of this.changeListeners) listener();
+    if (this.changeListeners.size > 0) for (const listener of this.changeListeners) listener();
   }
 
   private accountTime(): void {
@@ -510,7 +500,7 @@ export class Board {
     const dt = now - this.energyAt;
     if (dt <= 0) return;
     this.energyAt = now;
-    for (const pi of [0, 1] as const) {
+    for (const pi of PORTS) {
       this.accounts[pi].energyWh += (this.powerW[pi]! * dt) / 3_600_000;
       const since = this.runningSince[pi];
       if (since !== undefined) {
@@ -522,9 +512,9 @@ export class Board {
 
   private trackRunning(): void {
     const now = this.clock.now();
-    for (const pi of [0, 1] as const) {
-      const actor = this.pis[pi];
-      const running = actor !== undefined && actor.getSnapshot().status === 'active' && piStateName(actor.getSnapshot()) === 'running';
+    for (const pi of PORTS) {
+      const snapshot = this.pis[pi]?.getSnapshot();
+      const running = snapshot !== undefined && snapshot.status === 'active' && this.piState[pi](snapshot) === 'running';
       if (running && this.runningSince[pi] === undefined) this.runningSince[pi] = now;
       if (!running && this.runningSince[pi] !== undefined) {
         this.accounts[pi].uptimeMs += now - this.runningSince[pi]!;
@@ -538,7 +528,12 @@ export class Board {
   }
 
   private emitAt(t: number, type: SimEventType, pi: 0 | 1 | undefined, details: Record<string, unknown>): void {
-    this.events.add({ t, type, id: this.id, ...(pi === undefined ? {} : { pi }), board: this.index, ...details });
+    // Built in place (keys in the same order as spreads would give): logged for every event of every board.
+    const event: SimEvent = { t, type, id: this.id };
+    if (pi !== undefined) event.pi = pi;
+    event['board'] = this.index;
+    for (const key in details) event[key] = details[key];
+    this.events.add(event);
   }
 
   private onPiEvent(pi: 0 | 1, e: { type: string; [k: string]: unknown }): void {

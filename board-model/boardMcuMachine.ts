@@ -53,7 +53,8 @@ export interface McuInput {
   io: McuIo;
 }
 
-interface McuContext {
+/** Context of the MCU machine: profile, hardware, and the RAM state while powered. */
+export interface McuContext {
   profile: FirmwareProfile;
   io: McuIo;
   /** RAM state; undefined while unpowered. */
@@ -122,6 +123,14 @@ function applyOutcome(io: McuIo, frame: ReceivedFrame, before: McuState, result:
   return torn;
 }
 
+/** The MCU's context at creation (the machine's `context`; also what an MCU created at rest starts with, atRest.ts). */
+export function mcuContext(input: McuInput): McuContext {
+  return { profile: input.profile, io: input.io, ram: undefined };
+}
+
+/** The state the MCU starts in, whatever its input: unpowered, which has no entry action. */
+export const MCU_START_VALUE = 'unpowered';
+
 /** The board MCU machine. */
 export const boardMcuMachine = setup({
   types: {
@@ -182,7 +191,7 @@ export const boardMcuMachine = setup({
   },
 }).createMachine({
   id: 'boardMcu',
-  context: ({ input }) => ({ profile: input.profile, io: input.io, ram: undefined }),
+  context: ({ input }) => mcuContext(input),
   initial: 'unpowered',
   states: {
     unpowered: {

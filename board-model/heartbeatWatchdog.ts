@@ -1,19 +1,27 @@
 /**
- * The heartbeat watchdog of a power port in state on.alive (FIRMWARE.md section 4), as an
- * XState callback actor: heartbeats are not machine events, and the watchdog keeps one clock
- * timer, or none while its chain can be computed (watchdogChain.ts).
+ * The heartbeat watchdog of a power port in state on.alive (FIRMWARE.md section 4), started
+ * and stopped by the port machine's entry and exit actions (portWatches.ts): heartbeats are not
+ * machine events, and the watchdog keeps one clock timer, or none while its chain can be
+ * computed (watchdogChain.ts).
  */
-import { fromCallback } from 'xstate';
 import type { TimerHandle } from '../bus-protocol/clock.ts';
-import type { WatchdogUpdate, WireInput } from './powerPortMachine.ts';
+import type { WireInput } from './powerPortMachine.ts';
 import { PulseTrains } from './pulseTrains.ts';
 import type { VirtualClock } from './VirtualClock.ts';
 import { chainable, WatchdogChain } from './watchdogChain.ts';
 
+/** A running watchdog: its HBT_TIME can change (ms; applies from the next heartbeat), and it stops. */
+export interface HeartbeatWatchdog {
+  /** SETTINGS changed HBT_TIME (ms; 0 disables): beats so far count with the old value. */
+  setHbtTime(ms: number): void;
+  /** Stop watching: no timer, no subscription left. */
+  stop(): void;
+}
+
 /**
  * Alive: one clock timer at (or before) the newest deadline. A beat only moves the deadline;
  * when the timer fires early (a newer beat arrived) it re-arms for the remainder, else it
- * reports expiry. So a Pi beating every 5.2 s costs one timer every HBT_TIME, not one per
+ * calls `expired`. So a Pi beating every 5.2 s costs one timer every HBT_TIME, not one per
  * beat. Only a deadline earlier than the armed timer (HBT_TIME shortened) re-arms at once.
  *
  * While armed with an unchanged HBT_TIME a beat does nothing but move the deadline, so the
@@ -22,7 +30,7 @@ import { chainable, WatchdogChain } from './watchdogChain.ts';
  * line with HBT_TIME above the period it cannot expire: its timers are then computed, not
  * fired (watchdogChain.ts), until the line wakes or stops, or HBT_TIME changes.
  */
-export const heartbeatWatchdog = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBack, receive }) => {
+export function startHeartbeatWatchdog(input: WireInput, expired: () => void): HeartbeatWatchdog {
   const { clock, heartbeat } = input;
   const trains = PulseTrains.of(clock);
   let hbtTimeMs = input.hbtTimeMs;
@@ -88,7 +96,7 @@ export const heartbeatWatchdog = fromCallback<WatchdogUpdate, WireInput>(({ inpu
     timer = undefined;
     firesAt = Infinity;
     if (deadline !== Infinity) {
-      if (deadline <= clock.now()) sendBack({ type: 'WATCHDOG_EXPIRED' });
+      if (deadline <= clock.now()) expired();
       else if (!armLazily()) arm();
     }
     watch.everyRise(needEveryRise());
@@ -100,20 +108,21 @@ export const heartbeatWatchdog = fromCallback<WatchdogUpdate, WireInput>(({ inpu
   beatAt(clock.now()); // entered on a heartbeat, so the first deadline counts from now
   const watch = heartbeat.watchRises(beat);
   watch.everyRise(needEveryRise());
-  receive((update) => {
+  const setHbtTime = (ms: number): void => {
     if (chain !== undefined) trains!.wake(chain); // a real timer again, where the chain is
     catchUp(); // beats so far count with the old HBT_TIME
-    if (update.hbtTimeMs < hbtTimeMs) shortened = true;
-    hbtTimeMs = update.hbtTimeMs;
+    if (ms < hbtTimeMs) shortened = true;
+    hbtTimeMs = ms;
     if (hbtTimeMs <= 0) {
       deadline = Infinity; // the running deadline stands otherwise; the next beat uses the new time
       disarm();
     }
     watch.everyRise(needEveryRise());
-  });
-  return () => {
+  };
+  const stop = (): void => {
     watch.stop();
     dropChain();
     disarm();
   };
-});
+  return { setHbtTime, stop };
+}

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { createActor, initialTransition, transition } from 'xstate';
 import { VirtualClock } from './VirtualClock.ts';
 import { HeartbeatLine, SignalLine } from './wires.ts';
-import { portHeartbeatHealthy, portPowered, portStateName, powerPortMachine } from './powerPortMachine.ts';
+import { portHeartbeatHealthy, portPowered, portStateName, portUnmovedBy, powerPortMachine } from './powerPortMachine.ts';
 import type { PortBehaviour, PortEmitted, PortInput, PortSettings } from './powerPortMachine.ts';
 
 const SETTINGS: PortSettings = { hbtTimeMs: 15_000, hbtDelayMs: 90_000, offDelayMs: 30_000, sigOffDelayMs: 20_000, sigWidthMs: 200 };
@@ -382,6 +382,101 @@ test('32 ports beating every 5.2 s for 24 h of virtual time: no watchdog expiry'
   assert.ok(ports.every(({ actor }) => portHeartbeatHealthy(actor.getSnapshot())));
   for (const { actor } of ports) actor.stop();
   assert.is(clock.pending, 0, 'stopping the actors cancels their watchdog timers');
+});
+
+test('regression: the wire watches are entry/exit actions, so stopping a port (no exit actions) must still end them', () => {
+  for (const phase of ['booting', 'alive', 'missing'] as const) {
+    const r = rig({}, { watchdogAction: 'report-only' });
+    r.sendAt(0, 'PI_ON');
+    if (phase !== 'booting') r.beatAt(1000);
+    if (phase === 'missing') r.clock.advanceTo(1000 + SETTINGS.hbtTimeMs);
+    assert.is(r.state(), `on.${phase}`);
+    const watches = r.actor.getSnapshot().context.watches;
+    assert.ok(watches.active, `${phase}: watching while on`);
+    r.actor.stop();
+    assert.not.ok(watches.active, `${phase}: a watch outlived the actor`);
+    assert.is(r.clock.pending, 0, `${phase}: timers left`);
+    r.heartbeat.drive(true); // nobody left to tell: no send to a stopped actor
+    r.signal.piPull(true);
+    assert.is(r.state(), `on.${phase}`);
+  }
+});
+
+test('each wire watch runs only in its states: the first heartbeat while booting, the watchdog while alive, the signal while on', () => {
+  const r = rig({}, { watchdogAction: 'report-only' });
+  const watches = r.actor.getSnapshot().context.watches;
+  assert.not.ok(watches.active, 'off: nothing watched');
+  r.sendAt(0, 'PI_ON');
+  r.beatAt(1000);
+  assert.is(r.state(), 'on.alive');
+  r.sendAt(2000, 'PI_FORCE_OFF');
+  assert.is(r.state(), 'off');
+  assert.not.ok(watches.active, 'off again: every watch stopped by its exit action');
+  assert.is(r.clock.pending, 0);
+  r.heartbeat.drive(true);
+  r.signal.piPull(true);
+  assert.is(r.state(), 'off');
+  assert.equal(r.events, ['power-on@0', 'heartbeat-ok@1000', 'power-off:force@2000']);
+});
+
+test('portUnmovedBy: MCU_RESET to a resting port and equal SETTINGS while off change nothing but the snapshot; anything else is sent', () => {
+  const same = { ...SETTINGS };
+  const other = { ...SETTINGS, hbtTimeMs: 0 };
+  const cases: Array<[string, (r: ReturnType<typeof rig>) => void, 'MCU_RESET' | 'same' | 'other', boolean]> = [
+    ['off, MCU_RESET', () => {}, 'MCU_RESET', true],
+    ['off, same settings', () => {}, 'same', true],
+    ['off, other settings', () => {}, 'other', false],
+    ['off, board pulsing the signal, MCU_RESET', (r) => r.sendAt(0, 'SEND_SIG'), 'MCU_RESET', false],
+    ['off, board pulsing the signal, same settings', (r) => r.sendAt(0, 'SEND_SIG'), 'same', true],
+    ['booting, MCU_RESET', (r) => r.sendAt(0, 'PI_ON'), 'MCU_RESET', false],
+    ['booting, same settings', (r) => r.sendAt(0, 'PI_ON'), 'same', false],
+    ['alive, same settings', (r) => { r.sendAt(0, 'PI_ON'); r.beatAt(100); }, 'same', false],
+    ['cycling, same settings', (r) => { r.sendAt(0, 'PI_ON'); r.clock.advanceTo(SETTINGS.hbtDelayMs); }, 'same', false],
+  ];
+  for (const [name, setUp, what, unmoved] of cases) {
+    const r = rig();
+    setUp(r);
+    const event = what === 'MCU_RESET' ? { type: 'MCU_RESET' as const } : { type: 'SETTINGS' as const, settings: what === 'same' ? same : other };
+    const before = r.actor.getSnapshot();
+    assert.is(portUnmovedBy(before, event), unmoved, name);
+    const events = r.events.length;
+    const switches = r.switches.length;
+    r.actor.send(event);
+    const after = r.actor.getSnapshot();
+    if (!unmoved) continue;
+    assert.equal(after.value, before.value, `${name}: state`);
+    // offCause is read only when power is cut, and every transition that cuts it sets it first (MCU_RESET sets 'mcu-reset').
+    const kept = (c: typeof after.context) => ({ ...c, watches: undefined, offCause: undefined });
+    assert.equal(kept(after.context), kept(before.context), `${name}: context`);
+    assert.is(r.events.length, events, `${name}: nothing emitted`);
+    assert.is(r.switches.length, switches, `${name}: switch untouched`);
+  }
+});
+
+test('portPowered and portHeartbeatHealthy, read from the state value, agree with matches() in every power state', () => {
+  const seen = new Set<string>();
+  const check = (r: ReturnType<typeof rig>): void => {
+    const snap = r.actor.getSnapshot();
+    seen.add(portStateName(snap));
+    assert.is(portPowered(snap), snap.matches({ power: 'on' }) || snap.matches({ power: 'stopping' }), portStateName(snap));
+    assert.is(portHeartbeatHealthy(snap), snap.matches({ power: { on: 'alive' } }), portStateName(snap));
+  };
+  for (const action of ['power-cycle', 'report-only'] as const) {
+    const r = rig({}, { watchdogAction: action });
+    r.actor.subscribe(() => check(r));
+    check(r);
+    r.sendAt(0, 'PI_ON');
+    r.beatAt(1000);
+    r.clock.advanceTo(1000 + SETTINGS.hbtTimeMs + 1); // expiry: cycling, or missing
+    r.beatAt(30_000);
+    r.sendAt(40_000, 'PI_OFF');
+    r.clock.advanceTo(100_000);
+    r.sendAt(100_000, 'PI_ON');
+    r.beatAt(101_000);
+    r.signal.piPull(true);
+    r.clock.advanceTo(200_000);
+  }
+  assert.equal([...seen].sort(), ['cycling', 'off', 'on.alive', 'on.booting', 'on.missing', 'stopping.byBoard', 'stopping.byPi']);
 });
 
 test.run();

@@ -5,16 +5,17 @@
  * Two parallel regions: `power` (off, on.booting/alive/missing, stopping.byBoard/byPi,
  * cycling) and `signal` (released, pulsing: the board holds the signal line low). The load
  * switch is driven from entry actions and only on a real change, so the board sees exactly
- * one setSwitch call per edge. Heartbeats are not machine events in the steady state: a
- * callback actor watches the wire and keeps one lazily re-armed timer (see heartbeatWatchdog).
+ * one setSwitch call per edge. Heartbeats are not machine events in the steady state: the
+ * watchdog watches the wire and keeps one lazily re-armed timer (see heartbeatWatchdog). The
+ * wire watches are started and stopped by entry and exit actions (portWatches.ts).
  */
-import { assign, cancel, emit, enqueueActions, fromCallback, raise, sendTo, setup, stateIn } from 'xstate';
+import { assign, cancel, emit, enqueueActions, raise, setup, stateIn } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import type { Clock } from '../bus-protocol/clock.ts';
-import { heartbeatWatchdog } from './heartbeatWatchdog.ts';
+import { PortWatches } from './portWatches.ts';
 import type { HeartbeatLine, SignalLine } from './wires.ts';
 
-/** Events a port accepts: board commands first, then internal ones sent by its own actors and timers. */
+/** Events a port accepts: board commands first, then internal ones sent by its wire watches (portWatches.ts) and timers. */
 export type PortEvent =
   | { type: 'PI_ON' }
   | { type: 'PI_OFF' }
@@ -77,14 +78,17 @@ export interface PortInput {
   setSwitch: (on: boolean) => void;
 }
 
-interface PortContext extends PortInput {
+/** Context of a power port: its input, the switch as last driven, the next power-off's cause, its wire watches. */
+export interface PortContext extends PortInput {
   /** Load switch state as last driven, so setSwitch is only called on a change. */
   switchOn: boolean;
   /** Cause reported by the next power-off (set by the transition that cuts power). */
   offCause: PowerOffCause;
+  /** The wire watches of this actor (one mutable set per actor, started and stopped by actions). */
+  readonly watches: PortWatches;
 }
 
-/** What the port's wire-watching actors get: clock, wires, HBT_TIME (ms). */
+/** What the port's wire watches get (portWatches.ts): clock, wires, HBT_TIME (ms). */
 export interface WireInput {
   clock: Clock;
   heartbeat: HeartbeatLine;
@@ -92,24 +96,15 @@ export interface WireInput {
   hbtTimeMs: number;
 }
 
-/** Sent to a running watchdog when SETTINGS change HBT_TIME (applies from the next heartbeat). */
-export type WatchdogUpdate = { type: 'HBT_TIME'; hbtTimeMs: number };
+/** A port's context at creation (the machine's `context`; also what a port created at rest starts with, atRest.ts). */
+export function portContext(input: PortInput): PortContext {
+  return { ...input, switchOn: false, offCause: 'force', watches: new PortWatches() };
+}
 
-/** Booting or missing: report the first rising edge on the heartbeat line. */
-const heartbeatWaiter = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBack }) => {
-  const unsubscribe = input.heartbeat.onRise(() => sendBack({ type: 'HEARTBEAT' }));
-  return () => void unsubscribe();
-});
+/** The state a port starts in, whatever its input: off with the switch never driven, signal released; entering it does nothing. */
+export const PORT_START_VALUE = { power: 'off', signal: 'released' } as const;
 
-/** While on: a falling edge the Pi caused on the signal line is its shutdown request; the board's own falls are ignored. */
-const piSignalWatcher = fromCallback<WatchdogUpdate, WireInput>(({ input, sendBack }) => {
-  const unsubscribe = input.signal.onFall((by) => {
-    if (by === 'pi') sendBack({ type: 'PI_SIGNAL_FALL' });
-  });
-  return () => void unsubscribe();
-});
-
-const wireInput = ({ context }: { context: PortContext }): WireInput => ({
+const wireInput = (context: PortContext): WireInput => ({
   clock: context.clock,
   heartbeat: context.heartbeat,
   signal: context.signal,
@@ -124,7 +119,6 @@ export const powerPortMachine = setup({
     input: {} as PortInput,
     emitted: {} as PortEmitted,
   },
-  actors: { heartbeatWaiter, heartbeatWatchdog, piSignalWatcher },
   guards: {
     cyclesOnExpiry: ({ context }) => context.behaviour.watchdogAction === 'power-cycle',
     piOnCancelsShutdown: ({ context }) => context.behaviour.piOnCancelsShutdown,
@@ -164,10 +158,14 @@ export const powerPortMachine = setup({
     storeSettings: assign({
       settings: ({ context, event }) => (event.type === 'SETTINGS' ? event.settings : context.settings),
     }),
-    forwardHbtTime: sendTo('watchdog', ({ event }): WatchdogUpdate => ({
-      type: 'HBT_TIME',
-      hbtTimeMs: event.type === 'SETTINGS' ? event.settings.hbtTimeMs : 0,
-    })),
+    forwardHbtTime: ({ context, event }) => context.watches.setHbtTime(event.type === 'SETTINGS' ? event.settings.hbtTimeMs : 0),
+    // The wire watches (portWatches.ts): entry starts one, exit stops it.
+    waitForBeat: ({ context, self }) => context.watches.waitForBeat(self, wireInput(context)),
+    stopWaitingForBeat: ({ context }) => context.watches.stopWaitingForBeat(),
+    watchPiSignal: ({ context, self }) => context.watches.watchPiSignal(self, wireInput(context)),
+    unwatchPiSignal: ({ context }) => context.watches.unwatchPiSignal(),
+    startWatchdog: ({ context, self }) => context.watches.startWatchdog(self, wireInput(context)),
+    stopWatchdog: ({ context }) => context.watches.stopWatchdog(),
   },
   delays: {
     hbtDelay: ({ context }) => context.settings.hbtDelayMs,
@@ -180,7 +178,7 @@ export const powerPortMachine = setup({
 }).createMachine({
   id: 'powerPort',
   type: 'parallel',
-  context: ({ input }) => ({ ...input, switchOn: false, offCause: 'force' }),
+  context: ({ input }) => portContext(input),
   on: {
     // Targetless: the running watchdog learns a new HBT_TIME, other timers read it when they start.
     SETTINGS: [
@@ -203,12 +201,12 @@ export const powerPortMachine = setup({
         },
         on: {
           initial: 'booting',
-          entry: 'switchOn',
-          invoke: { src: 'piSignalWatcher', input: wireInput },
+          entry: ['switchOn', 'watchPiSignal'],
+          exit: 'unwatchPiSignal',
           on: {
             PI_OFF: { target: 'stopping.byBoard', actions: 'startPulse' },
             PI_SIGNAL_FALL: { target: 'stopping.byPi', actions: emit({ type: 'shutdown-requested', by: 'pi' } as const) },
-            // From the grace timer (booting) or the watchdog actor (alive).
+            // From the grace timer (booting) or the watchdog (alive).
             WATCHDOG_EXPIRED: [
               {
                 guard: 'cyclesOnExpiry',
@@ -220,22 +218,23 @@ export const powerPortMachine = setup({
           },
           states: {
             booting: {
-              entry: 'startGrace',
-              exit: 'cancelGrace',
-              invoke: { src: 'heartbeatWaiter', input: wireInput },
+              entry: ['startGrace', 'waitForBeat'],
+              exit: ['cancelGrace', 'stopWaitingForBeat'],
               on: { HEARTBEAT: { target: 'alive', actions: emit({ type: 'heartbeat-ok' } as const) } },
             },
             alive: {
-              invoke: { id: 'watchdog', src: 'heartbeatWatchdog', input: wireInput },
+              entry: 'startWatchdog',
+              exit: 'stopWatchdog',
             },
             missing: {
-              invoke: { src: 'heartbeatWaiter', input: wireInput },
+              entry: 'waitForBeat',
+              exit: 'stopWaitingForBeat',
               on: { HEARTBEAT: { target: 'alive', actions: emit({ type: 'heartbeat-ok' } as const) } },
             },
           },
         },
         stopping: {
-          // No watchdog actors here: the watchdog is suspended while stopping.
+          // No watchdog or first-beat watch here: the watchdog is suspended while stopping.
           entry: 'switchOn',
           initial: 'byBoard', // never entered by default: every transition names its child
           states: {
@@ -283,12 +282,37 @@ export type PortSnapshot = SnapshotFrom<typeof powerPortMachine>;
 
 /** GET_PI_POWERED: true while the load switch is on (on.* or stopping.*). */
 export function portPowered(snapshot: PortSnapshot): boolean {
-  return snapshot.matches({ power: 'on' }) || snapshot.matches({ power: 'stopping' });
+  // Read from the state value: matches() builds state paths on every call, and the board reads this after every transition.
+  const power = powerValue(snapshot);
+  return typeof power === 'object' && ('on' in power || 'stopping' in power);
 }
 
 /** GET_PI_HBT: true only while heartbeats arrive within HBT_TIME (on.alive). */
 export function portHeartbeatHealthy(snapshot: PortSnapshot): boolean {
-  return snapshot.matches({ power: { on: 'alive' } });
+  const power = powerValue(snapshot);
+  return typeof power === 'object' && power.on === 'alive';
+}
+
+/** The power region's value: a leaf state's name ('off', 'cycling') or its compound state with the child ({ on: 'alive' }). */
+function powerValue(snapshot: PortSnapshot): string | Record<string, string> {
+  return (snapshot.value as { power: string | Record<string, string> }).power;
+}
+
+/**
+ * True when `event` would change nothing about a port but its snapshot object: MCU_RESET to a
+ * port off with its switch off and its signal released (it re-enters both, which do nothing
+ * there; the offCause it records is read only when power is cut, and every transition that
+ * cuts it sets its own), or SETTINGS equal in value to its own while off (no timer or watch
+ * reads them then). Every MCU boot sends both, to ports usually so: an uninspected board skips
+ * them (Board.ts); an inspected one sends them, as its inspector sees the transitions.
+ */
+export function portUnmovedBy(snapshot: PortSnapshot, event: { type: 'MCU_RESET' } | { type: 'SETTINGS'; settings: PortSettings }): boolean {
+  const value = snapshot.value as { power: unknown; signal: unknown };
+  if (snapshot.status !== 'active' || value.power !== 'off' || snapshot.context.switchOn) return false;
+  if (event.type === 'MCU_RESET') return value.signal === 'released';
+  const a = snapshot.context.settings;
+  const b = event.settings;
+  return a.hbtTimeMs === b.hbtTimeMs && a.hbtDelayMs === b.hbtDelayMs && a.offDelayMs === b.offDelayMs && a.sigOffDelayMs === b.sigOffDelayMs && a.sigWidthMs === b.sigWidthMs;
 }
 
 /** The power region's state as a dotted path: 'off', 'on.alive', 'stopping.byBoard', 'cycling'. */

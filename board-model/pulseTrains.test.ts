@@ -103,6 +103,26 @@ test('lines woken together for the same time keep the order their timers would h
   assert.equal(order, ['b true', 'a true', 'b false', 'a false']);
 });
 
+test('regression: a phase bucket left by one line still finds the other line in it (its bit stays set until the last leaves)', () => {
+  const clock = new VirtualClock();
+  const a = new HeartbeatLine();
+  const b = new HeartbeatLine();
+  a.startTrain({ clock, highMs: 200, periodMs: 5200 });
+  b.startTrain({ clock, highMs: 200, periodMs: 5200 }); // the same phase: the same bucket
+  clock.advanceTo(1000);
+  assert.ok(a.lazy && b.lazy);
+  a.stopTrain(); // a leaves the bucket (and sets no timers that would wake b)
+  assert.not.ok(a.lazy);
+  let seen: boolean | undefined;
+  clock.setTimeout(() => {
+    clock.setTimeout(() => (seen = b.level), 10_400 - clock.now()); // due at b's rise, created after it
+  }, 6000 - clock.now());
+  clock.advanceTo(6000);
+  assert.not.ok(b.lazy, 'b, still filed, is woken by a timer due at its edge');
+  clock.advanceTo(10_400);
+  assert.is(seen, true, "b's rise came first");
+});
+
 test('setEager wakes every lazy line and keeps new ones on timers', () => {
   const { clock, line } = setup();
   const trains = PulseTrains.of(clock)!;

@@ -47,12 +47,33 @@ interface LazyStart {
   key: number;
 }
 
-/** Lazy chains of one shape (period and high time, ms), filed by the 1/64-ms bucket of their phase, with a count per bucket. */
+/**
+ * Lazy chains of one shape (period and high time, ms), filed by the 1/64-ms bucket of their
+ * phase, with one bit per bucket set while it holds a chain: the check of every scheduled timer.
+ * (Bits, not counts: a 5.2 s period has 332,800 buckets, and a simulator built per fuzz run
+ * would otherwise clear 650 kB per shape.)
+ */
 interface Shape {
   readonly periodMs: number;
   readonly highMs: number;
+  /** Number of buckets (bucketCount). */
+  readonly n: number;
   readonly buckets: Map<number, Set<LazyChain>>;
-  readonly counts: Uint16Array;
+  readonly occupied: Uint32Array;
+}
+
+/** True while bucket b of a shape holds a chain. */
+function occupied(shape: Shape, b: number): boolean {
+  return (shape.occupied[b >>> 5]! & (1 << (b & 31))) !== 0;
+}
+
+/** Take a chain out of its bucket, clearing the bucket's bit once it is empty. */
+function leaveBucket(shape: Shape, key: number, line: LazyChain): void {
+  const lines = shape.buckets.get(key)!;
+  lines.delete(line);
+  if (lines.size > 0) return;
+  shape.buckets.delete(key);
+  shape.occupied[key >>> 5] = shape.occupied[key >>> 5]! & ~(1 << (key & 31));
 }
 
 const NONE: LazyChain[] = [];
@@ -163,8 +184,7 @@ export class PulseTrains {
     const shapes = this.shapeList;
     for (let s = 0; s < shapes.length; s++) {
       const shape = shapes[s]!;
-      const { periodMs, counts } = shape;
-      const n = counts.length;
+      const { periodMs, n } = shape;
       // Rises at t have their phase in t's bucket, falls in that of t - highMs; a neighbour
       // bucket covers a phase that rounding moved across a bucket's edge. (A division, not %:
       // cheaper, and buckets need not be exact.)
@@ -177,7 +197,7 @@ export class PulseTrains {
         if (b >= n) b -= n;
         const before = b === 0 ? n - 1 : b - 1;
         const after = b === n - 1 ? 0 : b + 1;
-        if (counts[b] === 0 && counts[before] === 0 && counts[after] === 0) continue;
+        if (!occupied(shape, b) && !occupied(shape, before) && !occupied(shape, after)) continue;
         out = this.collect(shape, [before, b, after], t, out);
       }
     }
@@ -237,7 +257,8 @@ export class PulseTrains {
     const name = `${periodMs}/${highMs}`;
     let shape = this.shapes.get(name);
     if (shape === undefined) {
-      shape = { periodMs, highMs, buckets: new Map(), counts: new Uint16Array(bucketCount(periodMs)) };
+      const n = bucketCount(periodMs);
+      shape = { periodMs, highMs, n, buckets: new Map(), occupied: new Uint32Array(Math.ceil(n / 32)) };
       this.shapes.set(name, shape);
       this.shapeList.push(shape);
     }
@@ -248,17 +269,13 @@ export class PulseTrains {
       shape.buckets.set(start.key, lines);
     }
     lines.add(line);
-    shape.counts[start.key]!++;
+    shape.occupied[start.key >>> 5] = shape.occupied[start.key >>> 5]! | (1 << (start.key & 31));
   }
 
   private unfile(line: LazyChain): void {
     const start = this.lazy.get(line);
     if (start === undefined) return;
-    const shape = this.shapes.get(`${line.periodMs}/${line.highMs}`)!;
-    const lines = shape.buckets.get(start.key)!;
-    lines.delete(line);
-    shape.counts[start.key]!--;
-    if (lines.size === 0) shape.buckets.delete(start.key);
+    leaveBucket(this.shapes.get(`${line.periodMs}/${line.highMs}`)!, start.key, line);
     this.lazy.delete(line);
     if (this.lazy.size === 0) this.clock.setScheduleHook(undefined);
   }
@@ -267,11 +284,7 @@ export class PulseTrains {
     this.untilRefile = REFILE_EVERY;
     for (const [line, start] of this.lazy) {
       this.catchUpChain(line);
-      const shape = this.shapes.get(`${line.periodMs}/${line.highMs}`)!;
-      const lines = shape.buckets.get(start.key)!;
-      lines.delete(line);
-      shape.counts[start.key]!--;
-      if (lines.size === 0) shape.buckets.delete(start.key);
+      leaveBucket(this.shapes.get(`${line.periodMs}/${line.highMs}`)!, start.key, line);
       this.file(line, start);
     }
   }

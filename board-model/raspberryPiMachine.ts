@@ -148,6 +148,21 @@ function railWhile(from: PoweredPiStateName) {
   ] as const;
 }
 
+/** A Pi's context at creation (the machine's `context`; also what a Pi created at rest starts with, atRest.ts). */
+export function piContext(input: PiInput): PiContext {
+  return {
+    params: input.params, clock: input.clock, heartbeat: input.heartbeat, signal: input.signal,
+    selfShutdownLeavesHeartbeatHigh: input.selfShutdownLeavesHeartbeatHigh ?? false,
+    daemonByDefault: input.daemon ?? true,
+    daemon: input.daemon ?? true,
+    hangBoot: false, slowShutdownExtraMs: 0, shortCircuit: false, loadFraction: 0,
+    volts: 0, undervoltage: false, undervoltageDips: 0, boots: 0, unsafePowerLosses: 0, haltedCount: 0,
+  };
+}
+
+/** The state a Pi starts in, whatever its input; entering it only releases wires that a new Pi finds released. */
+export const PI_START_VALUE = 'unpowered';
+
 /** The simulated Raspberry Pi (F6): one actor per Pi, driving its heartbeat and signal wires. */
 export const raspberryPiMachine = setup({
   types: {
@@ -201,14 +216,7 @@ export const raspberryPiMachine = setup({
   },
 }).createMachine({
   id: 'pi',
-  context: ({ input }) => ({
-    params: input.params, clock: input.clock, heartbeat: input.heartbeat, signal: input.signal,
-    selfShutdownLeavesHeartbeatHigh: input.selfShutdownLeavesHeartbeatHigh ?? false,
-    daemonByDefault: input.daemon ?? true,
-    daemon: input.daemon ?? true,
-    hangBoot: false, slowShutdownExtraMs: 0, shortCircuit: false, loadFraction: 0,
-    volts: 0, undervoltage: false, undervoltageDips: 0, boots: 0, unsafePowerLosses: 0, haltedCount: 0,
-  }),
+  context: ({ input }) => piContext(input),
   initial: 'unpowered',
   on: {
     HANG_BOOT: { actions: assign({ hangBoot: ({ event }) => event.on }) },

@@ -54,12 +54,39 @@ export interface RegulatorInput {
   inputVolts: number;
 }
 
-interface RegulatorContext {
+/** Context of a regulator: its parameters, the input (V) and the load last reported (A). */
+export interface RegulatorContext {
   params: RegulatorParams;
   /** Input supply voltage (V). */
   inputVolts: number;
   /** Total load last reported (A). */
   loadA: number;
+}
+
+/** The input is at or above UVLO (a NaN input is not). */
+function inputOk(context: RegulatorContext): boolean {
+  return context.inputVolts >= context.params.uvloV;
+}
+
+/** The load is above the current limit. */
+function overLimit(context: RegulatorContext): boolean {
+  return context.loadA > context.params.currentLimitA;
+}
+
+/** A regulator's context at creation (the machine's `context`; also what a regulator created at rest starts with, atRest.ts). */
+export function regulatorContext(input: RegulatorInput): RegulatorContext {
+  return { params: input.params, inputVolts: input.inputVolts, loadA: 0 };
+}
+
+/**
+ * The state a regulator's initial transition lands in, silently: off, or regulating when the
+ * input is OK (with no load yet, never collapsed, unless a defect made the limit negative:
+ * undefined, then only XState can tell).
+ */
+export function regulatorStartValue(input: RegulatorInput): 'off' | 'regulating' | undefined {
+  const context = regulatorContext(input);
+  if (!inputOk(context)) return 'off';
+  return overLimit(context) ? undefined : 'regulating';
 }
 
 /** The shared 5 V regulator; create with `createActor(regulatorMachine, { input, clock })`. */
@@ -71,9 +98,9 @@ export const regulatorMachine = setup({
     emitted: {} as RegulatorEmitted,
   },
   guards: {
-    inputOk: ({ context }) => context.inputVolts >= context.params.uvloV,
-    inputLow: ({ context }) => !(context.inputVolts >= context.params.uvloV),
-    overLimit: ({ context }) => context.loadA > context.params.currentLimitA,
+    inputOk: ({ context }) => inputOk(context),
+    inputLow: ({ context }) => !inputOk(context),
+    overLimit: ({ context }) => overLimit(context),
   },
   actions: {
     brownout: emit(({ context }) => ({ type: 'brownout' as const, loadA: context.loadA })),
@@ -85,7 +112,7 @@ export const regulatorMachine = setup({
 }).createMachine({
   id: 'regulator',
   initial: 'off',
-  context: ({ input }) => ({ params: input.params, inputVolts: input.inputVolts, loadA: 0 }),
+  context: ({ input }) => regulatorContext(input),
   // Events only record the new value; each state's eventless transitions decide what it means.
   on: {
     INPUT: { actions: assign({ inputVolts: ({ event }) => event.volts }) },
@@ -120,7 +147,7 @@ export type RegulatorSnapshot = SnapshotFrom<typeof regulatorMachine>;
 
 /** Rail voltage (V): min(nominal, input − dropout) − R × load while regulating, floored at 0; 0 when off or collapsed. */
 export function railVolts(snapshot: RegulatorSnapshot): number {
-  if (!snapshot.matches('regulating')) return 0;
+  if (snapshot.value !== 'regulating') return 0; // a flat machine: its value is the state's name (cheaper than matches())
   const { params, inputVolts, loadA } = snapshot.context;
   const open = Math.min(params.nominalV, inputVolts - params.dropoutV);
   return Math.max(0, open - params.outputResistanceOhm * loadA);
