@@ -156,20 +156,33 @@ export class ReceiverFanout {
     return { frames: this.#frames - m.frames0, bytes: this.#bytes - m.bytes0 };
   }
 
+  // The lists of #byId are replaced, never changed in place (deliver() may walk one while a
+  // frame changes IDs). A full bus files 255 unpowered boards under ID -1 and takes each out at
+  // boot: the place is found by a binary search, not a sort or a scan per board.
   #index(m: Member): void {
     const list = this.#byId.get(m.id);
     if (list === undefined) this.#byId.set(m.id, [m]);
-    else {
-      list.push(m);
-      list.sort(byOrder);
-    }
+    else this.#byId.set(m.id, list.toSpliced(placeOf(list, m.order), 0, m));
   }
 
   #unindex(m: Member): void {
     const list = this.#byId.get(m.id);
     if (list === undefined) return;
-    const rest = list.filter((x) => x !== m);
-    if (rest.length === 0) this.#byId.delete(m.id);
-    else this.#byId.set(m.id, rest);
+    const at = placeOf(list, m.order);
+    if (list[at] !== m) return;
+    if (list.length === 1) this.#byId.delete(m.id);
+    else this.#byId.set(m.id, list.toSpliced(at, 1));
   }
+}
+
+/** Index of the first member of `list` (in join order) that joined at or after `order`. */
+function placeOf(list: readonly Member[], order: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.order < order) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
