@@ -69,16 +69,8 @@ export class VirtualClock implements Clock {
   setTimeout(fn: () => void, ms: number): TimerHandle {
     if (typeof fn !== 'function') throw new TypeError('VirtualClock.setTimeout: "fn" must be a function');
     const delay = ms > 0 ? ms : 0; // false for NaN and negatives
-    // Before this timer takes its sequence number: the hook may schedule timers that must come first.
-    if (this.#onSchedule !== undefined && delay !== Infinity) this.#onSchedule(this.#now + delay);
-    const timer = new Timer(this.#now + delay, this.#seq++, fn, this);
-    if (delay === Infinity) {
-      timer.fn = undefined;
-      return timer;
-    }
-    this.#push(timer);
-    this.#live++;
-    return timer;
+    if (delay === Infinity) return new Timer(Infinity, this.#seq++, undefined, this);
+    return this.#add(fn, this.#now + delay);
   }
 
   /**
@@ -88,8 +80,14 @@ export class VirtualClock implements Clock {
   setTimeoutAt(fn: () => void, t: number): TimerHandle {
     if (typeof fn !== 'function') throw new TypeError('VirtualClock.setTimeoutAt: "fn" must be a function');
     if (!(t >= this.#now) || !Number.isFinite(t)) throw new RangeError(`VirtualClock.setTimeoutAt: "t" must be a finite time >= now (${this.#now} ms), got ${t}`);
-    if (this.#onSchedule !== undefined) this.#onSchedule(t);
-    const timer = new Timer(t, this.#seq++, fn, this);
+    return this.#add(fn, t);
+  }
+
+  /** Schedule fn at `deadline` (ms): the schedule hook first, then the timer takes its sequence number and its place in the heap. */
+  #add(fn: () => void, deadline: number): Timer {
+    // Before this timer takes its sequence number: the hook may schedule timers that must come first.
+    if (this.#onSchedule !== undefined) this.#onSchedule(deadline);
+    const timer = new Timer(deadline, this.#seq++, fn, this);
     this.#push(timer);
     this.#live++;
     return timer;
@@ -102,8 +100,8 @@ export class VirtualClock implements Clock {
 
   /** Cancel a timer; unknown, foreign, fired or already-cleared handles are ignored. */
   clearTimeout(handle: TimerHandle): void {
-    if (!(handle instanceof Timer) || handle.owner !== this || handle.fn === undefined) return;
-    handle.fn = undefined;
+    if (!this.isPending(handle)) return;
+    (handle as Timer).fn = undefined;
     this.#live--;
     // Lazy deletion: compact when dead entries dominate, so cancel-and-re-arm loops (a
     // watchdog restarted by every heartbeat) cannot grow the heap without bound.
