@@ -6,7 +6,7 @@
 import { enqueueActions, setup, type Actor } from 'xstate';
 import type { FirmwareProfile } from './profileSchema.ts';
 import type { Flash } from './firmware/Flash.ts';
-import { decodeConfig, decodeErrors, emptyErrors, encodeConfig, encodeErrors, type BlockName, type ConfigBlock } from './firmware/flashBlocks.ts';
+import { decodeConfig, decodeErrors, emptyErrors, encodeConfig, encodeErrors, type BlockName, type ConfigBlock, type ErrorBlock } from './firmware/flashBlocks.ts';
 import { countBoot, logCode, type ErrorLogRules } from './firmware/errorLog.ts';
 import { boardIdOf, dispatch, type BoardHardware, type DispatchResult, type McuState, type PortAction } from './firmware/dispatch.ts';
 import type { ReceivedFrame } from './BoardReceiver.ts';
@@ -79,6 +79,12 @@ export function defaultConfig(profile: FirmwareProfile): ConfigBlock {
   return { prefix: d.prefix, ports: [{ ...port }, { ...port }] };
 }
 
+/** The error block of a fresh flash or after a CRC failure: counters zero, every log slot the profile's unused value. */
+export function defaultErrors(profile: FirmwareProfile): ErrorBlock {
+  const size = profile.errorLog.size;
+  return { ...emptyErrors(size), log: new Uint8Array(size).fill(profile.errorLog.unusedSlot) };
+}
+
 /** Write a block; false when the write was torn (the board then loses power). */
 function writeBlock(io: McuIo, block: 'config' | 'errors', bytes: Uint8Array): boolean {
   return io.flash.write(block, bytes) === 'ok';
@@ -95,7 +101,7 @@ export function bootState(profile: FirmwareProfile, flash: Flash, dip = 0): { ra
   config ??= defaultConfig(profile);
   let errors = decodeErrors(flash.read('errors'), profile.errorLog.size);
   const errorsRestored = errors === undefined;
-  errors ??= { ...emptyErrors(profile.errorLog.size), log: new Uint8Array(profile.errorLog.size).fill(profile.errorLog.unusedSlot) };
+  errors ??= defaultErrors(profile);
   // Failures are logged after the reset block is in place (FIRMWARE.md section 2).
   if (configRestored) errors = logCode(errors, 0x40, rules);
   if (errorsRestored) errors = logCode(errors, 0x41, rules);

@@ -5,8 +5,8 @@
  * per run. Profiles are not changed once parsed (the built-in ones are frozen), so the cache
  * is keyed by the profile object; every value is read-only (Flash.write copies its bytes).
  */
-import { defaultConfig } from './boardMcuMachine.ts';
-import { encodeConfig, encodeErrors, emptyErrors, type ConfigBlock, type PortConfig } from './firmware/flashBlocks.ts';
+import { defaultConfig, defaultErrors } from './boardMcuMachine.ts';
+import { encodeConfig, encodeErrors, type ConfigBlock, type PortConfig } from './firmware/flashBlocks.ts';
 import type { PiModel } from './piModelSchema.ts';
 import type { PortBehaviour, PortSettings } from './powerPortMachine.ts';
 import type { FirmwareProfile } from './profileSchema.ts';
@@ -57,7 +57,6 @@ export function boardProfile(profile: FirmwareProfile): BoardProfile {
 
 function derive(profile: FirmwareProfile): BoardProfile {
   const defaults = defaultConfig(profile);
-  const size = profile.errorLog.size;
   const configs = new Map<number, Uint8Array>();
   const pis = new Map<string, PiParams>();
   return {
@@ -69,10 +68,10 @@ function derive(profile: FirmwareProfile): BoardProfile {
       watchdogAction: profile.watchdogAction,
       cycleOffTimeMs: profile.cycleOffTimeMs,
     },
-    factoryErrors: encodeErrors({ ...emptyErrors(size), log: new Uint8Array(size).fill(profile.errorLog.unusedSlot) }),
+    factoryErrors: encodeErrors(defaultErrors(profile)),
     factoryConfig(prefix) {
       let bytes = configs.get(prefix);
-      if (bytes === undefined) configs.set(prefix, (bytes = encodeConfig({ ...defaultConfig(profile), prefix })));
+      if (bytes === undefined) configs.set(prefix, (bytes = encodeConfig({ ...defaults, prefix })));
       return bytes;
     },
     piParams(name) {
