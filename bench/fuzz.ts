@@ -3,10 +3,15 @@
  * firmware's dispatch alone, then the MCU machine, then the UART receiver in front of it), one
  * request through the simulated bus for comparison, and model-based and property runs per
  * second, the model-based ones also per CPU second and with model coverage collected (as
- * `pistack fuzz` does). Run: `npx tsx bench/fuzz.ts [--json] [--ms N] [--only model]`;
+ * `pistack fuzz` does). Run: `npx tsx bench/fuzz.ts [--json] [--ms N] [--only model] [--built]`;
+ * `--built` measures this script bundled as the package's build bundles the CLI
+ * (bench/bundled.ts), in a child process with V8 flags as bin/pistack.js sets them: the
+ * JavaScript an installed `pistack fuzz` runs, instead of the sources through tsx.
  * `--against DIR` instead compares model-based runs with another checkout (bench/fuzzAgainst.ts).
  * Figures only, no assertions.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createActor } from 'xstate';
 import { COMMANDS, COMMAND_NAMES, type CommandName } from '../bus-protocol/commands.ts';
 import { buildFrame } from '../bus-protocol/frame.ts';
@@ -48,6 +53,21 @@ const ONLY = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
 const againstIndex = args.indexOf('--against');
 /** `--against DIR`: another checkout to compare model-based runs with. */
 const AGAINST = againstIndex >= 0 ? args[againstIndex + 1] : undefined;
+
+if (args.includes('--built')) {
+  if (AGAINST !== undefined) throw new RangeError('"--built" and "--against" cannot be combined: --against loads the other checkout\'s TypeScript sources');
+  const { bundleBench } = await import('./bundled.ts');
+  const bundle = await bundleBench(fileURLToPath(import.meta.url));
+  let status: number;
+  try {
+    // the flag bin/pistack.js sets for every command (see bench/sim-speed.ts)
+    const run = spawnSync(process.execPath, ['--no-allocation-site-pretenuring', bundle.file, ...args.filter((a) => a !== '--built')], { stdio: 'inherit' });
+    status = run.status ?? 1;
+  } finally {
+    bundle.remove();
+  }
+  process.exit(status);
+}
 
 /** Every command with valid arguments (pi 0/1, small values): the request mix. */
 const FRAMES: Uint8Array[] = COMMAND_NAMES.flatMap((name: CommandName) =>

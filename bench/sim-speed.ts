@@ -4,10 +4,13 @@
  * hours of virtual time. Two stacks: the default 16 boards / 32 Pi 3B+ (24 h), and a full bus
  * of 255 boards / 510 Pis (16 prefixes x 16 DIP settings less ID 0xFF, 2 h) as a scale figure.
  *
- * Run: `npx tsx bench/sim-speed.ts [--json] [--runs N] [--hours N] [--full-hours N] [--only default|full] [--pretenuring]`.
+ * Run: `npx tsx bench/sim-speed.ts [--json] [--runs N] [--hours N] [--full-hours N] [--only default|full] [--code built|source|both] [--pretenuring]`.
  * Each run is a fresh Node process (JIT warm-up included, as for `pistack sim`); the table shows
  * the best of `--runs` (default 3) and the median ratio, because single runs on a shared machine
- * vary a lot from one minute to the next.
+ * vary a lot from one minute to the next. `--code` (default both): `built` runs this script
+ * bundled as the package's build bundles the CLI (bench/bundled.ts), the JavaScript an
+ * installed `pistack sim` runs; `source` runs the TypeScript sources through tsx, as
+ * `pistack sim` runs in a checkout.
  * Figures only, no assertions on speed: wall time is machine-dependent. Sanity checks (no host
  * timeouts or errors, no watchdog expiry, the expected number of heartbeats) are reported.
  * Heartbeats are counted by the lines themselves (HeartbeatLine.rises), so the steady pulse
@@ -182,21 +185,25 @@ async function measure(stack: Stack, hours: number): Promise<SpeedFigures> {
 
 function table(results: readonly StackRuns[]): string {
   const fmt = (n: number): string => n.toLocaleString('en');
-  const head = ['stack', 'boards', 'Pis', 'virtual', 'wall', 'CPU', 'x real time', 'median x', 'timers/s', 'frames/s', 'requests', 'peak RSS', 'peak heap', 'heartbeats/Pi', 'sanity'];
-  const body = results.map(({ best: r, medianRatio, peakRssMB }) => [
-    r.stack, String(r.boards), String(r.pis), `${r.virtualHours} h`, `${(r.wallMs / 1000).toFixed(2)} s`, `${(r.cpuMs / 1000).toFixed(2)} s`, fmt(r.ratio), fmt(medianRatio),
+  const head = ['stack', 'code', 'boards', 'Pis', 'virtual', 'wall', 'CPU', 'x real time', 'median x', 'timers/s', 'frames/s', 'requests', 'peak RSS', 'peak heap', 'heartbeats/Pi', 'sanity'];
+  const body = results.map(({ code, best: r, medianRatio, peakRssMB }) => [
+    r.stack, code, String(r.boards), String(r.pis), `${r.virtualHours} h`, `${(r.wallMs / 1000).toFixed(2)} s`, `${(r.cpuMs / 1000).toFixed(2)} s`, fmt(r.ratio), fmt(medianRatio),
     fmt(r.timersPerSecond), fmt(r.framesPerSecond), fmt(r.hostRequests), `${peakRssMB} MB`, `${r.peakHeapMB} MB`,
     `${fmt(r.sanity.heartbeatsPerPi.min)}..${fmt(r.sanity.heartbeatsPerPi.max)}`, r.sanity.ok ? 'ok' : r.sanity.problems.join('; '),
   ]);
-  const numeric = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  const numeric = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]): string =>
     cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
+/** Which code a run measures: the build's bundle, or the sources through tsx. */
+type Code = 'built' | 'source';
+
 /** One stack's runs: the best (highest ratio), the median ratio and the highest peak RSS of them all. */
 interface StackRuns {
+  readonly code: Code;
   readonly best: SpeedFigures;
   readonly medianRatio: number;
   readonly ratios: readonly number[];
@@ -206,20 +213,25 @@ interface StackRuns {
 /** V8 flag bin/pistack.js sets for every command: the simulator runs without allocation-site pretenuring. */
 const CLI_V8_FLAG = '--no-allocation-site-pretenuring';
 
-/** Measure one stack in a fresh Node process (this script with `--child`): a first run pays for its JIT warm-up, as `pistack sim` does. */
-function measureInChild(which: 'default' | 'full', hours: number, pretenuring: boolean): SpeedFigures {
-  const args = [...process.execArgv, ...(pretenuring ? [] : [CLI_V8_FLAG]), fileURLToPath(import.meta.url), '--child', which, '--hours', String(hours)];
+/**
+ * Measure one stack in a fresh Node process (`script` with `--child`): a first run pays for its
+ * JIT warm-up, as `pistack sim` does. `script` is this file (run with this process's tsx loader)
+ * or its bundle (plain node).
+ */
+function measureInChild(script: { file: string; code: Code }, which: 'default' | 'full', hours: number, pretenuring: boolean): SpeedFigures {
+  const loader = script.code === 'source' ? process.execArgv : [];
+  const args = [...loader, ...(pretenuring ? [] : [CLI_V8_FLAG]), script.file, '--child', which, '--hours', String(hours)];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (run.status !== 0) throw new Error(`sim-speed: the ${which} run failed (exit ${run.status ?? run.signal}): ${run.stderr.trim().split('\n').pop()}`);
   return JSON.parse(run.stdout) as SpeedFigures;
 }
 
-function summarise(runs: readonly SpeedFigures[]): StackRuns {
+function summarise(code: Code, runs: readonly SpeedFigures[]): StackRuns {
   const ratios = runs.map((r) => r.ratio).sort((a, b) => a - b);
   const best = runs.reduce((a, b) => (b.ratio > a.ratio ? b : a));
   const m = ratios.length >> 1;
   const medianRatio = ratios.length % 2 ? ratios[m]! : Math.round((ratios[m - 1]! + ratios[m]!) / 2);
-  return { best, medianRatio, ratios, peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)) };
+  return { code, best, medianRatio, ratios, peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)) };
 }
 
 async function main(): Promise<void> {
@@ -231,6 +243,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       runs: { type: 'string', default: '3' },
       pretenuring: { type: 'boolean', default: false },
+      code: { type: 'string', default: 'both' },
       child: { type: 'string' },
     },
   });
@@ -248,22 +261,36 @@ async function main(): Promise<void> {
     return;
   }
   if (values.only !== undefined && values.only !== 'default' && values.only !== 'full') throw new RangeError('"--only" must be default or full');
+  if (!['built', 'source', 'both'].includes(values.code)) throw new RangeError('"--code" must be built, source or both');
+  const codes: Code[] = values.code === 'both' ? ['built', 'source'] : [values.code as Code];
   const stacks: Array<['default' | 'full', number]> = [];
   if (values.only !== 'full') stacks.push(['default', hours]);
   if (values.only !== 'default') stacks.push(['full', fullHours]);
+  const bundle = codes.includes('built') ? await (await import('./bundled.ts')).bundleBench(fileURLToPath(import.meta.url)) : undefined;
   const results: StackRuns[] = [];
-  for (const [which, h] of stacks) {
-    const figures: SpeedFigures[] = [];
-    for (let i = 0; i < runs; i++) figures.push(measureInChild(which, h, values.pretenuring));
-    results.push(summarise(figures));
+  try {
+    for (const [which, h] of stacks) {
+      // built and source runs alternate, so a busy minute on the machine slows both alike
+      const figures = new Map<Code, SpeedFigures[]>(codes.map((code) => [code, []]));
+      for (let i = 0; i < runs; i++) {
+        for (const code of codes) {
+          const script = { code, file: code === 'built' ? bundle!.file : fileURLToPath(import.meta.url) };
+          figures.get(code)!.push(measureInChild(script, which, h, values.pretenuring));
+        }
+      }
+      for (const code of codes) results.push(summarise(code, figures.get(code)!));
+    }
+  } finally {
+    bundle?.remove();
   }
   const v8 = values.pretenuring ? "V8's defaults" : `${CLI_V8_FLAG}, as bin/pistack.js runs every command`;
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ node: process.version, v8, runs, pretenuring: values.pretenuring, figures: results.map((r) => ({ ...r.best, peakRssMB: r.peakRssMB, medianRatio: r.medianRatio, ratios: r.ratios })) }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ node: process.version, v8, runs, pretenuring: values.pretenuring, figures: results.map((r) => ({ code: r.code, ...r.best, peakRssMB: r.peakRssMB, medianRatio: r.medianRatio, ratios: r.ratios })) }, null, 2)}\n`);
   } else {
     process.stdout.write(`Simulator speed (Node ${process.version}, ${v8}): all Pis on over the bus, host polls every board every 60 s\n`);
     process.stdout.write(`best of ${runs} run${runs === 1 ? '' : 's'} per stack, each in a fresh process; peak RSS is the highest of the runs\n\n${table(results)}\n`);
-    process.stdout.write('\ntimers/s = virtual-clock timers fired per wall second; frames/s = bus transmissions per wall second\n');
+    process.stdout.write('\ncode: built = bundled as the package build (an installed pistack), source = TypeScript through tsx (a checkout)\n');
+    process.stdout.write('timers/s = virtual-clock timers fired per wall second; frames/s = bus transmissions per wall second\n');
   }
 }
 

@@ -27,21 +27,23 @@ export const DIST = resolve(ROOT, 'dist');
 /**
  * Source files find their fixtures with `new URL('../fixtures/…', import.meta.url)`. Bundled, a
  * module's import.meta.url would be its chunk's; this rewrites it to the URL the source file
- * would have, relative to the chunk (every output file sits directly in dist/), so those paths
- * keep pointing at the package's own files.
+ * would have, relative to the chunk (every output file sits directly in `outDir`), so those
+ * paths keep pointing at the package's own files.
  */
-const sourceUrls: Plugin = {
-  name: 'source-import-meta-url',
-  setup(b) {
-    b.onLoad({ filter: /\.ts$/ }, (args) => {
-      if (args.path.includes('node_modules')) return undefined;
-      const text = readFileSync(args.path, 'utf8');
-      if (!text.includes('import.meta.url')) return undefined;
-      const fromDist = relative(DIST, args.path).split('\\').join('/');
-      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromDist)}, import.meta.url).href`), loader: 'ts' };
-    });
-  },
-};
+export function sourceUrls(outDir: string): Plugin {
+  return {
+    name: 'source-import-meta-url',
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (args.path.includes('node_modules')) return undefined;
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes('import.meta.url')) return undefined;
+        const fromOut = relative(outDir, args.path).split('\\').join('/');
+        return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromOut)}, import.meta.url).href`), loader: 'ts' };
+      });
+    },
+  };
+}
 
 /** esbuild options of the CLI, the API and the fuzz worker. */
 export function codeBuildOptions(): BuildOptions {
@@ -54,7 +56,7 @@ export function codeBuildOptions(): BuildOptions {
     // bundled CommonJS packages (commander, cli-progress…) call require(): give ESM chunks one
     banner: { js: 'import { createRequire as __pistackRequire } from "node:module"; const require = __pistackRequire(import.meta.url);' },
     define: { 'process.env.PISTACK_BUILT': '"1"' },
-    plugins: [sourceUrls],
+    plugins: [sourceUrls(DIST)],
     legalComments: 'none', logLevel: 'warning',
   };
 }
