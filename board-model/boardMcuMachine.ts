@@ -7,7 +7,7 @@ import { enqueueActions, setup, type Actor } from 'xstate';
 import type { FirmwareProfile } from './profileSchema.ts';
 import type { Flash } from './firmware/Flash.ts';
 import { decodeConfig, decodeErrors, emptyErrors, encodeConfig, encodeErrors, type BlockName, type ConfigBlock, type ErrorBlock } from './firmware/flashBlocks.ts';
-import { countBoot, logCode, type ErrorLogRules } from './firmware/errorLog.ts';
+import { countBoot, errorLogRules, logCode } from './firmware/errorLog.ts';
 import { boardIdOf, dispatch, type BoardHardware, type DispatchResult, type McuState, type PortAction } from './firmware/dispatch.ts';
 import type { ReceivedFrame } from './BoardReceiver.ts';
 
@@ -59,17 +59,6 @@ export interface McuContext {
   io: McuIo;
   /** RAM state; undefined while unpowered. */
   ram: McuState | undefined;
-}
-
-/** Error-log rules of a profile. */
-export function errorLogRules(profile: FirmwareProfile): ErrorLogRules {
-  return {
-    lastStatusCode: profile.errorLog.minLoggedCode - 1,
-    countFrom: profile.errorLog.countedFrom,
-    countMax: profile.errorLog.countSaturates,
-    bootCountMax: profile.errorLog.bootCountSaturates,
-    wraps: profile.errorLog.pointerWraps,
-  };
 }
 
 /** The config block a board starts with after a CRC failure or on a fresh flash. */

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildFrame } from '../bus-protocol/frame.ts';
-import { logCode } from './firmware/errorLog.ts';
+import { errorLogRules, logCode } from './firmware/errorLog.ts';
 import { emptyErrors } from './firmware/flashBlocks.ts';
 import { V4_REFERENCE, parseProfile } from './profiles.ts';
 import { Rig } from './spec/testing/rig.ts';
@@ -17,6 +17,12 @@ test('defaults: the pointer wraps and the whole address byte is compared (F2, F7
   assert.is(V4_REFERENCE.errorLog.pointerWraps, true);
   assert.is(V4_REFERENCE.bus.addressMask, 0xff);
   assert.is(parseProfile({ name: 'partial' }, 'p.json').bus.addressMask, 0xff, 'a partial profile gets the default');
+});
+
+test('errorLogRules: the rules boot logging and error replies share come from the profile\'s errorLog fields', () => {
+  assert.equal(errorLogRules(V4_REFERENCE), { ...RULES, wraps: true });
+  const odd = parseProfile({ name: 'odd', errorLog: { minLoggedCode: 0x20, countedFrom: 0x30, countSaturates: 0xff, bootCountSaturates: 0x7f, pointerWraps: false } }, 'odd.json');
+  assert.equal(errorLogRules(odd), { lastStatusCode: 0x1f, countFrom: 0x30, countMax: 0xff, bootCountMax: 0x7f, wraps: false });
 });
 
 test('errorLog.pointerWraps false: the pointer sticks at the last slot, which every new code overwrites', () => {

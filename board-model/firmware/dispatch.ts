@@ -10,7 +10,7 @@ import { rawPowerProduct, type Reading } from '../../bus-protocol/conversions.ts
 import type { ResponsePayload } from '../../bus-protocol/types.ts';
 import type { FirmwareProfile } from '../profileSchema.ts';
 import type { ConfigBlock, ErrorBlock, PortConfig } from './flashBlocks.ts';
-import { clearCounts, clearLog, logCode } from './errorLog.ts';
+import { clearCounts, clearLog, errorLogRules, logCode } from './errorLog.ts';
 import type { ReceivedFrame } from '../BoardReceiver.ts';
 
 /** The MCU's RAM state that commands read and change. */
@@ -62,14 +62,7 @@ const SETTING_FIELD = {
 type SettingName = keyof typeof SETTING_FIELD;
 
 function error(state: McuState, code: number, profile: FirmwareProfile): DispatchResult {
-  const rules = {
-    lastStatusCode: profile.errorLog.minLoggedCode - 1,
-    countFrom: profile.errorLog.countedFrom,
-    countMax: profile.errorLog.countSaturates,
-    bootCountMax: profile.errorLog.bootCountSaturates,
-    wraps: profile.errorLog.pointerWraps,
-  };
-  const errors = profile.bus.logErrorReplies ? logCode(state.errors, code, rules) : state.errors;
+  const errors = profile.bus.logErrorReplies ? logCode(state.errors, code, errorLogRules(profile)) : state.errors;
   return { reply: encodeErrorResponse(code), state: { ...state, errors }, actions: [], summary: { errorCode: code } };
 }
 

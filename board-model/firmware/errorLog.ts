@@ -1,4 +1,5 @@
 /** The error log ring and its counters (FIRMWARE.md section 2). Pure: each returns a new block. */
+import type { FirmwareProfile } from '../profileSchema.ts';
 import type { ErrorBlock } from './flashBlocks.ts';
 
 /** Error-log rules of a firmware profile. */
@@ -17,6 +18,17 @@ export interface ErrorLogRules {
    * overwrites (fuzz/broken.test.ts proves the fuzzer catches it).
    */
   wraps?: boolean;
+}
+
+/** Error-log rules of a profile (boot logging and error replies read the same ones). */
+export function errorLogRules(profile: FirmwareProfile): ErrorLogRules {
+  return {
+    lastStatusCode: profile.errorLog.minLoggedCode - 1,
+    countFrom: profile.errorLog.countedFrom,
+    countMax: profile.errorLog.countSaturates,
+    bootCountMax: profile.errorLog.bootCountSaturates,
+    wraps: profile.errorLog.pointerWraps,
+  };
 }
 
 /** Store a code at the pointer (advancing it modulo the log size) if it is loggable; count it. */
