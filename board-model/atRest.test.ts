@@ -6,8 +6,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createActor, type AnyStateMachine, type InspectionEvent } from 'xstate';
-import { createAtRest } from './atRest.ts';
+import { createActor, type Actor, type AnyStateMachine, type InspectionEvent, type SnapshotFrom } from 'xstate';
+import { createAtRest, type ActorRecipe } from './atRest.ts';
 import { boardMcuMachine, MCU_START_VALUE, mcuContext, type McuInput } from './boardMcuMachine.ts';
 import { Flash } from './firmware/Flash.ts';
 import { PORT_START_VALUE, portContext, powerPortMachine, portStateName, type PortInput } from './powerPortMachine.ts';
@@ -51,6 +51,26 @@ function comparable(snapshot: { value: unknown; status: string; children: object
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, strip(x, depth + 1)]));
   };
   return { value: snapshot.value, status: snapshot.status, children: Object.keys(snapshot.children), context: strip(snapshot.context, 0) };
+}
+
+/**
+ * An actor of `machine` created as XState does or at rest, its emitted events and its states
+ * (as `describe` words them) logged with the virtual time, and started.
+ */
+function startLogged<M extends AnyStateMachine>(mode: Mode, machine: M, recipe: ActorRecipe<M>, log: string[], describe: (snapshot: SnapshotFrom<M>) => string): Actor<M> {
+  const { clock, input } = recipe;
+  const actor = mode === 'xstate' ? createActor(machine, { clock, input }) : createAtRest(machine, recipe);
+  actor.on('*', (e) => log.push(`${e.type}@${clock.now()}`));
+  actor.subscribe((s) => log.push(`${describe(s)}@${clock.now()}`));
+  actor.start();
+  return actor;
+}
+
+/** Stop a run's actor and log the timers it left on the clock. */
+function stopLogged(actor: Actor<AnyStateMachine>, clock: VirtualClock, log: string[]): string[] {
+  actor.stop();
+  log.push(`timers ${clock.pending}`);
+  return log;
 }
 
 test('a port, a Pi and an MCU created at rest start with the snapshot XState computes, for varied inputs', () => {
@@ -104,10 +124,7 @@ function portRun(mode: Mode): string[] {
   const clock = new VirtualClock();
   const log: string[] = [];
   const input = portInput(clock, log);
-  const actor = mode === 'xstate' ? createActor(powerPortMachine, { clock, input }) : createAtRest(powerPortMachine, { clock, input, start: PORT_START_VALUE, context: portContext });
-  actor.on('*', (e) => log.push(`${e.type}@${clock.now()}`));
-  actor.subscribe((s) => log.push(`${portStateName(s)}@${clock.now()}`));
-  actor.start();
+  const actor = startLogged(mode, powerPortMachine, { clock, input, start: PORT_START_VALUE, context: portContext }, log, portStateName);
   const beat = (t: number): void => {
     clock.advanceTo(t);
     input.heartbeat.drive(true);
@@ -122,9 +139,7 @@ function portRun(mode: Mode): string[] {
   actor.send({ type: 'PI_ON' });
   actor.send({ type: 'PI_FORCE_OFF' });
   clock.advanceTo(100_000);
-  actor.stop();
-  log.push(`timers ${clock.pending}`);
-  return log;
+  return stopLogged(actor, clock, log);
 }
 
 /** A Pi powered, booted, brought down by the board's signal, then unpowered: what it did, in order. */
@@ -132,20 +147,15 @@ function piRun(mode: Mode): string[] {
   const clock = new VirtualClock();
   const log: string[] = [];
   const input = piInput(clock);
-  const actor = mode === 'xstate' ? createActor(raspberryPiMachine, { clock, input }) : createAtRest(raspberryPiMachine, { clock, input, start: PI_START_VALUE, context: piContext });
-  actor.on('*', (e) => log.push(`${e.type}@${clock.now()}`));
-  actor.subscribe((s) => log.push(`${piStateName(s)}@${clock.now()}`));
   input.heartbeat.onRise(() => log.push(`beat@${clock.now()}`));
-  actor.start();
+  const actor = startLogged(mode, raspberryPiMachine, { clock, input, start: PI_START_VALUE, context: piContext }, log, piStateName);
   actor.send({ type: 'RAIL', volts: 5.1 });
   actor.send({ type: 'RAIL', volts: 4.5 });
   clock.advanceTo(40_000);
   input.signal.boardPull(true);
   clock.advanceTo(50_000);
   actor.send({ type: 'RAIL', volts: 0 });
-  actor.stop();
-  log.push(`timers ${clock.pending}`);
-  return log;
+  return stopLogged(actor, clock, log);
 }
 
 /** An MCU powered up, booted, reset and powered down: what it asked of its hardware, in order. */
@@ -153,18 +163,13 @@ function mcuRun(mode: Mode): string[] {
   const clock = new VirtualClock();
   const log: string[] = [];
   const input = mcuInput(log);
-  const actor = mode === 'xstate' ? createActor(boardMcuMachine, { clock, input }) : createAtRest(boardMcuMachine, { clock, input, start: MCU_START_VALUE, context: mcuContext });
-  actor.on('*', (e) => log.push(`${e.type}@${clock.now()}`));
-  actor.subscribe((s) => log.push(`${String(s.value)}@${clock.now()}`));
-  actor.start();
+  const actor = startLogged(mode, boardMcuMachine, { clock, input, start: MCU_START_VALUE, context: mcuContext }, log, (s) => String(s.value));
   actor.send({ type: 'POWER_UP' });
   clock.advanceTo(5000);
   actor.send({ type: 'RESET' });
   clock.advanceTo(10_000);
   actor.send({ type: 'POWER_DOWN' });
-  actor.stop();
-  log.push(`timers ${clock.pending}`);
-  return log;
+  return stopLogged(actor, clock, log);
 }
 
 test('a regulator whose limit a defect made negative has no start value: XState decides (it collapses at once)', () => {
@@ -180,19 +185,15 @@ function regulatorRun(mode: Mode): string[] {
   const clock = new VirtualClock();
   const log: string[] = [];
   const input = { params: DEFAULT_REGULATOR, inputVolts: 12 };
-  const actor = mode === 'xstate' ? createActor(regulatorMachine, { clock, input }) : createAtRest(regulatorMachine, { clock, input, start: regulatorStartValue(input), context: regulatorContext });
-  actor.on('*', (e) => log.push(`${e.type}@${clock.now()}`));
-  actor.subscribe((s) => log.push(`${String(s.value)} ${s.context.loadA}A@${clock.now()}`));
-  actor.start();
+  const recipe = { clock, input, start: regulatorStartValue(input), context: regulatorContext };
+  const actor = startLogged(mode, regulatorMachine, recipe, log, (s) => `${String(s.value)} ${s.context.loadA}A`);
   actor.send({ type: 'LOAD', amps: 7 });
   clock.advanceTo(2500);
   actor.send({ type: 'LOAD', amps: 1 });
   clock.advanceTo(5000);
   actor.send({ type: 'INPUT', volts: 3 });
   actor.send({ type: 'INPUT', volts: 12 });
-  actor.stop();
-  log.push(`timers ${clock.pending}`);
-  return log;
+  return stopLogged(actor, clock, log);
 }
 
 test('created at rest or as XState does, a port, a Pi, a regulator and an MCU then do the same things at the same times', () => {
