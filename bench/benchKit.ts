@@ -1,10 +1,18 @@
 /**
- * What the real-time benches share: `node bin/pistack.js serve --pty` as a child process, and the
- * aligned three-column tables they print (figure, value, note). Bench code only (Node).
+ * What the benches share: `node bin/pistack.js serve --pty` as a child process, the aligned
+ * three-column tables they print (figure, value, note), and the V8 flag the CLI runs with.
+ * Bench code only (Node).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/**
+ * The V8 flag bin/pistack.js sets for every command (it cannot be imported from there: that
+ * would run the CLI): no allocation-site pretenuring. Benches that time the simulator or the
+ * fuzzer as the CLI runs them start their child processes with it.
+ */
+export const CLI_V8_FLAG = '--no-allocation-site-pretenuring';
 
 /** The CLI's entry point in this checkout. */
 export const BIN = resolve(fileURLToPath(import.meta.url), '../../bin/pistack.js');

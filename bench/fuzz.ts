@@ -28,6 +28,7 @@ import { VirtualClock } from '../board-model/VirtualClock.ts';
 import { defaultConfig } from '../board-model/boardMcuMachine.ts';
 import { StackClient } from '../bus-protocol/StackClient.ts';
 import { ModelCoverage } from '../fuzz/coverage/ModelCoverage.ts';
+import { CLI_V8_FLAG } from './benchKit.ts';
 import { compareModelRuns, type SideFigures } from './fuzzAgainst.ts';
 import { modelTarget } from '../fuzz/model/modelTarget.ts';
 import { TARGETS } from '../fuzz/targets.ts';
@@ -60,8 +61,7 @@ if (args.includes('--built')) {
   const bundle = await bundleBench(fileURLToPath(import.meta.url));
   let status: number;
   try {
-    // the flag bin/pistack.js sets for every command (see bench/sim-speed.ts)
-    const run = spawnSync(process.execPath, ['--no-allocation-site-pretenuring', bundle.file, ...args.filter((a) => a !== '--built')], { stdio: 'inherit' });
+    const run = spawnSync(process.execPath, [CLI_V8_FLAG, bundle.file, ...args.filter((a) => a !== '--built')], { stdio: 'inherit' });
     status = run.status ?? 1;
   } finally {
     bundle.remove();

@@ -24,7 +24,6 @@ import { StackClient } from '../bus-protocol/StackClient.ts';
 import { openPort } from '../hil/ports.ts';
 import { alignedRows, BIN, startServeChild, type ServeChild } from './benchKit.ts';
 
-
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor((s.length - 1) / 2)]!;

@@ -33,6 +33,7 @@ import { parseScenario, parseStack, type Stack } from '../board-model/index.ts';
 import { runScenario } from '../board-model/sim/runScenario.ts';
 import type { SimStack } from '../board-model/SimStack.ts';
 import type { HeartbeatLine } from '../board-model/wires.ts';
+import { CLI_V8_FLAG } from './benchKit.ts';
 
 const HOUR_MS = 3_600_000;
 const POLL_MS = 60_000;
@@ -210,8 +211,6 @@ interface StackRuns {
   readonly peakRssMB: number;
 }
 
-/** V8 flag bin/pistack.js sets for every command: the simulator runs without allocation-site pretenuring. */
-const CLI_V8_FLAG = '--no-allocation-site-pretenuring';
 
 /**
  * Measure one stack in a fresh Node process (`script` with `--child`): a first run pays for its
